@@ -1,0 +1,38 @@
+# Thin wrapper over CMake for the two quick-start commands:
+#   make demo   install what is missing, build, run the flagship example
+#   make test   install what is missing, build, run the whole test suite
+# Everything else is plain CMake: cmake -S . -B build && cmake --build build.
+
+BUILD    ?= build
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PACKAGES := cmake make gcc pkg-config flex bison llvm-dev libffi-dev \
+            libcairo2-dev libedit-dev python3 python3-numpy
+
+.PHONY: all deps build demo test clean
+
+all: build
+
+# Installs the Debian packages that are not installed yet.
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/compiler/snnc run examples/cuba.snn --plot
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD)

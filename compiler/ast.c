@@ -1,0 +1,128 @@
+/*
+** ast.c: constructors and small queries of the syntax tree.
+*/
+#include "ast.h"
+
+#include <assert.h>
+
+Expr *expr_new(Arena *a, ExprKind kind, Span span) {
+  Expr *e = arena_alloc(a, sizeof *e);
+  e->kind = kind;
+  e->span = span;
+  return e;
+}
+
+Stmt *stmt_new(Arena *a, Span span) {
+  Stmt *s = arena_alloc(a, sizeof *s);
+  s->span = span;
+  return s;
+}
+
+Decl *decl_new(Arena *a, DeclKind kind, Span span) {
+  Decl *d = arena_alloc(a, sizeof *d);
+  d->kind = kind;
+  d->span = span;
+  return d;
+}
+
+Expr *expr_append(Expr *a, Expr *b) {
+  if (!a) return b;
+  Expr *p = a;
+  while (p->next) p = p->next;
+  p->next = b;
+  return a;
+}
+
+Decl *decl_append(Decl *a, Decl *b) {
+  if (!a) return b;
+  Decl *p = a;
+  while (p->next) p = p->next;
+  p->next = b;
+  return a;
+}
+
+Stmt *stmt_append(Stmt *a, Stmt *b) {
+  if (!a) return b;
+  Stmt *p = a;
+  while (p->next) p = p->next;
+  p->next = b;
+  return a;
+}
+
+int expr_count(const Expr *e) {
+  int n = 0;
+  for (; e; e = e->next) n++;
+  return n;
+}
+
+const char *op_text(Op op) {
+  switch (op) {
+  case OP_ADD: case OP_PLUS: return "+";
+  case OP_SUB: case OP_NEG: return "-";
+  case OP_MUL: return "*";
+  case OP_DIV: return "/";
+  case OP_MOD: return "%";
+  case OP_POW: return "^";
+  case OP_LT: return "<";
+  case OP_LE: return "<=";
+  case OP_GT: return ">";
+  case OP_GE: return ">=";
+  case OP_EQ: return "==";
+  case OP_NE: return "!=";
+  case OP_AND: return "and";
+  case OP_OR: return "or";
+  case OP_NOT: return "not";
+  case OP_NONE: break;
+  }
+  return "?";
+}
+
+const char *assign_op_text(AssignOp op) {
+  switch (op) {
+  case AS_SET: return "=";
+  case AS_ADD: return "+=";
+  case AS_SUB: return "-=";
+  case AS_MUL: return "*=";
+  case AS_DIV: return "/=";
+  }
+  return "?";
+}
+
+const char *decl_kind_name(DeclKind kind) {
+  switch (kind) {
+  case D_IMPORT: return "import";
+  case D_PARAM: return "parameter";
+  case D_CONST: return "constant";
+  case D_EXTERN: return "extern function";
+  case D_EXTERN_ARG: return "argument";
+  case D_OPTION: return "option";
+  case D_NEURON: return "neuron model";
+  case D_SYNAPSE: return "synapse model";
+  case D_POPULATION: return "population";
+  case D_INPUT: return "input";
+  case D_CONNECT: return "connection";
+  case D_MONITOR: return "monitor";
+  case D_RUN: return "run";
+  case D_STATE: return "state variable";
+  case D_ODE: return "differential equation";
+  case D_ALIAS: return "definition";
+  case D_PORT: return "input port";
+  case D_SPIKE: return "spike condition";
+  case D_RESET: return "reset";
+  case D_REFRACTORY: return "refractory period";
+  case D_METHOD: return "integration method";
+  case D_TRACE: return "trace";
+  case D_ON_PRE: return "on_pre block";
+  case D_ON_POST: return "on_post block";
+  case D_EVERY: return "every block";
+  case D_WHERE: return "where condition";
+  case D_RULE: return "connection rule";
+  case D_FROM: return "connection file";
+  }
+  return "declaration";
+}
+
+Expr *expr_strip(Expr *e) {
+  while (e && e->kind == EX_PAREN) e = e->lhs;
+  return e;
+}

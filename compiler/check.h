@@ -1,0 +1,82 @@
+/*
+** check.h: the checker's internal interface, shared by check_*.c.
+**
+** A Checker walks declarations with a current scope and a set of flags
+** that say what an expression may use where it stands: a parameter's value
+** may not read state variables, only initial values may draw random
+** numbers, only synapse code may say pre. and post., and so on.  The
+** `context` string names the place in messages ("in the spike condition").
+*/
+#ifndef SNN_CHECK_H
+#define SNN_CHECK_H
+
+#include "builtins.h"
+#include "model.h"
+
+/* What an expression may use. */
+enum ExprFlags {
+  EF_STATE = 1 << 0,    /* state variables, aliases, ports, traces */
+  EF_TIME = 1 << 1,     /* t */
+  EF_I = 1 << 2,        /* i (and N): the neuron or presynaptic index */
+  EF_J = 1 << 3,        /* j: the postsynaptic index */
+  EF_RANDOM = 1 << 4,   /* rand(), uniform(), ... */
+  EF_PREPOST = 1 << 5,  /* pre.x and post.x */
+  EF_MEMBERS = 1 << 6,  /* E.v: members of populations (monitors, inputs) */
+  EF_INDEXING = 1 << 7, /* E.v[0:10] */
+  EF_PARAMS = 1 << 8,   /* parameters (overridable): not in constant contexts */
+};
+
+/* A typical set: everything a neuron's equations may read. */
+#define EF_EQUATION (EF_STATE | EF_TIME | EF_I | EF_PARAMS)
+
+typedef struct Checker {
+  Model *m;
+  Diags *d;
+  Arena *a;
+  Scope *scope;          /* innermost scope */
+  int flags;             /* enum ExprFlags */
+  const char *context;   /* "in the spike condition" */
+  NeuronModel *pre, *post; /* the neuron models behind pre. and post. */
+  Decl *connect;         /* the connect that gave them, for notes */
+  Scope builtins;        /* t, dt, i, j, N, pi, e, units met so far */
+} Checker;
+
+/* Checks an expression: type, dimension, constant value. */
+void check_expr(Checker *c, Expr *e);
+/* Checks e and requires a number of dimension `want`; `what` names the
+   place ("the initial value of 'v'"); returns false after reporting. */
+bool check_number_dim(Checker *c, Expr *e, Dim want, const char *what);
+/* Checks e and requires a boolean. */
+bool check_bool(Checker *c, Expr *e, const char *what);
+/* Requires a checked number to be a compile-time constant. */
+bool require_const(Checker *c, Expr *e, const char *what);
+/* Requires a constant positive integer below limit; stores it. */
+bool require_count(Checker *c, Expr *e, const char *what, int64_t limit, int64_t *out);
+/* Checks the definition of a symbol (param, const, alias) if not done. */
+void check_symbol(Checker *c, Symbol *s);
+/* Checks a unit annotation (": mV") and returns its unit. */
+bool check_unit_expr(Checker *c, Expr *e, Unit *out);
+/* True if e is a bare literal 0, which any dimension accepts. */
+bool is_bare_zero(const Expr *e);
+/* Writes "a voltage (V)" for messages. */
+void describe_dim(Dim d, char *buf, size_t n);
+/* Adds "note: 'v' is declared here as mV" for a named operand. */
+void note_declared_unit(Checker *c, const Expr *e);
+/* Reports an unknown name, with a suggestion from the scope if one is close. */
+void report_unknown_name(Checker *c, Span span, const char *name, const char *what);
+
+/* Creates a symbol in a scope, reporting duplicates; NULL if a duplicate. */
+Symbol *declare(Checker *c, Scope *s, SymKind kind, const char *name, Span span, Decl *d);
+/* Checks a neuron model declaration. */
+void check_neuron(Checker *c, Decl *d);
+/* Checks a synapse model declaration on its own (pre./post. unresolved). */
+void check_synapse(Checker *c, Decl *d);
+/* Checks a synapse model's code against concrete pre and post models. */
+void check_synapse_code(Checker *c, SynapseModel *s, NeuronModel *pre, NeuronModel *post,
+                        Decl *connect);
+/* Checks the statements of a block; `target_flags` says what may be assigned. */
+void check_block(Checker *c, Stmt *body, const char *context, bool synapse);
+/* Checks populations, inputs, connections, monitors and runs. */
+void check_network(Checker *c);
+
+#endif

@@ -1,0 +1,637 @@
+/*
+** check_network.c: checking what a model instantiates and does.
+**
+** Populations, spike-source and current inputs, connections, monitors and
+** run statements.  Sizes, rules and durations that shape the network must be
+** known at compile time; values that only set numbers (weights, rates,
+** delays) may use parameters and, where it makes sense, i, j, t and random
+** draws.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+/* Neuron indices are 32-bit in the runtime. */
+#define MAX_POPULATION_SIZE INT64_C(2147483647)
+
+typedef struct Saved {
+  Scope *scope;
+  int flags;
+  const char *context;
+} Saved;
+
+static Saved push(Checker *c, Scope *scope, int flags, const char *context) {
+  Saved s = {c->scope, c->flags, c->context};
+  c->scope = scope;
+  c->flags = flags;
+  c->context = context;
+  return s;
+}
+
+static void pop(Checker *c, Saved s) {
+  c->scope = s.scope;
+  c->flags = s.flags;
+  c->context = s.context;
+}
+
+static Population *new_population(Checker *c, Decl *d, PopKind kind) {
+  Population *p = arena_alloc(c->a, sizeof *p);
+  p->decl = d;
+  p->name = d->name;
+  p->kind = kind;
+  p->index = c->m->populations.len;
+  vec_push(&c->m->populations, p);
+  if (d->sym) d->sym->of.population = p;
+  return p;
+}
+
+/* { tau = 10 ms; v = uniform(Vr, Vt) }: parameter values and initial states. */
+static void check_overrides(Checker *c, Population *p) {
+  NeuronModel *n = p->model;
+  for (Decl *m = p->decl->members; m; m = m->next) {
+    if (m->kind != D_ALIAS) {
+      diag_error(c->d, m->span, "a population block only sets parameters and initial values, "
+                 "as in { tau = 10 ms }");
+      continue;
+    }
+    Symbol *s = scope_find_local(&n->scope, m->name);
+    if (!s || (s->kind != SYM_PARAM && s->kind != SYM_STATE)) {
+      diag_error(c->d, m->name_span, "neuron model '%s' has no parameter or state variable "
+                 "'%s'", n->name, m->name);
+      Saved saved = push(c, &c->m->globals, EF_PARAMS, "here");
+      check_expr(c, m->value);
+      pop(c, saved);
+      continue;
+    }
+    for (int k = 0; k < p->overrides.len; k++) {
+      Decl *o = p->overrides.items[k];
+      if (strcmp(o->name, m->name) == 0) {
+        diag_error(c->d, m->span, "'%s' is set twice for population '%s'", m->name, p->name);
+        break;
+      }
+    }
+    m->sym = s;
+    char what[128];
+    bool is_state = s->kind == SYM_STATE;
+    snprintf(what, sizeof what, is_state ? "the initial value of '%s'" : "the value of '%s'",
+             m->name);
+    /* A parameter's value here is its default: a constant, like any param's. */
+    Saved saved = push(c, &n->scope, is_state ? EF_PARAMS | EF_RANDOM | EF_I : 0,
+                       is_state ? "in an initial value" : "in a parameter's value");
+    if ((s->checked || s->kind == SYM_PARAM) && check_number_dim(c, m->value, s->dim, what) &&
+        !is_state)
+      require_const(c, m->value, what);
+    pop(c, saved);
+    vec_push(&p->overrides, m);
+  }
+}
+
+static void check_population(Checker *c, Decl *d) {
+  Symbol *type = scope_lookup(&c->m->globals, d->type_name);
+  Population *p = new_population(c, d, POP_NEURONS);
+  Saved saved = push(c, &c->m->globals, 0, "in a population size");
+  char what[128];
+  snprintf(what, sizeof what, "the size of population '%s'", d->name);
+  if (!require_count(c, d->size, what, MAX_POPULATION_SIZE, &p->size)) p->size = 0;
+  pop(c, saved);
+  if (!type) {
+    report_unknown_name(c, d->type_span, d->type_name, "neuron model");
+    return;
+  }
+  if (type->kind != SYM_NEURON) {
+    diag_error(c->d, d->type_span, "'%s' is not a neuron model", d->type_name);
+    if (type->decl) diag_note(c->d, type->span, "'%s' is declared here", d->type_name);
+    return;
+  }
+  p->model = type->of.neuron;
+  check_overrides(c, p);
+}
+
+static bool only_named_args(Checker *c, Decl *d, const char *const *allowed) {
+  bool ok = true;
+  for (Expr *a = d->args; a; a = a->next) {
+    bool known = false;
+    for (const char *const *n = allowed; *n && a->arg_name; n++)
+      known = known || strcmp(*n, a->arg_name) == 0;
+    if (!known) {
+      diag_error(c->d, a->arg_name ? a->arg_name_span : a->span, "%s() takes %s", d->type_name,
+                 allowed[0] ? arena_printf(c->a, "'%s = ...'", allowed[0]) : "no arguments");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+static void check_poisson(Checker *c, Decl *d, Population *p) {
+  static const char *const allowed[] = {"rate", NULL};
+  if (!only_named_args(c, d, allowed)) return;
+  if (!d->args) {
+    diag_error(c->d, d->span, "a poisson input needs a rate, as in poisson[100](rate = 10 Hz)");
+    return;
+  }
+  Dim hz = dim_div(dim_none(), dim_time());
+  Saved saved = push(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a rate");
+  if (check_number_dim(c, d->args, hz, "the rate") && d->args->is_const && d->args->cval < 0)
+    diag_error(c->d, d->args->span, "a rate cannot be negative");
+  pop(c, saved);
+  p->rate = d->args;
+}
+
+static int compare_timed_spikes(const void *pa, const void *pb) {
+  const TimedSpike *a = pa, *b = pb;
+  if (a->time != b->time) return a->time < b->time ? -1 : 1;
+  return (a->index > b->index) - (a->index < b->index);
+}
+
+/* spike_times[2]((0: 10 ms, 50 ms), (1: 30 ms)) */
+static void check_spike_times(Checker *c, Decl *d, Population *p) {
+  int64_t n = 0;
+  for (Expr *g = d->args; g; g = g->next) n += expr_count(g->args);
+  p->spikes = arena_alloc(c->a, sizeof(TimedSpike) * (size_t)(n ? n : 1));
+  Saved saved = push(c, &c->m->globals, 0, "in spike times");
+  for (Expr *g = d->args; g; g = g->next) {
+    if (g->kind != EX_GROUP || g->arg_name) {
+      diag_error(c->d, g->span, "spike_times takes groups '(index: time, time, ...)'");
+      continue;
+    }
+    int64_t index = -1;
+    check_expr(c, g->lhs);
+    if (check_number_dim(c, g->lhs, dim_none(), "a neuron index") &&
+        require_const(c, g->lhs, "a neuron index")) {
+      double v = g->lhs->cval;
+      if (v != floor(v) || v < 0 || (p->size && v >= (double)p->size))
+        diag_error(c->d, g->lhs->span, "neuron index %g is outside 0 .. %lld of '%s'", v,
+                   (long long)p->size - 1, p->name);
+      else
+        index = (int64_t)v;
+    }
+    for (Expr *t = g->args; t; t = t->next) {
+      if (!check_number_dim(c, t, dim_time(), "a spike time") ||
+          !require_const(c, t, "a spike time"))
+        continue;
+      if (t->cval < 0) {
+        diag_error(c->d, t->span, "a spike time cannot be negative");
+        continue;
+      }
+      if (index >= 0) p->spikes[p->nspikes++] = (TimedSpike){index, t->cval};
+    }
+  }
+  pop(c, saved);
+  qsort(p->spikes, (size_t)p->nspikes, sizeof *p->spikes, compare_timed_spikes);
+}
+
+/* input drive = current(expr) -> E.I_ext */
+static void check_current(Checker *c, Decl *d) {
+  CurrentInput *ci = arena_alloc(c->a, sizeof *ci);
+  ci->decl = d;
+  ci->name = d->name;
+  vec_push(&c->m->currents, ci);
+  if (d->size) diag_error(c->d, d->size->span, "a current input has no size; it drives every "
+                          "neuron of its target");
+  if (expr_count(d->args) != 1 || d->args->arg_name) {
+    diag_error(c->d, d->span, "a current input takes one expression, as in "
+               "current(0.5 nA * sin(2 * pi * 10 Hz * t)) -> E.I_ext");
+    return;
+  }
+  Expr *target = d->targets;
+  if (!target || target->kind != EX_MEMBER) {
+    diag_error(c->d, target ? target->span : d->span, "a current input needs a target: "
+               "-> population.port, as in -> E.I_ext");
+    return;
+  }
+  Saved saved = push(c, &c->m->globals, EF_MEMBERS | EF_STATE, "as a target");
+  check_expr(c, target);
+  pop(c, saved);
+  ci->value = d->args;
+  if (target->type == TY_UNKNOWN) {
+    saved = push(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a current");
+    check_expr(c, d->args);
+    pop(c, saved);
+    return;
+  }
+  Symbol *port = target->sym;
+  if (port->kind != SYM_PORT && port->kind != SYM_STATE) {
+    diag_error(c->d, target->span, "a current input drives an input port or a state variable, "
+               "but '%s' is neither", port->name);
+    return;
+  }
+  ci->port = port;
+  Symbol *ps = expr_strip(target->lhs)->sym;
+  ci->target = ps ? ps->of.population : NULL;
+  saved = push(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a current");
+  char what[128];
+  snprintf(what, sizeof what, "the current into '%s'", port->name);
+  check_number_dim(c, d->args, port->dim, what);
+  pop(c, saved);
+}
+
+static void check_input(Checker *c, Decl *d) {
+  const char *kind = d->type_name;
+  if (strcmp(kind, "current") == 0) {
+    check_current(c, d);
+    return;
+  }
+  PopKind pk;
+  if (strcmp(kind, "poisson") == 0)
+    pk = POP_POISSON;
+  else if (strcmp(kind, "spike_times") == 0)
+    pk = POP_SPIKE_TIMES;
+  else {
+    diag_error(c->d, d->type_span, "unknown input '%s'; use poisson[N](rate = ...), "
+               "spike_times[N]((index: times), ...) or current(...) -> population.port", kind);
+    return;
+  }
+  Population *p = new_population(c, d, pk);
+  if (d->targets)
+    diag_error(c->d, d->targets->span, "a spike input is connected with 'connect %s -> ...', "
+               "not with '->' here", d->name);
+  if (!d->size) {
+    diag_error(c->d, d->type_span, "%s needs a size, as in %s[100](...)", kind, kind);
+  } else {
+    Saved saved = push(c, &c->m->globals, 0, "in an input size");
+    char what[128];
+    snprintf(what, sizeof what, "the size of input '%s'", d->name);
+    if (!require_count(c, d->size, what, MAX_POPULATION_SIZE, &p->size)) p->size = 0;
+    pop(c, saved);
+  }
+  if (pk == POP_POISSON)
+    check_poisson(c, d, p);
+  else
+    check_spike_times(c, d, p);
+}
+
+/* Finds a population (neurons or spike input) named by a connect end. */
+static Population *connect_end(Checker *c, Expr *name, bool target) {
+  Symbol *s = scope_lookup(&c->m->globals, name->text);
+  if (!s) {
+    report_unknown_name(c, name->span, name->text, "population");
+    return NULL;
+  }
+  if (s->kind != SYM_POPULATION || !s->of.population) {
+    if (s->kind == SYM_POPULATION) return NULL; /* its declaration failed */
+    diag_error(c->d, name->span, "'%s' is a %s, not a population", name->text,
+               s->kind == SYM_NEURON ? "neuron model" : s->kind == SYM_SYNAPSE ?
+               "synapse model" : "name");
+    return NULL;
+  }
+  name->sym = s;
+  s->used = true;
+  Population *p = s->of.population;
+  if (p->kind == POP_NEURONS && !p->model) return NULL; /* its model was not found */
+  if (target && p->kind != POP_NEURONS) {
+    diag_error(c->d, name->span, "'%s' is a spike input; it can send spikes but not receive "
+               "them", name->text);
+    return NULL;
+  }
+  return p;
+}
+
+static void check_probability(Checker *c, Projection *pr, Expr *v) {
+  Saved saved = push(c, &c->m->globals, EF_PARAMS | EF_I | EF_J, "in a connection probability");
+  if (check_number_dim(c, v, dim_none(), "a connection probability") && v->is_const &&
+      (v->cval < 0 || v->cval > 1))
+    diag_error(c->d, v->span, "a connection probability must lie between 0 and 1, but it is %g",
+               v->cval);
+  pop(c, saved);
+  pr->p = v;
+}
+
+static void set_rule(Checker *c, Projection *pr, ConnectRule rule, Decl *m, Decl **rule_decl) {
+  if (*rule_decl) {
+    diag_error(c->d, m->span, "a connection has a single rule, but this one already has one");
+    diag_note(c->d, (*rule_decl)->span, "the first rule is here");
+    return;
+  }
+  *rule_decl = m;
+  pr->rule = rule;
+}
+
+static void check_fan(Checker *c, Projection *pr, Decl *m, bool fanin) {
+  Saved saved = push(c, &c->m->globals, 0, "in a fan-in or fan-out");
+  Population *from = fanin ? pr->pre : pr->post;
+  char what[64];
+  snprintf(what, sizeof what, "%s", fanin ? "fanin" : "fanout");
+  if (require_count(c, m->value, what, MAX_POPULATION_SIZE, &pr->fan) && from &&
+      from->size && pr->fan > from->size)
+    diag_error(c->d, m->value->span, "%s = %lld is more than the %lld neurons of '%s' (each "
+               "pair is connected at most once)", what, (long long)pr->fan,
+               (long long)from->size, from->name);
+  pop(c, saved);
+}
+
+static const char *model_dir(Checker *c, Decl *d) {
+  const char *path = diag_file(c->d, d->span.file)->path;
+  const char *slash = strrchr(path, '/');
+  return slash ? arena_strndup(c->a, path, (size_t)(slash - path)) : ".";
+}
+
+/* One member of a connect block. */
+static void check_connect_member(Checker *c, Projection *pr, Decl *m, Decl **rule_decl) {
+  Model *mod = c->m;
+  Saved saved;
+  switch (m->kind) {
+  case D_WHERE:
+    saved = push(c, &mod->globals, EF_PARAMS | EF_I | EF_J, "in a connection condition");
+    check_bool(c, m->value, "a 'where' condition");
+    pop(c, saved);
+    if (pr->where) diag_error(c->d, m->span, "a connection has one 'where' condition; join "
+                              "them with 'and'");
+    pr->where = m->value;
+    return;
+  case D_RULE:
+    if (strcmp(m->name, "all") == 0)
+      set_rule(c, pr, RULE_ALL, m, rule_decl);
+    else if (strcmp(m->name, "one_to_one") == 0) {
+      set_rule(c, pr, RULE_ONE_TO_ONE, m, rule_decl);
+      if (pr->pre && pr->post && pr->pre->size && pr->post->size &&
+          pr->pre->size != pr->post->size)
+        diag_error(c->d, m->span, "one_to_one needs populations of equal size, but '%s' has "
+                   "%lld neurons and '%s' %lld", pr->pre->name, (long long)pr->pre->size,
+                   pr->post->name, (long long)pr->post->size);
+    } else
+      diag_error(c->d, m->name_span, "unknown connection rule '%s'; use all, one_to_one, "
+                 "p = ..., fanin = ..., fanout = ... or from \"file.csv\"", m->name);
+    return;
+  case D_FROM: {
+    set_rule(c, pr, RULE_FILE, m, rule_decl);
+    const char *path = m->text[0] == '/' ? m->text :
+                       arena_printf(c->a, "%s/%s", model_dir(c, m), m->text);
+    if (!file_exists(path))
+      diag_error(c->d, m->text_span, "connection file '%s' not found (looked for %s)", m->text,
+                 path);
+    pr->file = path;
+    return;
+  }
+  case D_ALIAS:
+    break;
+  default:
+    diag_error(c->d, m->span, "a %s does not belong in a connect block", decl_kind_name(m->kind));
+    return;
+  }
+  if (strcmp(m->name, "p") == 0) {
+    set_rule(c, pr, RULE_PROBABILITY, m, rule_decl);
+    check_probability(c, pr, m->value);
+  } else if (strcmp(m->name, "fanin") == 0 || strcmp(m->name, "fanout") == 0) {
+    bool fanin = m->name[3] == 'i';
+    set_rule(c, pr, fanin ? RULE_FANIN : RULE_FANOUT, m, rule_decl);
+    check_fan(c, pr, m, fanin);
+  } else if (strcmp(m->name, "autapses") == 0) {
+    saved = push(c, &mod->globals, 0, "here");
+    if (check_bool(c, m->value, "'autapses'") && require_const(c, m->value, "'autapses'"))
+      pr->autapses = m->value->cval != 0;
+    pop(c, saved);
+  } else if (strcmp(m->name, "delay") == 0) {
+    saved = push(c, &mod->globals, EF_PARAMS | EF_RANDOM | EF_I | EF_J, "in a delay");
+    if (check_number_dim(c, m->value, dim_time(), "a delay") && m->value->is_const &&
+        m->value->cval < 0)
+      diag_error(c->d, m->value->span, "a delay cannot be negative");
+    pop(c, saved);
+    pr->delay = m->value;
+  } else {
+    SynapseModel *s = pr->synapse;
+    Symbol *sym = s ? synapse_member(s, m->name) : NULL;
+    if (!s) return;
+    if (!sym || (sym->kind != SYM_PARAM && sym->kind != SYM_STATE)) {
+      diag_error(c->d, m->name_span, "'%s' is not a connection setting (p, fanin, fanout, "
+                 "autapses, delay) nor a parameter or state variable of synapse '%s'", m->name,
+                 s->name);
+      return;
+    }
+    m->sym = sym;
+    bool is_state = sym->kind == SYM_STATE;
+    saved = push(c, &s->scope, is_state ? EF_PARAMS | EF_RANDOM | EF_I | EF_J : 0,
+                 is_state ? "in an initial value" : "in a parameter's value");
+    char what[128];
+    snprintf(what, sizeof what, "the value of '%s'", m->name);
+    if (check_number_dim(c, m->value, sym->dim, what) && !is_state)
+      require_const(c, m->value, what);
+    pop(c, saved);
+    vec_push(&pr->inits, m);
+  }
+}
+
+static void check_connect(Checker *c, Decl *d) {
+  Symbol *type = scope_lookup(&c->m->globals, d->type_name);
+  SynapseModel *syn = NULL;
+  if (!type)
+    report_unknown_name(c, d->type_span, d->type_name, "synapse model");
+  else if (type->kind != SYM_SYNAPSE)
+    diag_error(c->d, d->type_span, "'%s' is not a synapse model", d->type_name);
+  else
+    syn = type->of.synapse;
+  for (Expr *src = d->sources; src; src = src->next) {
+    Population *pre = connect_end(c, src, false);
+    for (Expr *tgt = d->targets; tgt; tgt = tgt->next) {
+      Population *post = src == d->sources ? connect_end(c, tgt, true) :
+                         (tgt->sym ? tgt->sym->of.population : NULL);
+      Projection *pr = arena_alloc(c->a, sizeof *pr);
+      pr->decl = d;
+      pr->pre = pre;
+      pr->post = post;
+      pr->synapse = syn;
+      pr->rule = RULE_ALL;
+      pr->autapses = true;
+      Decl *rule_decl = NULL;
+      /* Settings are checked for every pair (a fan-in depends on the
+         source's size); identical messages are printed once. */
+      for (Decl *m = d->members; m; m = m->next) check_connect_member(c, pr, m, &rule_decl);
+      if (!pre || !post || !syn) continue;
+      check_synapse_code(c, syn, pre->model, post->model, d);
+      pr->index = c->m->projections.len;
+      vec_push(&c->m->projections, pr);
+    }
+  }
+}
+
+/* Reads `every = ...` or `bin = ...` from a monitor's arguments. */
+static bool monitor_interval(Checker *c, Expr *a, double *out) {
+  Saved saved = push(c, &c->m->globals, 0, "in a monitor");
+  bool ok = check_number_dim(c, a, dim_time(), arena_printf(c->a, "'%s'", a->arg_name)) &&
+            require_const(c, a, arena_printf(c->a, "'%s'", a->arg_name));
+  pop(c, saved);
+  if (!ok) return false;
+  if (a->cval <= 0) {
+    diag_error(c->d, a->span, "'%s' must be positive", a->arg_name);
+    return false;
+  }
+  *out = a->cval;
+  return true;
+}
+
+static Monitor *new_monitor(Checker *c, Decl *d, MonitorKind kind) {
+  Monitor *mo = arena_alloc(c->a, sizeof *mo);
+  mo->decl = d;
+  mo->kind = kind;
+  vec_push(&c->m->monitors, mo);
+  return mo;
+}
+
+static Population *monitor_population(Checker *c, Expr *a) {
+  Expr *x = expr_strip(a);
+  if (x->kind != EX_NAME || a->arg_name) {
+    diag_error(c->d, a->span, "expected a population name");
+    return NULL;
+  }
+  return connect_end(c, x, false);
+}
+
+/* monitor state(E.v[0:10], every = 0.1 ms) */
+static void check_state_monitor(Checker *c, Decl *d) {
+  double every = 0;
+  for (Expr *a = d->args; a; a = a->next)
+    if (a->arg_name && strcmp(a->arg_name, "every") == 0) monitor_interval(c, a, &every);
+  for (Expr *a = d->args; a; a = a->next) {
+    if (a->arg_name) {
+      if (strcmp(a->arg_name, "every") != 0)
+        diag_error(c->d, a->arg_name_span, "state() takes variables and 'every = ...'");
+      continue;
+    }
+    Saved saved = push(c, &c->m->globals, EF_MEMBERS | EF_STATE | EF_INDEXING, "in a monitor");
+    check_expr(c, a);
+    pop(c, saved);
+    if (a->type == TY_UNKNOWN) continue;
+    Expr *x = expr_strip(a), *member = x->kind == EX_INDEX ? expr_strip(x->lhs) : x;
+    if (member->kind != EX_MEMBER || !member->sym) {
+      diag_error(c->d, a->span, "state() records a population's variable, as in E.v or E.v[0:10]");
+      continue;
+    }
+    Symbol *var = member->sym;
+    if (var->kind != SYM_STATE) {
+      diag_error(c->d, member->span, "state() records state variables; '%s' is a %s",
+                 var->name, var->kind == SYM_PORT ? "port" : "definition");
+      continue;
+    }
+    Population *p = expr_strip(member->lhs)->sym->of.population;
+    Monitor *mo = new_monitor(c, d, MON_STATE);
+    mo->pop = p;
+    mo->var = var;
+    mo->every = every;
+    mo->lo = 0;
+    mo->hi = p->size;
+    if (x->kind != EX_INDEX) continue;
+    Expr *lo = x->rhs, *hi = x->hi;
+    if (!require_const(c, lo, "an index") || (hi && !require_const(c, hi, "an index"))) continue;
+    double l = lo->cval, h = hi ? hi->cval : lo->cval + 1;
+    if (l != floor(l) || h != floor(h) || l < 0 || h > (double)p->size || l >= h) {
+      diag_error(c->d, x->span, "the range [%g:%g] is not a non-empty range inside 0 .. %lld of "
+                 "population '%s'", l, h, (long long)p->size, p->name);
+      continue;
+    }
+    mo->lo = (int64_t)l;
+    mo->hi = (int64_t)h;
+  }
+}
+
+static void check_monitor(Checker *c, Decl *d) {
+  const char *kind = d->type_name;
+  if (strcmp(kind, "spikes") == 0) {
+    if (!d->args) diag_error(c->d, d->span, "spikes() needs populations, as in spikes(E, I)");
+    for (Expr *a = d->args; a; a = a->next) {
+      Population *p = monitor_population(c, a);
+      if (p) new_monitor(c, d, MON_SPIKES)->pop = p;
+    }
+  } else if (strcmp(kind, "state") == 0) {
+    check_state_monitor(c, d);
+  } else if (strcmp(kind, "rate") == 0) {
+    Population *p = d->args ? monitor_population(c, d->args) : NULL;
+    double bin = 1e-3;
+    for (Expr *a = d->args ? d->args->next : NULL; a; a = a->next) {
+      if (a->arg_name && strcmp(a->arg_name, "bin") == 0)
+        monitor_interval(c, a, &bin);
+      else
+        diag_error(c->d, a->span, "rate() takes one population and 'bin = ...'");
+    }
+    if (!d->args) diag_error(c->d, d->span, "rate() needs a population, as in rate(E)");
+    if (p) {
+      Monitor *mo = new_monitor(c, d, MON_RATE);
+      mo->pop = p;
+      mo->bin = bin;
+    }
+  } else if (strcmp(kind, "weights") == 0) {
+    Expr *a = d->args;
+    double every = 0;
+    if (!a || a->kind != EX_ARROW) {
+      diag_error(c->d, a ? a->span : d->span, "weights() names a connection by its ends, as "
+                 "in weights(X -> Y, every = 1 s)");
+      return;
+    }
+    for (Expr *o = a->next; o; o = o->next) {
+      if (o->arg_name && strcmp(o->arg_name, "every") == 0)
+        monitor_interval(c, o, &every);
+      else
+        diag_error(c->d, o->span, "weights() takes a connection and 'every = ...'");
+    }
+    Expr *from = expr_strip(a->lhs), *to = expr_strip(a->rhs);
+    if (from->kind != EX_NAME || to->kind != EX_NAME) {
+      diag_error(c->d, a->span, "name the connection by its two populations, as in X -> Y");
+      return;
+    }
+    Projection *found = NULL;
+    int matches = 0;
+    for (int k = 0; k < c->m->projections.len; k++) {
+      Projection *pr = c->m->projections.items[k];
+      if (strcmp(pr->pre->name, from->text) == 0 && strcmp(pr->post->name, to->text) == 0) {
+        found = pr;
+        matches++;
+      }
+    }
+    if (!found) {
+      diag_error(c->d, a->span, "no connection from '%s' to '%s' is declared", from->text,
+                 to->text);
+      return;
+    }
+    if (matches > 1) {
+      diag_error(c->d, a->span, "there are %d connections from '%s' to '%s'; weights() needs "
+                 "exactly one", matches, from->text, to->text);
+      return;
+    }
+    Symbol *w = synapse_member(found->synapse, "w");
+    if (!w || w->kind != SYM_STATE) {
+      diag_error(c->d, a->span, "synapse '%s' has no state variable 'w' to record",
+                 found->synapse->name);
+      return;
+    }
+    Monitor *mo = new_monitor(c, d, MON_WEIGHTS);
+    mo->proj = found;
+    mo->var = w;
+    mo->every = every;
+  } else {
+    diag_error(c->d, d->type_span, "unknown monitor '%s'; use spikes(...), state(...), "
+               "rate(...) or weights(...)", kind);
+  }
+}
+
+static void check_run(Checker *c, Decl *d) {
+  Saved saved = push(c, &c->m->globals, 0, "in a run duration");
+  if (check_number_dim(c, d->value, dim_time(), "a run's duration") &&
+      require_const(c, d->value, "a run's duration")) {
+    if (d->value->cval <= 0)
+      diag_error(c->d, d->value->span, "a run's duration must be positive");
+    else {
+      c->m->duration += d->value->cval;
+      vec_push(&c->m->runs, d);
+    }
+  }
+  pop(c, saved);
+}
+
+/* Populations come first so that connections and monitors may name them
+   wherever they are declared. */
+void check_network(Checker *c) {
+  Decl *items = c->m->main->items;
+  for (Decl *d = items; d; d = d->next) {
+    if (d->kind == D_POPULATION) check_population(c, d);
+    if (d->kind == D_INPUT && strcmp(d->type_name, "current") != 0) check_input(c, d);
+  }
+  for (Decl *d = items; d; d = d->next) {
+    if (d->kind == D_CONNECT) check_connect(c, d);
+    if (d->kind == D_INPUT && strcmp(d->type_name, "current") == 0) check_input(c, d);
+  }
+  for (Decl *d = items; d; d = d->next) {
+    if (d->kind == D_MONITOR) check_monitor(c, d);
+    if (d->kind == D_RUN) check_run(c, d);
+  }
+}

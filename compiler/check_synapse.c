@@ -1,0 +1,250 @@
+/*
+** check_synapse.c: checking synapse models.
+**
+** A synapse model is generic in the neurons at its two ends: `post.ge` means
+** whatever `ge` is in the target population's model.  So a model is checked
+** twice: once on its own, where pre./post. members are left unresolved and
+** silent, and again for every connect that uses it, with the concrete
+** neuron models (check_synapse_code), so a unit error in `post.ge += w`
+** is reported with the connection that makes it one.
+*/
+#include <string.h>
+
+#include "check.h"
+
+/* What synapse code may read: its own state, both neurons, i, j and t. */
+enum { EF_SYNAPSE = EF_STATE | EF_TIME | EF_PARAMS | EF_PREPOST | EF_I | EF_J };
+
+static Symbol *declare_synapse_member(Checker *c, SynapseModel *s, Decl *m) {
+  SymKind kind;
+  PtrVec *list;
+  switch (m->kind) {
+  case D_PARAM: kind = SYM_PARAM; list = &s->params; break;
+  case D_CONST: kind = SYM_CONST; list = &s->consts; break;
+  case D_STATE: kind = SYM_STATE; list = &s->states; break;
+  case D_ALIAS: kind = SYM_ALIAS; list = &s->aliases; break;
+  case D_TRACE: kind = SYM_TRACE; list = &s->traces; break;
+  default: return NULL;
+  }
+  Symbol *sym = declare(c, &s->scope, kind, m->name, m->name_span, m);
+  if (!sym) return NULL;
+  sym->owner = s->decl;
+  sym->home_flags = EF_SYNAPSE;
+  sym->index = list->len;
+  vec_push(list, sym);
+  return sym;
+}
+
+static void set_once(Checker *c, SynapseModel *s, Decl **slot, Decl *m) {
+  if (*slot) {
+    diag_error(c->d, m->span, "synapse '%s' already has %s %s", s->name,
+               m->kind == D_METHOD ? "a" : "an", decl_kind_name(m->kind));
+    diag_note(c->d, (*slot)->span, "the first one is here");
+    return;
+  }
+  *slot = m;
+}
+
+static void collect_synapse_members(Checker *c, SynapseModel *s) {
+  for (Decl *m = s->decl->members; m; m = m->next) {
+    switch (m->kind) {
+    case D_ALIAS:
+      if (strcmp(m->name, "delay") == 0) {
+        if (s->delay) {
+          diag_error(c->d, m->span, "synapse '%s' already has a delay", s->name);
+          continue;
+        }
+        s->delay = m->value;
+        continue;
+      }
+      declare_synapse_member(c, s, m);
+      break;
+    case D_PARAM: case D_CONST: case D_STATE: case D_TRACE:
+      declare_synapse_member(c, s, m);
+      break;
+    case D_ODE:
+      vec_push(&s->odes, m);
+      break;
+    case D_ON_PRE: set_once(c, s, &s->on_pre, m); break;
+    case D_ON_POST: set_once(c, s, &s->on_post, m); break;
+    case D_METHOD: set_once(c, s, &s->method_decl, m); break;
+    case D_EVERY: vec_push(&s->every, m); break;
+    case D_SPIKE: case D_RESET: case D_REFRACTORY: case D_PORT:
+      diag_error(c->d, m->span, "a %s does not belong in a synapse model; it goes in a neuron "
+                 "model", decl_kind_name(m->kind));
+      break;
+    default:
+      diag_error(c->d, m->span, "a %s does not belong in a synapse model",
+                 decl_kind_name(m->kind));
+      break;
+    }
+  }
+}
+
+static void check_trace(Checker *c, SynapseModel *s, Symbol *tr) {
+  Decl *d = tr->decl;
+  check_symbol(c, tr);
+  Scope *saved_scope = c->scope;
+  int saved_flags = c->flags;
+  const char *saved_ctx = c->context;
+  c->scope = &s->scope;
+  c->flags = EF_PARAMS;
+  c->context = "in a trace's time constant";
+  if (strcmp(d->type_name, "tau") != 0)
+    diag_error(c->d, d->type_span, "a trace is declared with its time constant: 'trace %s : "
+               "tau = 20 ms'", tr->name);
+  else if (check_number_dim(c, d->value, dim_time(), "a trace's time constant") &&
+           d->value->is_const && d->value->cval <= 0)
+    diag_error(c->d, d->value->span, "a trace's time constant must be positive");
+  c->scope = saved_scope;
+  c->flags = saved_flags;
+  c->context = saved_ctx;
+}
+
+/* The synaptic equations, on_pre, on_post and every blocks. */
+static void check_code(Checker *c, SynapseModel *s) {
+  Scope *saved_scope = c->scope;
+  int saved_flags = c->flags;
+  const char *saved_ctx = c->context;
+  c->scope = &s->scope;
+  c->flags = EF_SYNAPSE;
+  for (int k = 0; k < s->aliases.len; k++) {
+    Symbol *a = s->aliases.items[k];
+    a->checked = false; /* may depend on pre./post.: check again */
+    check_symbol(c, a);
+  }
+  for (int k = 0; k < s->odes.len; k++) {
+    Decl *ode = s->odes.items[k];
+    Symbol *var = NULL;
+    if (strcmp(ode->type_name, "dt") == 0 && ode->name[0] == 'd')
+      var = scope_find_local(&s->scope, ode->name + 1);
+    c->context = "in an equation";
+    check_expr(c, ode->value);
+    if (!var || (var->kind != SYM_STATE && var->kind != SYM_TRACE)) continue;
+    ode->sym = var;
+    Expr *v = ode->value;
+    Dim want = dim_div(var->dim, dim_time());
+    if (v->type == TY_NUMBER && var->checked && !dim_eq(v->dim, want) && !is_bare_zero(v)) {
+      char dw[128], dg[128];
+      describe_dim(want, dw, sizeof dw);
+      describe_dim(v->dim, dg, sizeof dg);
+      diag_error(c->d, v->span, "the right side of d%s/dt must be %s, but it is %s", var->name,
+                 dw, dg);
+    }
+  }
+  c->context = "in on_pre";
+  if (s->on_pre) check_block(c, s->on_pre->body, "on_pre", true);
+  c->context = "in on_post";
+  if (s->on_post) check_block(c, s->on_post->body, "on_post", true);
+  c->context = "in an every block";
+  for (int k = 0; k < s->every.len; k++) {
+    Decl *ev = s->every.items[k];
+    check_block(c, ev->body, "every", true);
+  }
+  c->scope = saved_scope;
+  c->flags = saved_flags;
+  c->context = saved_ctx;
+}
+
+/* Checks the left sides and flags of the synaptic equations. */
+static void check_ode_heads(Checker *c, SynapseModel *s) {
+  for (int k = 0; k < s->odes.len; k++) {
+    Decl *ode = s->odes.items[k];
+    if (strcmp(ode->type_name, "dt") != 0 || ode->name[0] != 'd' || !ode->name[1]) {
+      diag_error(c->d, span_join(ode->name_span, ode->type_span), "the left side of an "
+                 "equation must be the derivative of a state variable, written dX/dt");
+      continue;
+    }
+    Symbol *var = scope_find_local(&s->scope, ode->name + 1);
+    if (!var || var->kind != SYM_STATE) {
+      diag_error(c->d, ode->name_span, "'%s' is not a state variable of synapse '%s'",
+                 ode->name + 1, s->name);
+      continue;
+    }
+    for (int q = 0; q < k; q++) {
+      Decl *other = s->odes.items[q];
+      if (strcmp(other->name, ode->name) == 0) {
+        diag_error(c->d, ode->span, "'%s' already has an equation", ode->name + 1);
+        diag_note(c->d, other->span, "the first equation is here");
+      }
+    }
+    if (ode->flags & DF_UNLESS_REFRACTORY)
+      diag_error(c->d, ode->span, "'unless refractory' applies to neuron equations, not to "
+                 "synaptic ones");
+    else if (!(ode->flags & (DF_EVENT_DRIVEN | DF_CLOCK_DRIVEN)))
+      diag_error(c->d, ode->span, "say how this synaptic equation is integrated: add "
+                 "'event-driven' (updated when a spike arrives) or 'clock-driven' (every step)");
+  }
+}
+
+void check_synapse(Checker *c, Decl *d) {
+  SynapseModel *s = d->sym->of.synapse;
+  s->scope.parent = &c->m->globals;
+  collect_synapse_members(c, s);
+  for (int k = 0; k < s->params.len; k++) check_symbol(c, s->params.items[k]);
+  for (int k = 0; k < s->consts.len; k++) check_symbol(c, s->consts.items[k]);
+  for (int k = 0; k < s->traces.len; k++) check_trace(c, s, s->traces.items[k]);
+  Scope *saved_scope = c->scope;
+  int saved_flags = c->flags;
+  const char *saved_ctx = c->context;
+  c->scope = &s->scope;
+  for (int k = 0; k < s->states.len; k++) {
+    Symbol *st = s->states.items[k];
+    check_symbol(c, st);
+    if (!st->checked || !st->decl->value) continue;
+    c->flags = EF_PARAMS | EF_RANDOM | EF_I | EF_J;
+    c->context = "in an initial value";
+    char what[128];
+    snprintf(what, sizeof what, "the initial value of '%s'", st->name);
+    check_number_dim(c, st->decl->value, st->dim, what);
+    if (st->decl->lo) {
+      c->flags = EF_PARAMS;
+      c->context = "in a bound";
+      snprintf(what, sizeof what, "the lower bound of '%s'", st->name);
+      check_number_dim(c, st->decl->lo, st->dim, what);
+      snprintf(what, sizeof what, "the upper bound of '%s'", st->name);
+      check_number_dim(c, st->decl->hi, st->dim, what);
+    }
+  }
+  if (s->delay) {
+    c->flags = EF_PARAMS | EF_RANDOM | EF_I | EF_J;
+    c->context = "in a delay";
+    if (check_number_dim(c, s->delay, dim_time(), "a delay") && s->delay->is_const &&
+        s->delay->cval < 0)
+      diag_error(c->d, s->delay->span, "a delay cannot be negative");
+  }
+  c->flags = EF_PARAMS;
+  c->context = "in an every interval";
+  for (int k = 0; k < s->every.len; k++) {
+    Decl *ev = s->every.items[k];
+    if (check_number_dim(c, ev->value, dim_time(), "the interval of 'every'") &&
+        require_const(c, ev->value, "the interval of 'every'") && ev->value->cval <= 0)
+      diag_error(c->d, ev->value->span, "the interval of 'every' must be positive");
+  }
+  c->scope = saved_scope;
+  c->flags = saved_flags;
+  c->context = saved_ctx;
+  check_ode_heads(c, s);
+  s->method = METHOD_AUTO;
+  if (s->method_decl)
+    diag_error(c->d, s->method_decl->span, "synaptic equations are integrated exactly between "
+               "events (event-driven) or with the neuron's step (clock-driven); 'method' only "
+               "applies to neuron models");
+  c->pre = c->post = NULL;
+  c->connect = NULL;
+  check_code(c, s);
+}
+
+void check_synapse_code(Checker *c, SynapseModel *s, NeuronModel *pre, NeuronModel *post,
+                        Decl *connect) {
+  c->pre = pre;
+  c->post = post;
+  c->connect = connect;
+  int before = c->d->errors;
+  check_code(c, s);
+  if (c->d->errors > before)
+    diag_note(c->d, connect->span, "synapse '%s' is used here, from %s to %s", s->name,
+              pre ? pre->name : "an input", post ? post->name : "an input");
+  c->pre = c->post = NULL;
+  c->connect = NULL;
+}

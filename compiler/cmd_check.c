@@ -1,0 +1,161 @@
+/*
+** cmd_check.c: `snnc check` and `snnc fmt`, the front-end-only commands.
+*/
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "fmt.h"
+
+Model *driver_load(Arena *arena, Diags *diags, const char *path, const DriverOptions *opt) {
+  const char *search[] = {opt->stdlib_dir, NULL};
+  CheckOptions copt = {search, false};
+  Model *m = model_load(arena, diags, path, &copt);
+  if (!m) {
+    diag_flush(diags);
+    driver_error("cannot read '%s': %s", path, errno ? strerror(errno) : "no such file");
+    return NULL;
+  }
+  diag_flush(diags);
+  if (diags->errors) {
+    model_free(m);
+    return NULL;
+  }
+  return m;
+}
+
+static const char check_help[] =
+  "usage: snnc check FILE...\n"
+  "Checks each model (syntax, names, units, connection rules) and prints every\n"
+  "error found as FILE:LINE:COL: error: MESSAGE.  Exit status 0 if all are clean.\n";
+
+/* Parses the options of a command that takes none but --help. */
+static int only_help(int argc, char **argv, const char *help) {
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == 'h') {
+      fputs(help, stdout);
+      return 0;
+    }
+    fputs(help, stderr);
+    return EXIT_USAGE;
+  }
+  if (optind >= argc) {
+    fputs(help, stderr);
+    return EXIT_USAGE;
+  }
+  return -1;
+}
+
+int cmd_check(int argc, char **argv, const DriverOptions *opt) {
+  int rc = only_help(argc, argv, check_help);
+  if (rc >= 0) return rc;
+  int status = 0;
+  for (int i = optind; i < argc; i++) {
+    Arena arena = {0};
+    Diags diags;
+    diags_init(&diags, stderr);
+    diags.color = opt->color;
+    errno = 0;
+    Model *m = driver_load(&arena, &diags, argv[i], opt);
+    if (!m) status = EXIT_MODEL_ERROR;
+    model_free(m);
+    diags_free(&diags);
+    arena_free(&arena);
+  }
+  return status;
+}
+
+static const char fmt_help[] =
+  "usage: snnc fmt [-i] [--check] FILE...\n"
+  "Prints each model in canonical form on standard output, keeping every comment.\n"
+  "A model with errors is not formatted.\n"
+  "  -i, --in-place   rewrite the files instead of printing them\n"
+  "      --check      print nothing; exit 1 if a file is not canonical\n";
+
+/* Writes text to path atomically: a temporary file renamed over it. */
+static bool write_atomically(const char *path, const char *text, size_t len) {
+  size_t n = strlen(path) + 16;
+  char *tmp = xmalloc(n);
+  snprintf(tmp, n, "%s.fmt-XXXXXX", path);
+  int fd = mkstemp(tmp);
+  bool ok = fd >= 0;
+  if (ok) {
+    FILE *f = fdopen(fd, "w");
+    ok = f && fwrite(text, 1, len, f) == len;
+    ok = (f && fclose(f) == 0) && ok;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) unlink(tmp);
+  }
+  if (!ok) driver_error("cannot write '%s': %s", path, strerror(errno));
+  free(tmp);
+  return ok;
+}
+
+static int fmt_one(const char *path, bool in_place, bool check_only, const DriverOptions *opt) {
+  Arena arena = {0};
+  Diags diags;
+  diags_init(&diags, stderr);
+  diags.color = opt->color;
+  errno = 0;
+  int status = 0;
+  Model *m = driver_load(&arena, &diags, path, opt);
+  if (!m) {
+    driver_error("'%s' has errors; it was not formatted", path);
+    status = EXIT_MODEL_ERROR;
+  } else {
+    StrBuf out = {0};
+    fmt_module(m->main, &out);
+    const SrcFile *src = m->main->file;
+    bool same = out.len == src->len && memcmp(out.data ? out.data : "", src->text, out.len) == 0;
+    if (check_only) {
+      if (!same) {
+        fprintf(stderr, "%s: not in canonical form (run 'snnc fmt -i %s')\n", path, path);
+        status = EXIT_MODEL_ERROR;
+      }
+    } else if (in_place) {
+      if (!same && !write_atomically(path, sb_str(&out), out.len)) status = EXIT_MODEL_ERROR;
+    } else {
+      fwrite(sb_str(&out), 1, out.len, stdout);
+    }
+    sb_free(&out);
+    model_free(m);
+  }
+  diags_free(&diags);
+  arena_free(&arena);
+  return status;
+}
+
+int cmd_fmt(int argc, char **argv, const DriverOptions *opt) {
+  static const struct option opts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"in-place", no_argument, NULL, 'i'},
+    {"check", no_argument, NULL, 'k'},
+    {NULL, 0, NULL, 0},
+  };
+  bool in_place = false, check_only = false;
+  int c;
+  while ((c = getopt_long(argc, argv, "hi", opts, NULL)) != -1) {
+    switch (c) {
+    case 'h': fputs(fmt_help, stdout); return 0;
+    case 'i': in_place = true; break;
+    case 'k': check_only = true; break;
+    default: fputs(fmt_help, stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    fputs(fmt_help, stderr);
+    return EXIT_USAGE;
+  }
+  int status = 0;
+  for (int i = optind; i < argc; i++) {
+    int rc = fmt_one(argv[i], in_place, check_only, opt);
+    if (rc) status = rc;
+  }
+  return status;
+}

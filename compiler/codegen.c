@@ -1,0 +1,200 @@
+/*
+** codegen.c: module setup, shared helpers, host target and optimisation.
+*/
+#include "codegen.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+LLVMTypeRef cg_ptr_to(LLVMTypeRef elem) { return LLVMPointerType(elem, 0); }
+
+/* struct SnnKernelArgs, SnnSynapseArgs and SnnEventArgs: 8-byte fields. */
+static LLVMTypeRef record(CodeGen *g, const char *name, const char *fields) {
+  LLVMTypeRef st = LLVMStructCreateNamed(g->ctx, name);
+  LLVMTypeRef types[32];
+  int n = 0;
+  for (const char *f = fields; *f; f++)
+    types[n++] = *f == 'p' ? g->ptr : *f == 'd' ? g->f64 : g->i64;
+  LLVMStructSetBody(st, types, (unsigned)n, 0);
+  return st;
+}
+
+void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMContextRef ctx,
+                  const char *cpu, const char *features) {
+  memset(g, 0, sizeof *g);
+  g->a = a;
+  g->d = d;
+  g->m = m;
+  g->plan = plan;
+  g->ctx = ctx;
+  g->cpu = cpu;
+  g->features = features;
+  const char *name = m->main && m->main->file ? m->main->file->path : "model";
+  g->mod = LLVMModuleCreateWithNameInContext(name, ctx);
+  g->b = LLVMCreateBuilderInContext(ctx);
+  g->f64 = LLVMDoubleTypeInContext(ctx);
+  g->f32 = LLVMFloatTypeInContext(ctx);
+  g->i1 = LLVMInt1TypeInContext(ctx);
+  g->i8 = LLVMInt8TypeInContext(ctx);
+  g->i32 = LLVMInt32TypeInContext(ctx);
+  g->i64 = LLVMInt64TypeInContext(ctx);
+  g->void_t = LLVMVoidTypeInContext(ctx);
+  g->ptr = cg_ptr_to(g->i8);
+  g->real = m->precision == PRECISION_SINGLE ? g->f32 : g->f64;
+  /* Field order as in runtime/snnrt.h. */
+  g->kernel_args = record(g, "SnnKernelArgs", "ppppppddiii");
+  g->synapse_args = record(g, "SnnSynapseArgs", "pippppid");
+  g->event_args = record(g, "SnnEventArgs", "pppppddi");
+}
+
+void codegen_free(CodeGen *g) {
+  if (g->b) LLVMDisposeBuilder(g->b);
+  vec_free(&g->random_sites);
+  g->b = NULL;
+}
+
+void cg_attribute(CodeGen *g, LLVMValueRef fn, unsigned index, const char *name) {
+  unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  assert(kind != 0);
+  LLVMAddAttributeAtIndex(fn, index, LLVMCreateEnumAttribute(g->ctx, kind, 0));
+}
+
+static void string_attribute(CodeGen *g, LLVMValueRef fn, const char *key, const char *value) {
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                          LLVMCreateStringAttribute(g->ctx, key, (unsigned)strlen(key), value,
+                                                    (unsigned)strlen(value)));
+}
+
+LLVMValueRef cg_function(CodeGen *g, const char *name, LLVMTypeRef ret, LLVMTypeRef *args,
+                         int nargs, bool exported) {
+  LLVMTypeRef ty = LLVMFunctionType(ret, args, (unsigned)nargs, 0);
+  LLVMValueRef fn = LLVMAddFunction(g->mod, name, ty);
+  LLVMSetLinkage(fn, exported ? LLVMExternalLinkage : LLVMInternalLinkage);
+  if (g->cpu && *g->cpu) string_attribute(g, fn, "target-cpu", g->cpu);
+  if (g->features && *g->features) string_attribute(g, fn, "target-features", g->features);
+  /* Let the back end fuse a * b + c into one FMA instruction: fewer
+     operations and one rounding instead of two.  Nothing else about IEEE
+     arithmetic is relaxed (NaN and Inf keep their meaning: the kernels
+     rely on them to detect blow-ups). */
+  string_attribute(g, fn, "unsafe-fp-math", "true");
+  cg_attribute(g, fn, LLVMAttributeFunctionIndex, "nounwind");
+  return fn;
+}
+
+LLVMValueRef cg_declare(CodeGen *g, const char *name, LLVMTypeRef ret, LLVMTypeRef *args,
+                        int nargs) {
+  LLVMValueRef fn = LLVMGetNamedFunction(g->mod, name);
+  if (fn) return fn;
+  fn = LLVMAddFunction(g->mod, name, LLVMFunctionType(ret, args, (unsigned)nargs, 0));
+  cg_attribute(g, fn, LLVMAttributeFunctionIndex, "nounwind");
+  return fn;
+}
+
+LLVMValueRef cg_call(CodeGen *g, LLVMValueRef fn, LLVMValueRef *args, int nargs) {
+  LLVMTypeRef ty = LLVMGlobalGetValueType(fn);
+  return LLVMBuildCall2(g->b, ty, fn, args, (unsigned)nargs, "");
+}
+
+LLVMValueRef cg_load_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i) {
+  LLVMValueRef typed = LLVMBuildBitCast(g->b, base, cg_ptr_to(elem), "");
+  LLVMValueRef p = LLVMBuildInBoundsGEP2(g->b, elem, typed, &i, 1, "");
+  return LLVMBuildLoad2(g->b, elem, p, "");
+}
+
+void cg_store_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i, LLVMValueRef v) {
+  LLVMValueRef typed = LLVMBuildBitCast(g->b, base, cg_ptr_to(elem), "");
+  LLVMValueRef p = LLVMBuildInBoundsGEP2(g->b, elem, typed, &i, 1, "");
+  LLVMBuildStore(g->b, v, p);
+}
+
+LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, unsigned index,
+                           LLVMTypeRef field) {
+  LLVMValueRef typed = LLVMBuildBitCast(g->b, p, cg_ptr_to(st), "");
+  LLVMValueRef fp = LLVMBuildStructGEP2(g->b, st, typed, index, "");
+  return LLVMBuildLoad2(g->b, field, fp, "");
+}
+
+LLVMBasicBlockRef cg_enter_entry(Env *env) {
+  LLVMBasicBlockRef body = LLVMGetInsertBlock(env->g->b);
+  LLVMValueRef term = LLVMGetBasicBlockTerminator(env->entry);
+  if (term)
+    LLVMPositionBuilderBefore(env->g->b, term);
+  else
+    LLVMPositionBuilderAtEnd(env->g->b, env->entry);
+  return body;
+}
+
+void cg_leave_entry(Env *env, LLVMBasicBlockRef body) {
+  LLVMPositionBuilderAtEnd(env->g->b, body);
+}
+
+bool codegen_module(CodeGen *g) {
+  Model *m = g->m;
+  int npop = m->populations.len, nproj = m->projections.len;
+  LLVMValueRef *pop_fns = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(4 * npop + 1));
+  for (int k = 0; k < npop; k++) {
+    Population *p = m->populations.items[k];
+    if (p->kind == POP_NEURONS)
+      cg_population(g, k, &pop_fns[4 * k], &pop_fns[4 * k + 1], &pop_fns[4 * k + 2]);
+    else if (p->kind == POP_POISSON)
+      pop_fns[4 * k + 3] = cg_rate_function(g, k);
+  }
+  ProjFunctions *proj_fns = arena_alloc(g->a, sizeof(ProjFunctions) * (size_t)(nproj + 1));
+  for (int k = 0; k < nproj; k++) cg_projection(g, k, &proj_fns[k]);
+  cg_descriptor(g, pop_fns, proj_fns);
+  char *error = NULL;
+  if (LLVMVerifyModule(g->mod, LLVMReturnStatusAction, &error)) {
+    diag_error(g->d, span_none(), "internal error: the generated code is invalid:\n%s", error);
+    LLVMDisposeMessage(error);
+    return false;
+  }
+  LLVMDisposeMessage(error);
+  return true;
+}
+
+void codegen_host(char **cpu, char **features) {
+  *cpu = LLVMGetHostCPUName();
+  *features = LLVMGetHostCPUFeatures();
+}
+
+LLVMTargetMachineRef codegen_target_machine(const char *cpu, const char *features,
+                                            LLVMCodeGenOptLevel level, LLVMRelocMode reloc) {
+  LLVMInitializeNativeTarget();
+  LLVMInitializeNativeAsmPrinter();
+  char *triple = LLVMGetDefaultTargetTriple();
+  LLVMTargetRef target;
+  char *error = NULL;
+  LLVMTargetMachineRef tm = NULL;
+  if (LLVMGetTargetFromTriple(triple, &target, &error) == 0)
+    tm = LLVMCreateTargetMachine(target, triple, cpu, features, level, reloc,
+                                 LLVMCodeModelDefault);
+  LLVMDisposeMessage(error);
+  LLVMDisposeMessage(triple);
+  return tm;
+}
+
+bool codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, char **error) {
+  char *triple = LLVMGetTargetMachineTriple(tm);
+  LLVMSetTarget(mod, triple);
+  LLVMDisposeMessage(triple);
+  LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(tm);
+  char *dl = LLVMCopyStringRepOfTargetData(layout);
+  LLVMSetDataLayout(mod, dl);
+  LLVMDisposeMessage(dl);
+  LLVMDisposeTargetData(layout);
+  LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
+  LLVMPassBuilderOptionsSetLoopVectorization(opts, 1);
+  LLVMPassBuilderOptionsSetSLPVectorization(opts, 1);
+  LLVMPassBuilderOptionsSetLoopUnrolling(opts, 1);
+  LLVMErrorRef err = LLVMRunPasses(mod, "default<O3>", tm, opts);
+  LLVMDisposePassBuilderOptions(opts);
+  if (err) {
+    *error = LLVMGetErrorMessage(err);
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,131 @@
+/*
+** codegen.h: lowering the plan to LLVM IR (LLVM C API, versions 14 to 19).
+**
+** codegen_module() emits one module holding, per population, an
+** initialiser, a derived-constants function and the fused step kernel;
+** per projection, the functions for connection rules, synaptic values and
+** event code; and the constant descriptor `snn_model` (runtime/snnrt.h)
+** that points at all of them.  The module is then optimised for the host
+** (codegen_optimize) and handed to the JIT or written as an object file.
+**
+** Only calls that exist in every supported LLVM are used: the *2 builders
+** (LLVMBuildLoad2, LLVMBuildGEP2, LLVMBuildCall2), LLVMRunPasses, and
+** pointers built with LLVMPointerType, which become opaque `ptr` from
+** LLVM 15 on; bitcasts between pointer types then simply fold away.
+*/
+#ifndef SNN_CODEGEN_H
+#define SNN_CODEGEN_H
+
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "plan.h"
+
+/* Everything the emitters share for one module. */
+typedef struct CodeGen {
+  Arena *a;
+  Diags *d;
+  Model *m;
+  Plan *plan;
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;
+  LLVMTypeRef f64, f32, i1, i8, i32, i64, void_t, ptr; /* ptr: i8* */
+  LLVMTypeRef real;        /* the model's precision */
+  LLVMTypeRef kernel_args; /* struct SnnKernelArgs */
+  LLVMTypeRef synapse_args;
+  LLVMTypeRef event_args;
+  PtrVec random_sites;     /* Expr* of random calls, in order: their stream ids */
+  const char *cpu, *features; /* target attributes for every function */
+} CodeGen;
+
+/* How names are evaluated where an expression is being emitted. */
+typedef struct Env Env;
+struct Env {
+  CodeGen *g;
+  LLVMTypeRef real;        /* the precision of this function's arithmetic */
+  LLVMBasicBlockRef entry; /* loop-invariant values are emitted here */
+  LLVMValueRef param;      /* double *: the run-time parameter table */
+  int pop, proj;           /* whose parameter copies apply (-1: none) */
+  LLVMValueRef *param_cache; /* per slot, hoisted loads */
+  LLVMValueRef *state;     /* neuron state values by symbol index */
+  LLVMValueRef *port;      /* port values by symbol index */
+  LLVMValueRef *syn;       /* synaptic values (states, then traces) */
+  LLVMValueRef t, dt, i, j, n; /* built-in variables as `real`, or NULL */
+  LLVMValueRef seed;       /* i64 */
+  LLVMValueRef rand_index; /* i64: the neuron or synapse a draw belongs to */
+  int64_t stream_base;     /* mixed into random streams per population */
+  /* pre.x / post.x, for synapse code: returns the value or NULL. */
+  LLVMValueRef (*member)(Env *env, const Expr *e);
+  void *member_ctx;
+};
+
+/* Creates the module and the shared types. */
+void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMContextRef ctx,
+                  const char *cpu, const char *features);
+/* Emits every function and the descriptor; false after reporting an error. */
+bool codegen_module(CodeGen *g);
+/* Frees the builder (the module stays with its owner). */
+void codegen_free(CodeGen *g);
+
+/* The value of an expression: `env->real` for numbers, i1 for conditions. */
+LLVMValueRef cg_expr(Env *env, const Expr *e);
+/* A constant of the environment's precision. */
+LLVMValueRef cg_real(Env *env, double v);
+/* Loads parameter slot k once, in the entry block. */
+LLVMValueRef cg_param(Env *env, int slot);
+/* Emits code in the entry block (for loop-invariant values); call
+   cg_leave_entry to continue where the body was. */
+LLVMBasicBlockRef cg_enter_entry(Env *env);
+/* Returns to the body block saved by cg_enter_entry. */
+void cg_leave_entry(Env *env, LLVMBasicBlockRef body);
+/* (exp(x) - 1) / x, accurate near 0. */
+LLVMValueRef cg_exprel(Env *env, LLVMValueRef x);
+/* Converts a value to the environment's precision. */
+LLVMValueRef cg_to_real(Env *env, LLVMValueRef v);
+/* Declares (once) a function of the module. */
+LLVMValueRef cg_declare(CodeGen *g, const char *name, LLVMTypeRef ret, LLVMTypeRef *args,
+                        int nargs);
+/* Calls a function declared with cg_declare. */
+LLVMValueRef cg_call(CodeGen *g, LLVMValueRef fn, LLVMValueRef *args, int nargs);
+/* Creates a function with the target attributes set. */
+LLVMValueRef cg_function(CodeGen *g, const char *name, LLVMTypeRef ret, LLVMTypeRef *args,
+                         int nargs, bool exported);
+/* Adds an enum attribute ("noalias", "alwaysinline", ...) to a function or
+   to its parameter `index` (1-based; 0 for the return value, ~0u for the
+   function itself). */
+void cg_attribute(CodeGen *g, LLVMValueRef fn, unsigned index, const char *name);
+/* GEP + load of element i of a typed array. */
+LLVMValueRef cg_load_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i);
+/* GEP + store to element i of a typed array. */
+void cg_store_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i, LLVMValueRef v);
+/* Loads field `index` of a struct pointed to by p. */
+LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, unsigned index,
+                           LLVMTypeRef field);
+/* A pointer to `elem` in address space 0. */
+LLVMTypeRef cg_ptr_to(LLVMTypeRef elem);
+
+/* Per-population functions (codegen_neuron.c). */
+void cg_population(CodeGen *g, int pop, LLVMValueRef *init, LLVMValueRef *coef,
+                   LLVMValueRef *step);
+/* A Poisson input's rate function (codegen_neuron.c). */
+LLVMValueRef cg_rate_function(CodeGen *g, int pop);
+/* Per-projection functions (codegen_synapse.c). */
+typedef struct ProjFunctions {
+  LLVMValueRef p_fn, where_fn, init, on_pre, delay_fn;
+  LLVMValueRef *weight_fn;   /* per additive statement: uniform weight */
+} ProjFunctions;
+void cg_projection(CodeGen *g, int proj, ProjFunctions *out);
+/* The `snn_model` descriptor (codegen_desc.c). */
+void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns);
+
+/* The host CPU name and features (strings owned by LLVM; free with
+   LLVMDisposeMessage). */
+void codegen_host(char **cpu, char **features);
+/* Creates a target machine for the host. */
+LLVMTargetMachineRef codegen_target_machine(const char *cpu, const char *features,
+                                            LLVMCodeGenOptLevel level, LLVMRelocMode reloc);
+/* Runs the optimisation pipeline (O3) for the target. */
+bool codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, char **error);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+** compile.c: running the stages of a compilation and timing them.
+*/
+#include "compile.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "codegen.h"
+#include "plan.h"
+
+double compile_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize) {
+  memset(c, 0, sizeof *c);
+  diags_init(&c->diags, stderr);
+  c->diags.color = opt->color;
+  double t0 = compile_clock();
+  c->model = driver_load(&c->arena, &c->diags, path, opt);
+  double t1 = compile_clock();
+  if (!c->model) return false;
+  c->parse_s = c->model->parse_seconds;
+  c->check_s = (t1 - t0) - c->parse_s;
+  Plan plan;
+  if (!plan_build(&c->arena, &c->diags, c->model, &plan)) {
+    diag_flush(&c->diags);
+    return false;
+  }
+  codegen_host(&c->cpu, &c->features);
+  c->tsc = LLVMOrcCreateNewThreadSafeContext();
+  CodeGen g;
+  codegen_init(&g, &c->arena, &c->diags, c->model, &plan,
+               LLVMOrcThreadSafeContextGetContext(c->tsc), c->cpu, c->features);
+  bool ok = codegen_module(&g) && c->diags.errors == 0;
+  c->module = g.mod;
+  codegen_free(&g);
+  diag_flush(&c->diags);
+  double t2 = compile_clock();
+  c->codegen_s = t2 - t1;
+  if (!ok) return false;
+  c->tm = codegen_target_machine(c->cpu, c->features, LLVMCodeGenLevelAggressive,
+                                 LLVMRelocPIC);
+  if (!c->tm) {
+    driver_error("cannot create a code generator for this machine");
+    return false;
+  }
+  if (optimize) {
+    char *error = NULL;
+    if (!codegen_optimize(c->module, c->tm, &error)) {
+      driver_error("optimisation failed: %s", error ? error : "unknown error");
+      LLVMDisposeErrorMessage(error);
+      return false;
+    }
+  }
+  c->optimize_s = compile_clock() - t2;
+  return true;
+}
+
+void compile_free(Compiled *c) {
+  if (c->module) LLVMDisposeModule(c->module);
+  if (c->tsc) LLVMOrcDisposeThreadSafeContext(c->tsc);
+  if (c->tm) LLVMDisposeTargetMachine(c->tm);
+  if (c->cpu) LLVMDisposeMessage(c->cpu);
+  if (c->features) LLVMDisposeMessage(c->features);
+  model_free(c->model);
+  diags_free(&c->diags);
+  arena_free(&c->arena);
+  memset(c, 0, sizeof *c);
+}

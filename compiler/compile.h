@@ -1,0 +1,36 @@
+/*
+** compile.h: the compilation pipeline from a file to optimised LLVM IR.
+**
+** compile_file() runs every stage in order (parse and check, plan, code
+** generation, optimisation for the host) and records how long each took.
+** The result feeds the JIT (snnc run), the object-file emitter (snnc build)
+** and the IR printer (snnc emit-llvm).
+*/
+#ifndef SNN_COMPILE_H
+#define SNN_COMPILE_H
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "driver.h"
+
+typedef struct Compiled {
+  Arena arena;
+  Diags diags;
+  Model *model;
+  LLVMOrcThreadSafeContextRef tsc; /* owns the context of `module` */
+  LLVMModuleRef module;            /* NULL once handed to the JIT */
+  LLVMTargetMachineRef tm;
+  char *cpu, *features;
+  double parse_s, check_s, codegen_s, optimize_s;
+} Compiled;
+
+/* Compiles a model file; false after printing diagnostics. */
+bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize);
+/* Frees everything a compilation holds. */
+void compile_free(Compiled *c);
+/* Seconds since an arbitrary fixed point (monotonic). */
+double compile_clock(void);
+
+#endif

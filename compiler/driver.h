@@ -1,0 +1,39 @@
+/*
+** driver.h: the subcommands of snnc, one function each.
+**
+** Each takes the arguments after the subcommand name (argv[0] is the
+** subcommand) and returns the process exit status: 0 success, 1 the model
+** has errors or the run failed, 2 the command line is wrong.
+*/
+#ifndef SNN_DRIVER_H
+#define SNN_DRIVER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model.h"
+
+enum { EXIT_MODEL_ERROR = 1, EXIT_USAGE = 2 };
+
+/* Options shared by every subcommand. */
+typedef struct DriverOptions {
+  bool color;              /* colour diagnostics */
+  const char *stdlib_dir;  /* where `import` looks first */
+} DriverOptions;
+
+/* snnc check FILE...: parse and check models. */
+int cmd_check(int argc, char **argv, const DriverOptions *opt);
+/* snnc fmt [-i] [--check] FILE...: canonical formatting. */
+int cmd_fmt(int argc, char **argv, const DriverOptions *opt);
+
+/* snnc run FILE [options]: compile, JIT and simulate. */
+int cmd_run(int argc, char **argv, const DriverOptions *opt);
+/* snnc emit-llvm FILE: print the optimised IR. */
+int cmd_emit_llvm(int argc, char **argv, const DriverOptions *opt);
+
+/* Loads and checks a model file; prints diagnostics; NULL on any error. */
+Model *driver_load(Arena *arena, Diags *diags, const char *path, const DriverOptions *opt);
+/* Prints "snnc: message" to stderr. */
+void driver_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,237 @@
+/*
+** model.h: the checked model, the contract between the checker and the
+** lowering stages.
+**
+** The checker (check.c, check_expr.c) turns the modules of a compilation
+** into one Model: every name resolved to a Symbol, every expression given a
+** type and a dimension, constants folded, and the declarations sorted into
+** neuron and synapse models, populations, projections, inputs, monitors and
+** the run schedule.  Values are in SI units throughout.
+*/
+#ifndef SNN_MODEL_H
+#define SNN_MODEL_H
+
+#include <stdint.h>
+
+#include "ast.h"
+
+typedef enum SymKind {
+  SYM_PARAM,      /* overridable at run time */
+  SYM_CONST,      /* folded at compile time */
+  SYM_STATE,      /* per neuron or per synapse */
+  SYM_ALIAS,      /* algebraic definition, inlined where used */
+  SYM_PORT,       /* input port: summed into by synapses, cleared each step */
+  SYM_TRACE,      /* synaptic trace, decays between events */
+  SYM_NEURON,     /* a neuron model */
+  SYM_SYNAPSE,    /* a synapse model */
+  SYM_POPULATION, /* a population or a spike-source input */
+  SYM_CURRENT,    /* a current input */
+  SYM_EXTERN,     /* an extern C function */
+  SYM_FUNCTION,   /* a built-in function */
+  SYM_VARIABLE,   /* built-in variable: t, dt, i, j, N */
+  SYM_CONSTANT,   /* built-in constant: pi, e */
+  SYM_UNIT,       /* a unit used as a value: 60 * mV */
+  SYM_NAMESPACE,  /* pre, post */
+} SymKind;
+
+/* The built-in variables. */
+typedef enum BuiltinVar { VAR_T, VAR_DT, VAR_I, VAR_J, VAR_N } BuiltinVar;
+
+typedef struct NeuronModel NeuronModel;
+typedef struct SynapseModel SynapseModel;
+typedef struct Population Population;
+
+/* What a name denotes. */
+struct Symbol {
+  SymKind kind;
+  const char *name;
+  Decl *decl;           /* declaring node, NULL for built-ins */
+  Span span;            /* where it was declared (the name) */
+  Dim dim;
+  const char *unit_text; /* the unit as the user wrote it ("mV"), or NULL */
+  double unit_scale;     /* SI value of one such unit (1e-3 for mV) */
+  bool has_value;        /* value is known at compile time */
+  double value;          /* SI; for a param, its default */
+  Expr *expr;            /* alias definition, state initial value, param default */
+  int index;             /* position among the owner's symbols of this kind */
+  int builtin;           /* BuiltinVar or the function id */
+  bool checking;         /* set while its definition is checked (cycle detection) */
+  bool checked;
+  bool used;
+  union {
+    NeuronModel *neuron;
+    SynapseModel *synapse;
+    Population *population;
+  } of;                  /* SYM_NEURON, SYM_SYNAPSE, SYM_POPULATION */
+  Decl *owner;           /* enclosing neuron or synapse declaration, or NULL */
+  struct Scope *home;    /* the scope its definition is read in */
+  int home_flags;        /* what its definition may use (enum ExprFlags) */
+};
+
+/* A list of symbols searched innermost first. */
+typedef struct Scope {
+  struct Scope *parent;
+  PtrVec syms;
+} Scope;
+
+typedef enum Method {
+  METHOD_AUTO, METHOD_EXACT, METHOD_EXPONENTIAL_EULER, METHOD_EULER,
+  METHOD_RK2, METHOD_RK4,
+} Method;
+
+struct NeuronModel {
+  Decl *decl;
+  const char *name;
+  Scope scope;
+  PtrVec params;        /* Symbol* SYM_PARAM */
+  PtrVec consts;        /* Symbol* SYM_CONST */
+  PtrVec states;        /* Symbol* SYM_STATE, in declaration order */
+  PtrVec aliases;       /* Symbol* SYM_ALIAS */
+  PtrVec ports;         /* Symbol* SYM_PORT */
+  PtrVec odes;          /* Decl* D_ODE, in declaration order */
+  Decl *spike;          /* D_SPIKE or NULL */
+  Decl *reset;          /* D_RESET or NULL */
+  Decl *refractory;     /* D_REFRACTORY or NULL */
+  bool refractory_is_condition; /* refractory while a condition holds */
+  Method method;
+  Decl *method_decl;
+};
+
+struct SynapseModel {
+  Decl *decl;
+  const char *name;
+  Scope scope;
+  PtrVec params, consts, states, aliases, traces; /* Symbol* */
+  PtrVec odes;          /* Decl* D_ODE */
+  PtrVec every;         /* Decl* D_EVERY */
+  Decl *on_pre, *on_post;
+  Expr *delay;          /* the `delay = ...` definition, or NULL */
+  Symbol *delay_sym;
+  Method method;
+  Decl *method_decl;
+};
+
+typedef enum PopKind {
+  POP_NEURONS,          /* population E = LIF[3200] */
+  POP_POISSON,          /* input noise = poisson[1000](rate = 15 Hz) */
+  POP_SPIKE_TIMES,      /* input cue = spike_times[2]((0: 10 ms), ...) */
+} PopKind;
+
+/* One spike of a spike_times input. */
+typedef struct TimedSpike {
+  int64_t index;
+  double time;
+} TimedSpike;
+
+struct Population {
+  Decl *decl;
+  const char *name;
+  PopKind kind;
+  int64_t size;
+  int index;            /* position in Model.populations */
+  NeuronModel *model;   /* POP_NEURONS */
+  PtrVec overrides;     /* Decl* D_ALIAS: param values and state initialisers */
+  Expr *rate;           /* POP_POISSON: may use t and i */
+  TimedSpike *spikes;   /* POP_SPIKE_TIMES, sorted by time then index */
+  int64_t nspikes;
+};
+
+/* `input drive = current(expr) -> E.I_ext`: added to a port every step. */
+typedef struct CurrentInput {
+  Decl *decl;
+  const char *name;
+  Population *target;
+  Symbol *port;         /* SYM_PORT or SYM_STATE of the target's model */
+  Expr *value;          /* may use t and i */
+} CurrentInput;
+
+typedef enum ConnectRule {
+  RULE_ALL, RULE_ONE_TO_ONE, RULE_PROBABILITY, RULE_FANIN, RULE_FANOUT, RULE_FILE,
+} ConnectRule;
+
+/* One connect statement for one (source, target) pair. */
+typedef struct Projection {
+  Decl *decl;
+  int index;
+  Population *pre, *post;
+  SynapseModel *synapse;
+  ConnectRule rule;
+  Expr *p;              /* RULE_PROBABILITY: may use i and j */
+  int64_t fan;          /* RULE_FANIN, RULE_FANOUT */
+  Expr *where;          /* optional filter on (i, j) */
+  const char *file;     /* RULE_FILE: resolved path */
+  bool autapses;        /* allow i == j when pre == post */
+  Expr *delay;          /* overrides the synapse model's delay, or NULL */
+  PtrVec inits;         /* Decl* D_ALIAS: synapse param/state values */
+} Projection;
+
+typedef enum MonitorKind { MON_SPIKES, MON_STATE, MON_RATE, MON_WEIGHTS } MonitorKind;
+
+typedef struct Monitor {
+  Decl *decl;
+  MonitorKind kind;
+  Population *pop;      /* MON_SPIKES, MON_STATE, MON_RATE */
+  Symbol *var;          /* MON_STATE, MON_WEIGHTS */
+  int64_t lo, hi;       /* recorded indices [lo, hi) */
+  double every;         /* sampling interval (s), MON_STATE and MON_WEIGHTS */
+  double bin;           /* MON_RATE bin width (s) */
+  Projection *proj;     /* MON_WEIGHTS */
+} Monitor;
+
+typedef enum Precision { PRECISION_DOUBLE, PRECISION_SINGLE } Precision;
+
+/* The checked model. */
+typedef struct Model {
+  Arena *arena;
+  Diags *diags;
+  Module *modules;      /* all parsed files; the main file first */
+  Module *main;
+  Scope globals;
+  PtrVec params;        /* global Symbol* SYM_PARAM */
+  PtrVec consts;
+  PtrVec externs;       /* Symbol* SYM_EXTERN */
+  PtrVec neurons;       /* NeuronModel* */
+  PtrVec synapses;      /* SynapseModel* */
+  PtrVec populations;   /* Population*, spike-source inputs included */
+  PtrVec currents;      /* CurrentInput* */
+  PtrVec projections;   /* Projection* */
+  PtrVec monitors;      /* Monitor* */
+  PtrVec runs;          /* Decl* D_RUN, in order */
+  double duration;      /* sum of the runs (s) */
+  Precision precision;
+  double dt;            /* s */
+  uint64_t seed;
+  bool seed_given;
+  Decl *dt_decl;
+  double parse_seconds;  /* time spent reading and parsing files */
+} Model;
+
+/* Options of a compilation. */
+typedef struct CheckOptions {
+  const char *const *search_path; /* import folders, NULL-terminated */
+  bool allow_instances_in_imports;
+} CheckOptions;
+
+/* Parses path and everything it imports, then checks the whole model.
+   Returns NULL when the file cannot be read; otherwise a Model whose
+   diags->errors tells whether it is usable. */
+Model *model_load(Arena *arena, Diags *diags, const char *path, const CheckOptions *opt);
+/* Checks already parsed modules (the first is the main file). */
+Model *model_check(Arena *arena, Diags *diags, Module *modules);
+/* Frees the heap parts of a model (its arena belongs to the caller). */
+void model_free(Model *m);
+
+/* Finds a symbol by name in a scope chain, or NULL. */
+Symbol *scope_lookup(const Scope *s, const char *name);
+/* Finds a symbol in one scope only, or NULL. */
+Symbol *scope_find_local(const Scope *s, const char *name);
+/* The population with this name, or NULL. */
+Population *model_population(const Model *m, const char *name);
+/* The state, alias or port named `name` of a neuron model, or NULL. */
+Symbol *neuron_member(const NeuronModel *n, const char *name);
+/* The symbol named `name` of a synapse model, or NULL. */
+Symbol *synapse_member(const SynapseModel *s, const char *name);
+/* The name of a method ("rk4"). */
+const char *method_name(Method m);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+** ode.h: analysis of a neuron model's differential equations.
+**
+** ode_analyze() looks at the system dx/dt = f(x) of a neuron model and
+** picks the integrator, as the language promises:
+**   exact              f is linear in x with constant coefficients:
+**                      f(x) = A x + b, A made of parameters and constants,
+**                      b free of the integrated variables and of t.  The
+**                      step is x' = P x + Phi b with P = exp(A dt) and
+**                      Phi = integral of exp(A s) ds, computed when the
+**                      run starts (parameters may change between runs).
+**   exponential_euler  each f_k is linear in its own x_k: f_k = a_k x_k + b_k
+**                      with a_k and b_k free of x_k (conditionally linear,
+**                      as Hodgkin-Huxley gates are).
+**   rk4                anything else; euler and rk2 only when asked for.
+** `method X` forces a choice; an impossible `method exact` is an error.
+*/
+#ifndef SNN_ODE_H
+#define SNN_ODE_H
+
+#include "model.h"
+
+typedef struct OdeSystem {
+  Method method;        /* the integrator chosen */
+  int n;                /* integrated variables */
+  Symbol **var;         /* their symbols, in equation order */
+  Expr **rhs;           /* right-hand sides, as written (aliases not inlined) */
+  bool *clamped;        /* frozen while refractory (unless refractory) */
+  /* METHOD_EXACT: f = A x + b.  NULL entries are structural zeros. */
+  Expr **A;             /* n * n, row-major */
+  Expr **b;             /* n */
+  bool *reach;          /* n * n: x_k depends on x_j through A (k == j included) */
+  bool *row_changes;    /* n: the row of x_k differs while refractory */
+  /* METHOD_EXPONENTIAL_EULER: f_k = a_k x_k + b_k. */
+  Expr **lin_a, **lin_b;
+} OdeSystem;
+
+/* Chooses and prepares the integrator of a neuron model; false after
+   reporting an error (an impossible forced method). */
+bool ode_analyze(Arena *arena, Diags *diags, const NeuronModel *n, OdeSystem *out);
+/* The index of a symbol among the integrated variables, or -1. */
+int ode_var_index(const OdeSystem *s, const Symbol *sym);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+** parse.c: runs the scanner and parser over one source file.
+*/
+#include "parse.h"
+
+#include <string.h>
+
+#include "snn.tab.h"
+#include "snn.lex.h"
+
+Module *parse_file(Arena *arena, Diags *diags, SrcFile *file) {
+  ParseCtx ps;
+  memset(&ps, 0, sizeof ps);
+  ps.arena = arena;
+  ps.diags = diags;
+  ps.file = file;
+  ps.line = ps.col = 1;
+  ps.module = arena_alloc(arena, sizeof(Module));
+  ps.module->file = file;
+
+  int errors_before = diags->errors;
+  yyscan_t scanner;
+  if (snn_yylex_init_extra(&ps, &scanner) != 0) {
+    diag_error(diags, span_none(), "cannot start the scanner (out of memory)");
+    ps.module->syntax_errors = 1;
+    return ps.module;
+  }
+  ps.scanner = scanner;
+  YY_BUFFER_STATE buf = snn_yy_scan_bytes(file->text, (int)file->len, scanner);
+  int rc = yyparse(scanner, &ps);
+  snn_yy_delete_buffer(buf, scanner);
+  snn_yylex_destroy(scanner);
+  ps.module->syntax_errors = diags->errors - errors_before;
+  if (rc != 0 && ps.module->syntax_errors == 0) ps.module->syntax_errors = 1;
+  return ps.module;
+}

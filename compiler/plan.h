@@ -1,0 +1,85 @@
+/*
+** plan.h: the kernel plan, the lowering decisions made before any IR.
+**
+** From the checked Model, plan_build() decides the layout of everything
+** the generated code and the runtime share:
+**   - the run-time parameter table: global parameters, then each
+**     population's copy of its neuron model's parameters, then each
+**     projection's copy of its synapse model's parameters;
+**   - per population: the integrator (OdeSystem), the input slots (one per
+**     port and one per state that synapses add into) and the derived
+**     constants (propagator matrices);
+**   - per projection: which on_pre statements reduce to sums into an input
+**     slot (weights that never change), what is stored per synapse, and
+**     whether an event function is needed for the rest.
+*/
+#ifndef SNN_PLAN_H
+#define SNN_PLAN_H
+
+#include "model.h"
+#include "ode.h"
+
+/* An input slot: an accumulator that synapses add into, cleared each step. */
+typedef struct InputSlot {
+  Symbol *var;          /* the port, or the state variable summed into */
+  bool is_port;
+} InputSlot;
+
+typedef struct PopPlan {
+  Population *pop;
+  int param_base;       /* first parameter slot of this population's copy */
+  OdeSystem ode;
+  InputSlot *inputs;
+  int ninputs;
+  int ncoef;            /* derived constants */
+  int coef_refractory;  /* offset of the refractory-variant propagators, or -1 */
+  PtrVec currents;      /* CurrentInput* driving this population */
+  bool delayed;         /* some incoming projection has a delay */
+} PopPlan;
+
+/* `post.x += weight` handled as a sum into an input slot. */
+typedef struct AdditivePlan {
+  Stmt *stmt;
+  int input_slot;       /* the target's accumulator, or -1 ... */
+  int target_state;     /* ... when the sum goes straight into this state */
+  Expr *weight;         /* with the sign of -= folded in at code generation */
+  bool negate;
+  bool uniform;         /* the same for every synapse (parameters only) */
+  int value;            /* synaptic value index holding it, if not uniform */
+} AdditivePlan;
+
+typedef struct ProjPlan {
+  Projection *proj;
+  int param_base;       /* first parameter slot of this projection's copy */
+  int stream;           /* random stream of the connection rule */
+  AdditivePlan *additive;
+  int nadditive;
+  Stmt **event_stmts;   /* on_pre statements needing the event function */
+  int nevent;
+  Symbol **values;      /* synaptic state variables stored per synapse */
+  int nvalues;          /* states, then per-synapse weights */
+  int nweights;         /* per-synapse weights appended to the values */
+  Expr *delay;          /* the delay expression, or NULL */
+  bool delay_uniform;   /* the same for every synapse */
+} ProjPlan;
+
+typedef struct Plan {
+  Model *m;
+  int nparams;
+  Symbol **param_sym;   /* per slot */
+  const char **param_name; /* per slot: "taum", "E.tau", "E->I.w" */
+  Decl **param_override; /* per slot: a population or connect value, or NULL */
+  PopPlan *pops;        /* per population */
+  ProjPlan *projs;      /* per projection */
+} Plan;
+
+/* Builds the plan; false after reporting an error (e.g. an impossible
+   integration method). */
+bool plan_build(Arena *arena, Diags *diags, Model *m, Plan *out);
+/* The parameter slot of a symbol as seen from a population or projection
+   (pass -1 for the one that does not apply). */
+int plan_param_slot(const Plan *p, const Symbol *sym, int pop, int proj);
+/* The input slot of a target population fed by a variable, or -1. */
+int plan_input_slot(const PopPlan *pp, const Symbol *var);
+
+#endif

@@ -1,0 +1,353 @@
+/*
+** cli.c: running a model from the command line (snnrt_main).
+**
+** Native binaries call snnrt_main from main(); `snnc run` calls
+** snnrt_main_ex after compiling, passing its own phase times.  Both parse
+** the same options, run the same loop and write the same files, which is
+** what makes a binary's output byte-identical to the JIT's.
+*/
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "summary.h"
+#include "units.h"
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void cli_error(const char *prog, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "%s: error: ", prog);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+static Dim unpack_dim(int64_t packed) {
+  Dim d;
+  for (int k = 0; k < DIM_COUNT; k++) d.e[k] = (signed char)(((packed >> (8 * k)) & 0xff) - 64);
+  return d;
+}
+
+static const struct option run_options[] = {
+  {"duration", required_argument, NULL, 'T'},
+  {"seed", required_argument, NULL, 'S'},
+  {"set", required_argument, NULL, 's'},
+  {"dt", required_argument, NULL, 'd'},
+  {"out", required_argument, NULL, 'o'},
+  {"threads", required_argument, NULL, 'j'},
+  {"format", required_argument, NULL, 'f'},
+  {"max-rate", required_argument, NULL, 'm'},
+  {"plot", no_argument, NULL, 'p'},
+  {"quiet", no_argument, NULL, 'q'},
+  {"no-progress", no_argument, NULL, 'P'},
+  {"help", no_argument, NULL, 'h'},
+  {NULL, 0, NULL, 0},
+};
+
+int snnrt_option_takes_value(const char *arg) {
+  if (arg[0] != '-' || arg[1] != '-' || strchr(arg, '=')) return 0;
+  for (const struct option *o = run_options; o->name; o++)
+    if (strcmp(arg + 2, o->name) == 0) return o->has_arg == required_argument;
+  return 0;
+}
+
+static void print_help(const SnnModel *m, const char *prog) {
+  printf("usage: %s [options]\n"
+         "Runs the model '%s' (%s).\n\n"
+         "Options:\n"
+         "  --duration T       simulated time, with a unit (default %g s)\n"
+         "  --dt D             time step, with a unit (default %g ms)\n"
+         "  --seed S           random seed: the same seed gives the same run (default %lld)\n"
+         "  --set NAME=VALUE   change a parameter, with its unit: --set taum=10ms\n"
+         "  --out DIR          output folder (default out/%s)\n"
+         "  --threads N        worker threads (default 1); results do not depend on N\n"
+         "  --format npy|csv   monitor file format (default npy)\n"
+         "  --plot             draw raster.png and raster.svg in the output folder\n"
+         "  --max-rate HZ      stop if a population fires faster on average (default 1000)\n"
+         "  --quiet            print nothing but errors\n"
+         "  --no-progress      no progress line\n\n",
+         prog, m->name, m->source, m->duration, m->dt * 1e3, (long long)m->seed, m->name);
+  if (m->nparam == 0) {
+    printf("The model has no parameters.\n");
+    return;
+  }
+  printf("Parameters (--set NAME=VALUE):\n");
+  for (int64_t k = 0; k < m->nparam; k++) {
+    const SnnParam *p = &m->param[k];
+    char dims[64];
+    dim_format(unpack_dim(p->dim), dims, sizeof dims);
+    printf("  %-20s = %-12.6g %-8s (%s)\n", p->name, p->value / p->unit_scale, p->unit,
+           dims);
+  }
+}
+
+/* Parses a time such as "10s", "250 ms" into seconds. */
+static bool parse_time(const char *prog, const char *opt, const char *text, double *out) {
+  double v;
+  Dim d;
+  char err[160];
+  if (!unit_parse_quantity(text, &v, &d, err, sizeof err)) {
+    cli_error(prog, "%s %s: %s", opt, text, err);
+    return false;
+  }
+  if (dim_is_none(d)) {
+    cli_error(prog, "%s %s: give a unit, as in %s 10s or %s 0.1ms", opt, text, opt, opt);
+    return false;
+  }
+  if (!dim_eq(d, dim_time())) {
+    char desc[96];
+    dim_describe(d, desc, sizeof desc);
+    cli_error(prog, "%s %s: expected a time, but this is %s", opt, text, desc);
+    return false;
+  }
+  if (!(v > 0) || !isfinite(v)) {
+    cli_error(prog, "%s %s: must be positive", opt, text);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+/* --set NAME=VALUE: the value must have the parameter's dimension. */
+static bool apply_set(const char *prog, const SnnModel *m, double *param, const char *arg) {
+  const char *eq = strchr(arg, '=');
+  if (!eq || eq == arg) {
+    cli_error(prog, "--set %s: expected NAME=VALUE, as in --set taum=10ms", arg);
+    return false;
+  }
+  size_t n = (size_t)(eq - arg);
+  for (int64_t k = 0; k < m->nparam; k++) {
+    const SnnParam *p = &m->param[k];
+    if (strlen(p->name) != n || strncmp(p->name, arg, n) != 0) continue;
+    double v;
+    Dim d;
+    char err[160];
+    if (!unit_parse_quantity(eq + 1, &v, &d, err, sizeof err)) {
+      cli_error(prog, "--set %s: %s", arg, err);
+      return false;
+    }
+    Dim want = unpack_dim(p->dim);
+    if (!dim_eq(d, want)) {
+      char dw[96], dg[96];
+      dim_describe(want, dw, sizeof dw);
+      dim_describe(d, dg, sizeof dg);
+      cli_error(prog, "--set %s: '%.*s' is %s (%s), but the value given is %s", arg, (int)n,
+                arg, dw, p->unit, dg);
+      return false;
+    }
+    param[k] = v;
+    return true;
+  }
+  cli_error(prog, "--set %s: the model has no parameter '%.*s' (see --help for the list)", arg,
+            (int)n, arg);
+  return false;
+}
+
+static bool parse_count(const char *prog, const char *opt, const char *text, long lo, long hi,
+                        long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(text, &end, 10);
+  if (errno || end == text || *end || v < lo || v > hi) {
+    cli_error(prog, "%s %s: expected a whole number from %ld to %ld", opt, text, lo, hi);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+/* Parses the command line into opt and the parameter table; returns -1 to
+   go on, or an exit status. */
+static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *opt,
+                         double *param, char *out_buf, size_t out_len) {
+  const char *prog = argv[0];
+  opt->duration = m->duration > 0 ? m->duration : 1.0;
+  opt->dt = m->dt;
+  opt->seed = (uint64_t)m->seed;
+  opt->threads = 1;
+  opt->max_rate = 1000;
+  opt->progress = isatty(2);
+  snprintf(out_buf, out_len, "out/%s", m->name);
+  opt->out_dir = out_buf;
+  for (int64_t k = 0; k < m->nparam; k++) param[k] = m->param[k].value;
+  optind = 0;
+  int c;
+  long v;
+  while ((c = getopt_long(argc, argv, "h", run_options, NULL)) != -1) {
+    switch (c) {
+    case 'T': if (!parse_time(prog, "--duration", optarg, &opt->duration)) return 2; break;
+    case 'd': if (!parse_time(prog, "--dt", optarg, &opt->dt)) return 2; break;
+    case 'S':
+      if (!parse_count(prog, "--seed", optarg, 0, 2147483647L, &v)) return 2;
+      opt->seed = (uint64_t)v;
+      break;
+    case 's': if (!apply_set(prog, m, param, optarg)) return 2; break;
+    case 'o': opt->out_dir = optarg; break;
+    case 'j':
+      if (!parse_count(prog, "--threads", optarg, 1, SIM_MAX_THREADS, &v)) return 2;
+      opt->threads = (int)v;
+      break;
+    case 'f':
+      if (strcmp(optarg, "csv") == 0) opt->csv = true;
+      else if (strcmp(optarg, "npy") != 0) {
+        cli_error(prog, "--format %s: use npy or csv", optarg);
+        return 2;
+      }
+      break;
+    case 'm':
+      if (!parse_count(prog, "--max-rate", optarg, 1, 1000000000L, &v)) return 2;
+      opt->max_rate = (double)v;
+      break;
+    case 'p': opt->plot = true; break;
+    case 'q': opt->quiet = true; opt->progress = false; break;
+    case 'P': opt->progress = false; break;
+    case 'h': print_help(m, prog); return 0;
+    default:
+      fprintf(stderr, "Try '%s --help'.\n", prog);
+      return 2;
+    }
+  }
+  if (optind < argc) {
+    cli_error(prog, "unexpected argument '%s'", argv[optind]);
+    return 2;
+  }
+  if (opt->dt > opt->duration) {
+    cli_error(prog, "the time step (%g ms) is longer than the run (%g ms)", opt->dt * 1e3,
+              opt->duration * 1e3);
+    return 2;
+  }
+  return -1;
+}
+
+typedef struct Progress {
+  double start, last;
+  int64_t total;
+} Progress;
+
+static void show_progress(const Sim *s, void *ctx) {
+  Progress *pr = ctx;
+  double t = now();
+  if (t - pr->last < 0.2) return;
+  pr->last = t;
+  double sim_t = (double)s->step * s->opt.dt, wall = t - pr->start;
+  double frac = (double)s->step / (double)pr->total;
+  double eta = frac > 0 ? wall * (1 - frac) / frac : 0;
+  fprintf(stderr, "\r  t = %.3f s of %.3f s  |  wall %.1f s  |  %.2fx real time  |  ETA %.1f s   ",
+          sim_t, (double)pr->total * s->opt.dt, wall, wall > 0 ? sim_t / wall : 0, eta);
+  fflush(stderr);
+}
+
+/* Guard: a population whose mean rate over the last 100 ms exceeds the bound. */
+static bool check_rates(Sim *s, uint64_t *window_start_counts, int64_t window_steps) {
+  for (int64_t k = 0; k < s->model->npop; k++) {
+    const RtPop *p = &s->pops[k];
+    if (p->desc->kind != SNN_POP_NEURONS) continue;
+    double spikes = (double)(p->total_spikes - window_start_counts[k]);
+    double rate = spikes / ((double)p->size * (double)window_steps * s->opt.dt);
+    if (rate > s->opt.max_rate)
+      return sim_fail(s, "population '%s' fired at %.0f Hz on average over the 100 ms before "
+                      "t = %g ms, above --max-rate %.0f Hz: the activity has run away (last "
+                      "spiking neuron: %d)", p->desc->name, rate, s->t * 1e3, s->opt.max_rate,
+                      p->spikes.len ? p->spikes.items[p->spikes.len - 1] : -1);
+    window_start_counts[k] = p->total_spikes;
+  }
+  return true;
+}
+
+/* Runs the whole duration in chunks of 100 ms, checking the rate guard. */
+static bool run_all(Sim *s, bool progress) {
+  int64_t total = (int64_t)llround(s->opt.duration / s->opt.dt);
+  int64_t window = (int64_t)llround(0.1 / s->opt.dt);
+  if (window < 1) window = 1;
+  uint64_t *counts = calloc((size_t)s->model->npop + 1, sizeof(uint64_t));
+  if (!counts) return sim_fail(s, "out of memory");
+  Progress pr = {now(), 0, total};
+  bool ok = true;
+  while (ok && s->step < total) {
+    int64_t n = total - s->step < window ? total - s->step : window;
+    ok = sim_run(s, n, progress ? show_progress : NULL, &pr);
+    if (ok && n == window) ok = check_rates(s, counts, window);
+  }
+  if (progress) fprintf(stderr, "\r%*s\r", 100, "");
+  s->t = (double)s->step * s->opt.dt;
+  free(counts);
+  return ok;
+}
+
+int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompileInfo *info) {
+  const char *prog = argc > 0 ? argv[0] : model->name;
+  if (model->abi_version != SNN_ABI_VERSION) {
+    cli_error(prog, "the model was compiled for runtime interface %lld, this runtime is %d",
+              (long long)model->abi_version, SNN_ABI_VERSION);
+    return 1;
+  }
+  RunOptions opt;
+  memset(&opt, 0, sizeof opt);
+  double *param = calloc((size_t)model->nparam + 1, sizeof(double));
+  char out_buf[1024];
+  if (!param) {
+    cli_error(prog, "out of memory");
+    return 1;
+  }
+  int rc = parse_options(model, argc, argv, &opt, param, out_buf, sizeof out_buf);
+  if (rc >= 0) {
+    free(param);
+    return rc;
+  }
+  PhaseTimes times;
+  memset(&times, 0, sizeof times);
+  if (info) {
+    times.parse = info->parse;
+    times.check = info->check;
+    times.codegen = info->codegen;
+    times.jit = info->jit;
+  }
+  Sim sim;
+  double t0 = now();
+  bool ok = sim_setup(&sim, model, &opt, param);
+  times.build = now() - t0;
+  free(param);
+  bool opened = ok && monitors_open(&sim);
+  ok = opened;
+  StepProfile profile = {0, 0, 0, 0};
+  const char *prof_env = getenv("SNNRT_PROFILE");
+  if (prof_env && *prof_env && *prof_env != '0') sim.profile = &profile;
+  t0 = now();
+  if (ok) ok = run_all(&sim, opt.progress && !opt.quiet);
+  times.simulate = now() - t0;
+  if (sim.profile)
+    fprintf(stderr, "step loop: integrate %.3f s, collect %.3f s, route %.3f s, monitors "
+            "%.3f s\n", profile.integrate, profile.collect, profile.route, profile.monitors);
+  t0 = now();
+  bool closed = monitors_close(&sim);
+  ok = ok && closed;
+  char plot_err[512] = "";
+  bool plotted = true;
+  if (ok && opt.plot) plotted = monitors_plot(&sim, plot_err, sizeof plot_err);
+  times.write = now() - t0;
+  if (sim.failed) cli_error(prog, "%s", sim.error);
+  if (!plotted) cli_error(prog, "cannot draw the plot: %s", plot_err);
+  bool summary_ok = true;
+  if (sim.monitors || sim.step > 0) summary_ok = summary_write(&sim, &times, info, ok);
+  if (!opt.quiet && sim.step > 0) summary_print(&sim, &times, stdout);
+  monitors_free(&sim);
+  sim_free(&sim);
+  return ok && plotted && summary_ok ? 0 : 1;
+}
+
+int snnrt_main(const SnnModel *model, int argc, char **argv) {
+  return snnrt_main_ex(model, argc, argv, NULL);
+}

@@ -1,0 +1,433 @@
+/*
+** monitor.c: monitors that stream to disk while the model runs.
+**
+** Files go to the output folder, in the format scientists open directly:
+**   <pop>_spikes_t.npy, <pop>_spikes_i.npy   spike times (s) and neuron indices
+**   <pop>_<var>.npy, <pop>_<var>_t.npy        state samples (rows = samples,
+**                                             columns = neurons, in the unit
+**                                             the variable was declared in)
+**   <pop>_rate.npy, <pop>_rate_t.npy          population rate (Hz) per bin
+**   <pre>-<post>_<var>.npy (+ _t, _i, _j)     synaptic values, and which
+**                                             synapse each column is
+** or, with --format csv, one .csv file per monitor with a header line.
+** Memory stays bounded: the writers buffer a few kilobytes and the files
+** are rewritten to a readable state every few seconds of wall time.
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "npy.h"
+#include "plot.h"
+#include "sim.h"
+
+enum { FLUSH_SECONDS = 2 };
+
+typedef struct MonitorRt {
+  const SnnMonitor *desc;
+  NpyWriter *npy[2];        /* values (or indices), times */
+  FILE *csv;
+  char *path[4];            /* files written, for the summary */
+  int64_t every;            /* sampling interval in steps */
+  int64_t bin_spikes;       /* rate: spikes in the current bin */
+  int64_t bin_start;        /* rate: first step of the current bin */
+  double *row;              /* state: one sample */
+  int64_t width;            /* state: recorded neurons; weights: synapses */
+} MonitorRt;
+
+struct Monitors {
+  MonitorRt *m;
+  int n;
+  double last_flush;
+};
+
+static double wall_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* mkdir -p */
+static bool make_dirs(const char *path) {
+  char buf[4096];
+  size_t n = strlen(path);
+  if (n >= sizeof buf) return false;
+  memcpy(buf, path, n + 1);
+  for (size_t k = 1; k <= n; k++) {
+    if (buf[k] != '/' && buf[k] != 0) continue;
+    char c = buf[k];
+    buf[k] = 0;
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return false;
+    buf[k] = c;
+  }
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *file_path(const Sim *s, const char *stem, const char *suffix) {
+  size_t n = strlen(s->opt.out_dir) + strlen(stem) + strlen(suffix) + 2;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s/%s%s", s->opt.out_dir, stem, suffix);
+  return p;
+}
+
+static bool open_npy(Sim *s, MonitorRt *mo, int slot, const char *stem, const char *suffix,
+                     NpyType type, int64_t ncols) {
+  char *path = file_path(s, stem, suffix);
+  if (!path) return sim_fail(s, "out of memory");
+  char err[256];
+  mo->npy[slot] = npy_open(path, type, ncols, err, sizeof err);
+  mo->path[slot] = path;
+  if (!mo->npy[slot]) return sim_fail(s, "cannot write monitor file: %s", err);
+  return true;
+}
+
+static bool open_csv(Sim *s, MonitorRt *mo, const char *stem, const char *header) {
+  char *path = file_path(s, stem, ".csv");
+  if (!path) return sim_fail(s, "out of memory");
+  mo->path[0] = path;
+  mo->csv = fopen(path, "w");
+  if (!mo->csv) return sim_fail(s, "cannot write '%s': %s", path, strerror(errno));
+  fprintf(mo->csv, "%s\n", header);
+  return true;
+}
+
+/* A file stem no other monitor uses: E_v, then E_v_2, ... */
+static void unique_stem(Monitors *ms, int upto, char *stem, size_t n) {
+  char base[200];
+  snprintf(base, sizeof base, "%s", stem);
+  for (int k = 2;; k++) {
+    bool clash = false;
+    for (int q = 0; q < upto && !clash; q++) {
+      const char *p = ms->m[q].path[0];
+      if (!p) continue;
+      const char *slash = strrchr(p, '/');
+      clash = strncmp(slash ? slash + 1 : p, stem, strlen(stem)) == 0 &&
+              strchr("_.", (slash ? slash + 1 : p)[strlen(stem)]) != NULL;
+    }
+    if (!clash) return;
+    snprintf(stem, n, "%s_%d", base, k);
+  }
+}
+
+static int64_t interval_steps(const Sim *s, double interval) {
+  if (interval <= 0) return 1;
+  int64_t k = (int64_t)llround(interval / s->opt.dt);
+  return k < 1 ? 1 : k;
+}
+
+static bool open_monitor(Sim *s, Monitors *ms, int idx) {
+  MonitorRt *mo = &ms->m[idx];
+  const SnnMonitor *d = mo->desc;
+  const SnnModel *model = s->model;
+  char stem[256];
+  bool csv = s->opt.csv;
+  switch (d->kind) {
+  case SNN_MON_SPIKES: {
+    const SnnPopulation *p = &model->pop[d->population];
+    snprintf(stem, sizeof stem, "%s_spikes", p->name);
+    unique_stem(ms, idx, stem, sizeof stem);
+    if (csv) return open_csv(s, mo, stem, "t_s,i");
+    return open_npy(s, mo, 1, stem, "_t.npy", NPY_F64, 0) &&
+           open_npy(s, mo, 0, stem, "_i.npy", NPY_I32, 0);
+  }
+  case SNN_MON_STATE: {
+    const SnnPopulation *p = &model->pop[d->population];
+    const SnnVariable *v = &p->state[d->variable];
+    mo->every = interval_steps(s, d->interval);
+    mo->width = d->hi - d->lo;
+    mo->row = malloc(sizeof(double) * (size_t)(mo->width + 1));
+    if (!mo->row) return sim_fail(s, "out of memory");
+    snprintf(stem, sizeof stem, "%s_%s", p->name, v->name);
+    unique_stem(ms, idx, stem, sizeof stem);
+    if (csv) {
+      /* t_s,v[0]_mV,v[1]_mV,... */
+      size_t cap = 8 + (size_t)mo->width * (strlen(v->name) + strlen(v->unit) + 24);
+      char *header = malloc(cap);
+      if (!header) return sim_fail(s, "out of memory");
+      size_t len = (size_t)snprintf(header, cap, "t_s");
+      for (int64_t i = d->lo; i < d->hi; i++)
+        len += (size_t)snprintf(header + len, cap - len, ",%s[%lld]_%s", v->name, (long long)i,
+                                v->unit);
+      bool ok = open_csv(s, mo, stem, header);
+      free(header);
+      return ok;
+    }
+    return open_npy(s, mo, 0, stem, ".npy", NPY_F64, mo->width) &&
+           open_npy(s, mo, 1, stem, "_t.npy", NPY_F64, 0);
+  }
+  case SNN_MON_RATE: {
+    const SnnPopulation *p = &model->pop[d->population];
+    mo->every = interval_steps(s, d->interval);
+    snprintf(stem, sizeof stem, "%s_rate", p->name);
+    unique_stem(ms, idx, stem, sizeof stem);
+    if (csv) return open_csv(s, mo, stem, "t_s,rate_hz");
+    return open_npy(s, mo, 0, stem, ".npy", NPY_F64, 0) &&
+           open_npy(s, mo, 1, stem, "_t.npy", NPY_F64, 0);
+  }
+  case SNN_MON_WEIGHTS: {
+    const RtProj *pr = &s->projs[d->population];
+    const SnnProjection *p = pr->desc;
+    mo->every = interval_steps(s, d->interval);
+    mo->width = pr->nsyn;
+    mo->row = malloc(sizeof(double) * (size_t)(mo->width + 1));
+    if (!mo->row) return sim_fail(s, "out of memory");
+    snprintf(stem, sizeof stem, "%s-%s_%s", model->pop[p->pre].name, model->pop[p->post].name,
+             p->value[d->variable].name);
+    unique_stem(ms, idx, stem, sizeof stem);
+    if (csv) return open_csv(s, mo, stem, "t_s,values...");
+    if (!open_npy(s, mo, 0, stem, ".npy", NPY_F64, mo->width) ||
+        !open_npy(s, mo, 1, stem, "_t.npy", NPY_F64, 0))
+      return false;
+    /* Which synapse each column is: written once. */
+    char err[256];
+    const char *suffix[2] = {"_i.npy", "_j.npy"};
+    for (int k = 0; k < 2; k++) {
+      char *path = file_path(s, stem, suffix[k]);
+      NpyWriter *w = path ? npy_open(path, NPY_I32, 0, err, sizeof err) : NULL;
+      mo->path[2 + k] = path;
+      if (!w) return sim_fail(s, "cannot write monitor file: %s", path ? err : "out of memory");
+      for (int64_t i = 0; i < pr->pre->size; i++) {
+        for (int64_t q = pr->row[i]; q < pr->row[i + 1]; q++) {
+          int32_t v = k == 0 ? (int32_t)i : pr->target[q];
+          npy_append(w, &v, 1);
+        }
+      }
+      if (npy_close_report(w, err, sizeof err) != 0)
+        return sim_fail(s, "cannot write monitor file: %s", err);
+    }
+    return true;
+  }
+  }
+  return sim_fail(s, "unknown monitor kind %lld", (long long)d->kind);
+}
+
+bool monitors_open(Sim *s) {
+  Monitors *ms = calloc(1, sizeof *ms);
+  if (!ms) return sim_fail(s, "out of memory");
+  s->monitors = ms;
+  ms->n = (int)s->model->nmonitor;
+  ms->m = calloc((size_t)ms->n + 1, sizeof(MonitorRt));
+  if (!ms->m) return sim_fail(s, "out of memory");
+  if (ms->n && !make_dirs(s->opt.out_dir))
+    return sim_fail(s, "cannot create the output folder '%s': %s", s->opt.out_dir,
+                    strerror(errno));
+  ms->last_flush = wall_seconds();
+  for (int k = 0; k < ms->n; k++) {
+    ms->m[k].desc = &s->model->monitor[k];
+    if (!open_monitor(s, ms, k)) return false;
+  }
+  return true;
+}
+
+static double real_at(const Sim *s, const void *array, int64_t i) {
+  return s->real_size == 8 ? ((const double *)array)[i] : ((const float *)array)[i];
+}
+
+static bool write_ok(Sim *s, MonitorRt *mo) {
+  for (int k = 0; k < 2; k++)
+    if (mo->npy[k] && npy_error(mo->npy[k])[0])
+      return sim_fail(s, "writing monitor data failed: %s", npy_error(mo->npy[k]));
+  if (mo->csv && ferror(mo->csv))
+    return sim_fail(s, "writing '%s' failed: %s", mo->path[0], strerror(errno));
+  return true;
+}
+
+/* A sample of a state variable or of synaptic values at t_n. */
+static bool sample(Sim *s, MonitorRt *mo) {
+  const SnnMonitor *d = mo->desc;
+  const void *array;
+  double scale;
+  int64_t lo;
+  if (d->kind == SNN_MON_STATE) {
+    const RtPop *p = &s->pops[d->population];
+    array = p->state[d->variable];
+    scale = p->desc->state[d->variable].unit_scale;
+    lo = d->lo;
+  } else {
+    const RtProj *p = &s->projs[d->population];
+    array = p->value[d->variable];
+    scale = p->desc->value[d->variable].unit_scale;
+    lo = 0;
+  }
+  for (int64_t i = 0; i < mo->width; i++) mo->row[i] = real_at(s, array, lo + i) / scale;
+  if (mo->csv) {
+    fprintf(mo->csv, "%.10g", s->t);
+    for (int64_t i = 0; i < mo->width; i++) fprintf(mo->csv, ",%.10g", mo->row[i]);
+    fputc('\n', mo->csv);
+  } else {
+    npy_append(mo->npy[0], mo->row, mo->width);
+    npy_append(mo->npy[1], &s->t, 1);
+  }
+  return write_ok(s, mo);
+}
+
+bool monitors_before_step(Sim *s) {
+  Monitors *ms = s->monitors;
+  for (int k = 0; k < ms->n; k++) {
+    MonitorRt *mo = &ms->m[k];
+    int64_t kind = mo->desc->kind;
+    if ((kind == SNN_MON_STATE || kind == SNN_MON_WEIGHTS) && s->step % mo->every == 0 &&
+        !sample(s, mo))
+      return false;
+  }
+  return true;
+}
+
+static bool write_spikes(Sim *s, MonitorRt *mo, const RtPop *p) {
+  const IndexList *l = &p->spikes;
+  if (mo->csv) {
+    for (int64_t n = 0; n < l->len; n++) fprintf(mo->csv, "%.10g,%d\n", s->t, l->items[n]);
+  } else if (l->len) {
+    npy_append(mo->npy[0], l->items, l->len);
+    for (int64_t n = 0; n < l->len; n++) npy_append(mo->npy[1], &s->t, 1);
+  }
+  return write_ok(s, mo);
+}
+
+/* Writes the rate of the bin that ends now (possibly shorter at the end). */
+static bool write_rate_bin(Sim *s, MonitorRt *mo, int64_t steps) {
+  const RtPop *p = &s->pops[mo->desc->population];
+  double t0 = (double)mo->bin_start * s->opt.dt;
+  double rate = (double)mo->bin_spikes / ((double)p->size * (double)steps * s->opt.dt);
+  if (mo->csv) {
+    fprintf(mo->csv, "%.10g,%.10g\n", t0, rate);
+  } else {
+    npy_append(mo->npy[0], &rate, 1);
+    npy_append(mo->npy[1], &t0, 1);
+  }
+  mo->bin_spikes = 0;
+  mo->bin_start += steps;
+  return write_ok(s, mo);
+}
+
+bool monitors_after_step(Sim *s) {
+  Monitors *ms = s->monitors;
+  for (int k = 0; k < ms->n; k++) {
+    MonitorRt *mo = &ms->m[k];
+    const SnnMonitor *d = mo->desc;
+    if (d->kind == SNN_MON_SPIKES && !write_spikes(s, mo, &s->pops[d->population])) return false;
+    if (d->kind == SNN_MON_RATE) {
+      mo->bin_spikes += s->pops[d->population].spikes.len;
+      if ((s->step + 1 - mo->bin_start) == mo->every && !write_rate_bin(s, mo, mo->every))
+        return false;
+    }
+  }
+  if ((s->step & 4095) == 0 && wall_seconds() - ms->last_flush > FLUSH_SECONDS)
+    return monitors_flush(s);
+  return true;
+}
+
+bool monitors_flush(Sim *s) {
+  Monitors *ms = s->monitors;
+  for (int k = 0; ms && k < ms->n; k++) {
+    MonitorRt *mo = &ms->m[k];
+    for (int q = 0; q < 2; q++)
+      if (mo->npy[q] && npy_flush(mo->npy[q]) != 0)
+        return sim_fail(s, "writing monitor data failed: %s", npy_error(mo->npy[q]));
+    if (mo->csv && fflush(mo->csv) != 0)
+      return sim_fail(s, "writing '%s' failed: %s", mo->path[0], strerror(errno));
+  }
+  if (ms) ms->last_flush = wall_seconds();
+  return true;
+}
+
+bool monitors_close(Sim *s) {
+  Monitors *ms = s->monitors;
+  if (!ms) return true;
+  bool ok = true;
+  char err[256];
+  for (int k = 0; k < ms->n; k++) {
+    MonitorRt *mo = &ms->m[k];
+    int64_t partial = s->step - mo->bin_start;
+    if (mo->desc->kind == SNN_MON_RATE && (mo->npy[0] || mo->csv) && partial > 0 &&
+        !s->failed)
+      ok = write_rate_bin(s, mo, partial) && ok;
+    for (int q = 0; q < 2; q++) {
+      if (mo->npy[q] && npy_close_report(mo->npy[q], err, sizeof err) != 0)
+        ok = sim_fail(s, "writing monitor data failed: %s", err);
+      mo->npy[q] = NULL;
+    }
+    if (mo->csv && fclose(mo->csv) != 0) ok = sim_fail(s, "closing '%s' failed", mo->path[0]);
+    mo->csv = NULL;
+  }
+  return ok;
+}
+
+void monitors_list_files(const Sim *s, void (*fn)(const char *path, void *ctx), void *ctx) {
+  const Monitors *ms = s->monitors;
+  for (int k = 0; ms && k < ms->n; k++)
+    for (int q = 0; q < 4; q++)
+      if (ms->m[k].path[q]) fn(ms->m[k].path[q], ctx);
+}
+
+void monitors_free(Sim *s) {
+  Monitors *ms = s->monitors;
+  if (!ms) return;
+  for (int k = 0; k < ms->n; k++) {
+    for (int q = 0; q < 4; q++) free(ms->m[k].path[q]);
+    free(ms->m[k].row);
+  }
+  free(ms->m);
+  free(ms);
+  s->monitors = NULL;
+}
+
+/* Reads a monitor's spike files back (npy) for the plot. */
+static bool load_spikes(const MonitorRt *mo, NpyArray *t, NpyArray *i, char *err, size_t n) {
+  if (npy_read(mo->path[1], t, err, n) != NPY_OK) return false;
+  if (npy_read(mo->path[0], i, err, n) != NPY_OK) return false;
+  if (t->type != NPY_F64 || i->type != NPY_I32 || npy_array_count(t) != npy_array_count(i)) {
+    snprintf(err, n, "%s and %s do not match", mo->path[1], mo->path[0]);
+    return false;
+  }
+  return true;
+}
+
+bool monitors_plot(const Sim *s, char *err, size_t errlen) {
+  const Monitors *ms = s->monitors;
+  int nspike = 0;
+  for (int k = 0; ms && k < ms->n; k++) nspike += ms->m[k].desc->kind == SNN_MON_SPIKES;
+  if (nspike == 0 || s->opt.csv) {
+    snprintf(err, errlen, "%s", s->opt.csv ? "plots are drawn from .npy output; run without "
+             "--format csv" : "the model has no spike monitor to plot");
+    return nspike == 0 && !s->opt.csv;
+  }
+  PlotSpikeGroup *groups = calloc((size_t)nspike, sizeof *groups);
+  NpyArray *arrays = calloc((size_t)nspike * 2, sizeof *arrays);
+  bool ok = groups && arrays;
+  int g = 0;
+  for (int k = 0; ok && k < ms->n; k++) {
+    const MonitorRt *mo = &ms->m[k];
+    if (mo->desc->kind != SNN_MON_SPIKES) continue;
+    ok = load_spikes(mo, &arrays[2 * g], &arrays[2 * g + 1], err, errlen);
+    const SnnPopulation *p = &s->model->pop[mo->desc->population];
+    groups[g].name = p->name;
+    groups[g].times = arrays[2 * g].data;
+    groups[g].index = arrays[2 * g + 1].data;
+    groups[g].count = npy_array_count(&arrays[2 * g]);
+    groups[g].size = p->size;
+    g++;
+  }
+  PlotRaster spec;
+  memset(&spec, 0, sizeof spec);
+  spec.title = s->model->name;
+  spec.t_start = 0;
+  spec.t_stop = s->t + s->opt.dt;
+  spec.groups = groups;
+  spec.ngroups = g;
+  const char *suffix[2] = {"raster.png", "raster.svg"};
+  for (int k = 0; ok && k < 2; k++) {
+    char *path = file_path(s, suffix[k], "");
+    ok = path && plot_raster(&spec, path, err, errlen) == PLOT_OK;
+    free(path);
+  }
+  for (int k = 0; arrays && k < 2 * nspike; k++) npy_array_free(&arrays[k]);
+  free(arrays);
+  free(groups);
+  return ok;
+}

@@ -1,0 +1,409 @@
+/*
+** network.c: building a projection's synapses from its connection rule.
+**
+** Synapses are stored as compressed rows by presynaptic neuron: row[i] ..
+** row[i+1] index the targets of neuron i, in ascending order.  Every random
+** choice draws from a stream keyed by (seed, projection stream, row), so the
+** network depends on the seed alone, never on threads or on the order in
+** which rows are built.
+**   all          every pair (i, j)
+**   one_to_one   (i, i)
+**   p = const    per row, geometric skips between successes: O(synapses)
+**   p = f(i, j)  per pair, a uniform draw against f
+**   fanin = K    per target, K distinct sources (Floyd's algorithm)
+**   fanout = K   per source, K distinct targets
+**   from "file"  CSV rows i,j (and named synaptic values)
+** `where` filters any rule; `autapses = false` drops (i, i) within one
+** population.  Before allocating, the expected size is compared with the
+** memory available, so an impossible network fails with a message rather
+** than taking the machine down.
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "network_file.h"
+#include "rng.h"
+#include "sim.h"
+
+/* A growable array of synapse targets with row offsets. */
+typedef struct Builder {
+  Sim *s;
+  RtProj *p;
+  int32_t *target;
+  int64_t n, cap;
+  const char *name;
+} Builder;
+
+static bool add_target(Builder *b, int64_t j) {
+  if (b->n == b->cap) {
+    int64_t cap = b->cap ? b->cap * 2 : 1024;
+    int32_t *t = realloc(b->target, sizeof(int32_t) * (size_t)cap);
+    if (!t)
+      return sim_fail(b->s, "out of memory building projection '%s' after %lld synapses",
+                      b->name, (long long)b->n);
+    b->target = t;
+    b->cap = cap;
+  }
+  b->target[b->n++] = (int32_t)j;
+  return true;
+}
+
+/* Whether the pair may be connected at all (autapses, where). */
+static bool allowed(const Sim *s, const RtProj *p, int64_t i, int64_t j) {
+  const SnnProjection *d = p->desc;
+  if (!d->autapses && p->pre == p->post && i == j) return false;
+  return !d->where_fn || d->where_fn(s->param, i, j);
+}
+
+static uint64_t available_memory(void) {
+  FILE *f = fopen("/proc/meminfo", "r");
+  if (!f) return UINT64_MAX;
+  char line[256];
+  unsigned long long kb = 0;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
+  fclose(f);
+  return kb ? (uint64_t)kb * 1024 : UINT64_MAX;
+}
+
+/* Refuses a projection whose expected size cannot fit in memory. */
+static bool check_size(Sim *s, RtProj *p, double expected) {
+  const SnnProjection *d = p->desc;
+  double per_synapse = 4.0 + (double)d->nvalue * (double)s->real_size +
+                       (d->delay_kind == SNN_DELAY_PER_SYNAPSE ? 10.0 : 0.0);
+  double bytes = expected * per_synapse;
+  uint64_t avail = available_memory();
+  if (expected > 2147483647.0 * 64 || bytes > (double)avail)
+    return sim_fail(s, "projection '%s' would hold about %.3g synapses (%.3g GiB), more than "
+                    "the %.3g GiB of memory available", d->name, expected, bytes / 1073741824.0,
+                    (double)avail / 1073741824.0);
+  return true;
+}
+
+static bool build_all(Builder *b) {
+  Sim *s = b->s;
+  RtProj *p = b->p;
+  for (int64_t i = 0; i < p->pre->size; i++) {
+    p->row[i] = b->n;
+    for (int64_t j = 0; j < p->post->size; j++)
+      if (allowed(s, p, i, j) && !add_target(b, j)) return false;
+  }
+  return true;
+}
+
+static bool build_one_to_one(Builder *b) {
+  RtProj *p = b->p;
+  for (int64_t i = 0; i < p->pre->size; i++) {
+    p->row[i] = b->n;
+    if (i < p->post->size && allowed(b->s, p, i, i) && !add_target(b, i)) return false;
+  }
+  return true;
+}
+
+/* Constant p: the gap to the next success is geometric. */
+static bool build_geometric(Builder *b, double prob) {
+  Sim *s = b->s;
+  RtProj *p = b->p;
+  int64_t npost = p->post->size;
+  double log_q = log1p(-prob);
+  for (int64_t i = 0; i < p->pre->size; i++) {
+    p->row[i] = b->n;
+    if (prob <= 0) continue;
+    RngStream r;
+    rng_stream_init(&r, s->opt.seed, (uint32_t)p->desc->stream, (uint64_t)i, 0);
+    for (int64_t j = 0; j < npost; j++) {
+      if (prob < 1) {
+        double gap = floor(log(rng_next_uniform_open(&r)) / log_q);
+        if (gap >= (double)(npost - j)) break;
+        j += (int64_t)gap;
+      }
+      if (allowed(s, p, i, j) && !add_target(b, j)) return false;
+    }
+  }
+  return true;
+}
+
+/* p given by a function of (i, j): one draw per pair. */
+static bool build_pairwise(Builder *b) {
+  Sim *s = b->s;
+  RtProj *p = b->p;
+  const SnnProjection *d = p->desc;
+  for (int64_t i = 0; i < p->pre->size; i++) {
+    p->row[i] = b->n;
+    RngStream r;
+    rng_stream_init(&r, s->opt.seed, (uint32_t)d->stream, (uint64_t)i, 0);
+    for (int64_t j = 0; j < p->post->size; j++) {
+      double prob = d->p_fn ? d->p_fn(s->param, i, j) : d->p;
+      double u = rng_next_uniform(&r);
+      if (!(prob >= 0 && prob <= 1) || isnan(prob))
+        return sim_fail(s, "projection '%s': the connection probability is %g for i = %lld, "
+                        "j = %lld; it must lie between 0 and 1", d->name, prob, (long long)i,
+                        (long long)j);
+      if (u < prob && allowed(s, p, i, j) && !add_target(b, j)) return false;
+    }
+  }
+  return true;
+}
+
+/* Orders a list of (pre, post) pairs into rows with ascending targets;
+   perm[q] is the pair that became synapse q (NULL if not wanted). */
+static bool pairs_to_rows(Builder *b, const int64_t *pre, const int64_t *post, int64_t n,
+                          int64_t **perm_out) {
+  Sim *s = b->s;
+  RtProj *p = b->p;
+  int64_t npre = p->pre->size;
+  int64_t *start = calloc((size_t)npre + 2, sizeof(int64_t));
+  int64_t *perm = malloc(sizeof(int64_t) * (size_t)(n + 1));
+  int32_t *target = malloc(sizeof(int32_t) * (size_t)(n + 1));
+  if (!start || !perm || !target) {
+    free(start);
+    free(perm);
+    free(target);
+    return sim_fail(s, "out of memory building projection '%s'", b->name);
+  }
+  for (int64_t q = 0; q < n; q++) start[pre[q] + 1]++;
+  for (int64_t i = 0; i < npre; i++) start[i + 1] += start[i];
+  for (int64_t i = 0; i <= npre; i++) p->row[i] = start[i];
+  for (int64_t q = 0; q < n; q++) perm[start[pre[q]]++] = q;
+  /* Within a row, targets ascending (insertion sort: rows are short and
+     usually sorted already). */
+  for (int64_t i = 0; i < npre; i++) {
+    for (int64_t q = p->row[i] + 1; q < p->row[i + 1]; q++) {
+      int64_t x = perm[q], r = q;
+      while (r > p->row[i] && post[perm[r - 1]] > post[x]) {
+        perm[r] = perm[r - 1];
+        r--;
+      }
+      perm[r] = x;
+    }
+  }
+  for (int64_t q = 0; q < n; q++) target[q] = (int32_t)post[perm[q]];
+  free(start);
+  b->target = target;
+  b->n = b->cap = n;
+  if (perm_out)
+    *perm_out = perm;
+  else
+    free(perm);
+  return true;
+}
+
+/* K distinct values from [0, n) that pass `ok`, by Floyd's algorithm over
+   the candidates; `out` must hold n flags. Returns the number chosen. */
+static int64_t choose_distinct(RngStream *r, int64_t n, int64_t k, uint8_t *chosen) {
+  memset(chosen, 0, (size_t)n);
+  for (int64_t m = n - k; m < n; m++) {
+    int64_t v = (int64_t)rng_next_below(r, (uint64_t)m + 1);
+    chosen[chosen[v] ? m : v] = 1;
+  }
+  return k;
+}
+
+/* fanin / fanout: K distinct partners per neuron (excluding autapses and
+   `where` failures by choosing among the allowed candidates only). */
+static bool build_fixed_degree(Builder *b, bool fanin) {
+  Sim *s = b->s;
+  RtProj *p = b->p;
+  int64_t nself = fanin ? p->post->size : p->pre->size;
+  int64_t nother = fanin ? p->pre->size : p->post->size;
+  int64_t k = p->desc->fan;
+  int64_t *cand = malloc(sizeof(int64_t) * (size_t)(nother + 1));
+  uint8_t *chosen = malloc((size_t)nother + 1);
+  int64_t *pairs_i = NULL, *pairs_j = NULL;
+  int64_t npairs = 0;
+  if (fanin) {
+    pairs_i = malloc(sizeof(int64_t) * (size_t)(nself * k + 1));
+    pairs_j = malloc(sizeof(int64_t) * (size_t)(nself * k + 1));
+  }
+  bool ok = cand && chosen && (!fanin || (pairs_i && pairs_j));
+  if (!ok) sim_fail(s, "out of memory building projection '%s'", b->name);
+  for (int64_t a = 0; ok && a < nself; a++) {
+    int64_t ncand = 0;
+    for (int64_t c = 0; c < nother; c++)
+      if (fanin ? allowed(s, p, c, a) : allowed(s, p, a, c)) cand[ncand++] = c;
+    if (ncand < k) {
+      ok = sim_fail(s, "projection '%s': neuron %lld has only %lld possible %s, fewer than "
+                    "%s = %lld", b->name, (long long)a, (long long)ncand,
+                    fanin ? "sources" : "targets", fanin ? "fanin" : "fanout", (long long)k);
+      break;
+    }
+    RngStream r;
+    rng_stream_init(&r, s->opt.seed, (uint32_t)p->desc->stream, (uint64_t)a, 1);
+    choose_distinct(&r, ncand, k, chosen);
+    if (!fanin) p->row[a] = b->n;
+    for (int64_t c = 0; c < ncand; c++) {
+      if (!chosen[c]) continue;
+      if (fanin) {
+        pairs_i[npairs] = cand[c];
+        pairs_j[npairs++] = a;
+      } else if (!add_target(b, cand[c])) {
+        ok = false;
+        break;
+      }
+    }
+  }
+  if (ok && fanin) ok = pairs_to_rows(b, pairs_i, pairs_j, npairs, NULL);
+  free(cand);
+  free(chosen);
+  free(pairs_i);
+  free(pairs_j);
+  return ok;
+}
+
+/* Expected number of synapses, for the memory check. */
+static double expected_synapses(const RtProj *p) {
+  double pairs = (double)p->pre->size * (double)p->post->size;
+  const SnnProjection *d = p->desc;
+  switch (d->rule) {
+  case SNN_RULE_ONE_TO_ONE: return (double)p->pre->size;
+  case SNN_RULE_PROBABILITY: return d->p >= 0 ? pairs * d->p : pairs;
+  case SNN_RULE_FANIN: return (double)d->fan * (double)p->post->size;
+  case SNN_RULE_FANOUT: return (double)d->fan * (double)p->pre->size;
+  default: return pairs;
+  }
+}
+
+/* Values, weights and delays of the synapses, in chunks. */
+static bool init_synapses(Sim *s, RtProj *p) {
+  const SnnProjection *d = p->desc;
+  p->value = calloc((size_t)d->nvalue + 1, sizeof(void *));
+  if (!p->value) return sim_fail(s, "out of memory");
+  for (int64_t v = 0; v < d->nvalue; v++)
+    if (!(p->value[v] = sim_alloc((size_t)p->nsyn * s->real_size)))
+      return sim_fail(s, "out of memory for the synaptic values of '%s'", d->name);
+  p->weight = calloc((size_t)d->nadditive + 1, sizeof(double));
+  if (!p->weight) return sim_fail(s, "out of memory");
+  for (int64_t k = 0; k < d->nadditive; k++) {
+    if (d->additive[k].value >= 0) continue;
+    p->weight[k] = d->additive[k].weight(s->param);
+    if (!isfinite(p->weight[k]))
+      return sim_fail(s, "projection '%s': the synaptic weight is not finite", d->name);
+  }
+  if (d->delay_kind == SNN_DELAY_CONSTANT) {
+    double delay = d->delay(s->param);
+    if (!(delay >= 0) || delay / s->opt.dt > 65535)
+      return sim_fail(s, "projection '%s': the delay %g ms is negative or longer than 65535 "
+                      "steps", d->name, delay * 1e3);
+    p->delay_steps = (int64_t)llround(delay / s->opt.dt);
+    p->max_delay = p->delay_steps;
+  }
+  bool per_syn_delay = d->delay_kind == SNN_DELAY_PER_SYNAPSE;
+  if (per_syn_delay && !(p->delay = malloc(sizeof(uint16_t) * (size_t)(p->nsyn + 1))))
+    return sim_fail(s, "out of memory for the delays of '%s'", d->name);
+  if (!d->init) return true;
+  enum { CHUNK = 65536 };
+  int32_t *pre = malloc(sizeof(int32_t) * CHUNK);
+  int32_t *post = malloc(sizeof(int32_t) * CHUNK);
+  double *delay = per_syn_delay ? malloc(sizeof(double) * CHUNK) : NULL;
+  void **values = calloc((size_t)d->nvalue + 1, sizeof(void *));
+  bool ok = pre && post && values && (!per_syn_delay || delay);
+  if (!ok) sim_fail(s, "out of memory");
+  int64_t i = 0;
+  for (int64_t first = 0; ok && first < p->nsyn; first += CHUNK) {
+    int64_t n = p->nsyn - first < CHUNK ? p->nsyn - first : CHUNK;
+    for (int64_t q = 0; q < n; q++) {
+      while (p->row[i + 1] <= first + q) i++;
+      pre[q] = (int32_t)i;
+      post[q] = p->target[first + q];
+    }
+    for (int64_t v = 0; v < d->nvalue; v++)
+      values[v] = (char *)p->value[v] + (size_t)first * s->real_size;
+    SnnSynapseArgs a = {s->param, s->opt.seed, pre, post, values, delay, first, s->opt.dt};
+    d->init(&a, n);
+    for (int64_t q = 0; per_syn_delay && q < n; q++) {
+      double steps = delay[q] / s->opt.dt;
+      if (!(steps >= 0) || steps > 65535) {
+        ok = sim_fail(s, "projection '%s': synapse %lld (%d -> %d) has delay %g ms, negative or "
+                      "longer than 65535 steps", d->name, (long long)(first + q), pre[q],
+                      post[q], delay[q] * 1e3);
+        break;
+      }
+      p->delay[first + q] = (uint16_t)llround(steps);
+      if (p->delay[first + q] > p->max_delay) p->max_delay = p->delay[first + q];
+    }
+  }
+  free(pre);
+  free(post);
+  free(delay);
+  free(values);
+  return ok;
+}
+
+/* Values read from a connection file replace the initial values. */
+static void apply_file_values(Sim *s, RtProj *p, const FileSynapses *f, const int64_t *perm) {
+  int col = 0;
+  for (int c = 0; c < f->width; c++) {
+    int k = f->role[c];
+    if (k < 0) continue;
+    for (int64_t q = 0; q < p->nsyn; q++) {
+      double v = f->values[perm[q] * f->ncols + col];
+      if (s->real_size == 8)
+        ((double *)p->value[k])[q] = v;
+      else
+        ((float *)p->value[k])[q] = (float)v;
+    }
+    col++;
+  }
+}
+
+bool network_build(Sim *s, RtProj *p) {
+  const SnnProjection *d = p->desc;
+  if (!check_size(s, p, expected_synapses(p))) return false;
+  p->row = calloc((size_t)p->pre->size + 1, sizeof(int64_t));
+  if (!p->row) return sim_fail(s, "out of memory for projection '%s'", d->name);
+  Builder b = {s, p, NULL, 0, 0, d->name};
+  FileSynapses file;
+  memset(&file, 0, sizeof file);
+  int64_t *perm = NULL;
+  bool ok;
+  switch (d->rule) {
+  case SNN_RULE_ALL: ok = build_all(&b); break;
+  case SNN_RULE_ONE_TO_ONE: ok = build_one_to_one(&b); break;
+  case SNN_RULE_PROBABILITY:
+    ok = d->p_fn || d->where_fn ? build_pairwise(&b) : build_geometric(&b, d->p);
+    break;
+  case SNN_RULE_FANIN: ok = build_fixed_degree(&b, true); break;
+  case SNN_RULE_FANOUT: ok = build_fixed_degree(&b, false); break;
+  case SNN_RULE_FILE:
+    ok = network_file_read(s, p, &file) && pairs_to_rows(&b, file.pre, file.post, file.n, &perm);
+    break;
+  default: ok = sim_fail(s, "projection '%s': unknown rule %lld", d->name, (long long)d->rule);
+  }
+  if (!ok) {
+    free(b.target);
+    network_file_free(&file);
+    free(perm);
+    return false;
+  }
+  p->row[p->pre->size] = b.n;
+  p->nsyn = b.n;
+  p->target = b.target ? b.target : malloc(sizeof(int32_t));
+  if (!p->target) return sim_fail(s, "out of memory");
+  ok = init_synapses(s, p);
+  if (ok && file.ncols) apply_file_values(s, p, &file, perm);
+  network_file_free(&file);
+  free(perm);
+  if (!ok) return false;
+  p->bytes = (size_t)p->nsyn * (4 + (size_t)d->nvalue * s->real_size + (p->delay ? 2 : 0)) +
+             (size_t)(p->pre->size + 1) * sizeof(int64_t);
+  return true;
+}
+
+void network_free(RtProj *p) {
+  for (int64_t v = 0; p->value && v < p->desc->nvalue; v++) free(p->value[v]);
+  free(p->value);
+  free(p->row);
+  free(p->target);
+  free(p->delay);
+  free(p->weight);
+  free(p->split);
+  free(p->pre_of);
+  for (int64_t k = 0; k < p->events.slots; k++) free(p->events.syn[k]);
+  free(p->events.syn);
+  free(p->events.len);
+  free(p->events.cap);
+  memset(p, 0, sizeof *p);
+}

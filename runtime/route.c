@@ -1,0 +1,167 @@
+/*
+** route.c: spike delivery.
+**
+** A sum `post.x += w` into a state of a population that no delayed
+** projection reaches is added straight into x after the step.  Otherwise a
+** sum from a spike of step n with a delay of d steps is
+** added to row (n + 1 + d) mod R of x's input ring in the target
+** population (R = longest incoming delay + 1); the target's kernel adds
+** that row into x, or uses it as the port's value, at the start of step
+** n + 1 + d, and clears it.  The effect therefore first enters the
+** integration one step after it is delivered, as in Brian2.
+**
+** With T threads each row of synapses is cut where the targets cross into
+** the next thread's range (targets are sorted), so thread t adds only into
+** neurons it owns: no atomics, and the order of additions into any one
+** neuron is the same whatever T is.
+**
+** Event code (on_pre that is not a plain sum) runs on one thread, in spike
+** order, when its delay is due.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+bool route_prepare(Sim *s, RtProj *p, int nthreads) {
+  const SnnProjection *d = p->desc;
+  if (nthreads > 1 && d->nadditive > 0) {
+    size_t n = (size_t)p->pre->size * (size_t)(nthreads + 1);
+    p->split = malloc(sizeof(int64_t) * (n + 1));
+    if (!p->split) return sim_fail(s, "out of memory");
+    for (int64_t i = 0; i < p->pre->size; i++) {
+      int64_t *cut = &p->split[(size_t)i * (size_t)(nthreads + 1)];
+      int64_t q = p->row[i];
+      for (int t = 0; t <= nthreads; t++) {
+        int64_t begin, end;
+        sim_range(p->post->size, t < nthreads ? t : nthreads - 1, nthreads, &begin, &end);
+        int64_t bound = t < nthreads ? begin : p->post->size;
+        while (q < p->row[i + 1] && p->target[q] < bound) q++;
+        cut[t] = q;
+      }
+      cut[nthreads] = p->row[i + 1];
+    }
+  }
+  if (d->on_pre) {
+    p->pre_of = malloc(sizeof(int32_t) * (size_t)(p->nsyn + 1));
+    int64_t slots = p->max_delay + 1;
+    p->events.slots = slots;
+    p->events.len = calloc((size_t)slots, sizeof(int64_t));
+    p->events.cap = calloc((size_t)slots, sizeof(int64_t));
+    p->events.syn = calloc((size_t)slots, sizeof(int64_t *));
+    if (!p->pre_of || !p->events.len || !p->events.cap || !p->events.syn)
+      return sim_fail(s, "out of memory");
+    for (int64_t i = 0; i < p->pre->size; i++)
+      for (int64_t q = p->row[i]; q < p->row[i + 1]; q++) p->pre_of[q] = (int32_t)i;
+  }
+  return true;
+}
+
+/* The accumulator row of an input slot for delivery `delay` steps ahead. */
+static void *ring_row(const Sim *s, const RtPop *post, int64_t slot, int64_t delay) {
+  int64_t row = (s->step + 1 + delay) % post->ring;
+  return (char *)post->input[slot] + (size_t)row * (size_t)post->size * s->real_size;
+}
+
+#define DEFINE_DELIVER(NAME, REAL)                                                        \
+  static void NAME(const Sim *s, const RtProj *p, int64_t k, int64_t from, int64_t to) {  \
+    const SnnAdditive *ad = &p->desc->additive[k];                                        \
+    const int32_t *target = p->target;                                                    \
+    if (p->delay) {                                                                       \
+      const REAL *wv = ad->value >= 0 ? (const REAL *)p->value[ad->value] : NULL;         \
+      REAL w = (REAL)p->weight[k];                                                        \
+      for (int64_t q = from; q < to; q++) {                                               \
+        REAL *acc = ring_row(s, p->post, ad->input_slot, p->delay[q]);                    \
+        acc[target[q]] += wv ? wv[q] : w;                                                 \
+      }                                                                                   \
+      return;                                                                             \
+    }                                                                                     \
+    REAL *acc = ad->input_slot >= 0 ? ring_row(s, p->post, ad->input_slot, p->delay_steps) \
+                                    : (REAL *)p->post->state[ad->state];                  \
+    if (ad->value >= 0) {                                                                 \
+      const REAL *wv = (const REAL *)p->value[ad->value];                                 \
+      for (int64_t q = from; q < to; q++) acc[target[q]] += wv[q];                        \
+    } else {                                                                              \
+      REAL w = (REAL)p->weight[k];                                                        \
+      for (int64_t q = from; q < to; q++) acc[target[q]] += w;                            \
+    }                                                                                     \
+  }
+
+DEFINE_DELIVER(deliver_double, double)
+DEFINE_DELIVER(deliver_float, float)
+
+void route_spikes(Sim *s, int thread, int nthreads) {
+  for (int64_t k = 0; k < s->model->nproj; k++) {
+    const RtProj *p = &s->projs[k];
+    const SnnProjection *d = p->desc;
+    if (d->nadditive == 0) continue;
+    const IndexList *spikes = &p->pre->spikes;
+    for (int64_t n = 0; n < spikes->len; n++) {
+      int64_t i = spikes->items[n];
+      int64_t from = p->row[i], to = p->row[i + 1];
+      if (nthreads > 1) {
+        const int64_t *cut = &p->split[(size_t)i * (size_t)(nthreads + 1)];
+        from = cut[thread];
+        to = cut[thread + 1];
+      }
+      for (int64_t a = 0; a < d->nadditive; a++) {
+        if (s->real_size == 8)
+          deliver_double(s, p, a, from, to);
+        else
+          deliver_float(s, p, a, from, to);
+      }
+    }
+  }
+}
+
+static bool queue_event(Sim *s, EventQueue *q, int64_t slot, int64_t syn) {
+  if (q->len[slot] == q->cap[slot]) {
+    int64_t cap = q->cap[slot] ? q->cap[slot] * 2 : 64;
+    int64_t *items = realloc(q->syn[slot], sizeof(int64_t) * (size_t)cap);
+    if (!items) return sim_fail(s, "out of memory queueing synaptic events");
+    q->syn[slot] = items;
+    q->cap[slot] = cap;
+  }
+  q->syn[slot][q->len[slot]++] = syn;
+  return true;
+}
+
+/* Runs the events of projection p that are due this step. */
+static void run_due_events(Sim *s, RtProj *p) {
+  const SnnProjection *d = p->desc;
+  RtPop *post = p->post;
+  void *rows[64];
+  void **post_input = post->desc->ninput <= 64 ? rows : malloc(sizeof(void *) * (size_t)post->desc->ninput);
+  if (!post_input) {
+    sim_fail(s, "out of memory");
+    return;
+  }
+  for (int64_t k = 0; k < post->desc->ninput; k++) post_input[k] = ring_row(s, post, k, 0);
+  SnnEventArgs a = {s->param, p->value, p->pre->state, post->state, post_input,
+                    s->t, s->opt.dt, s->opt.seed};
+  EventQueue *q = &p->events;
+  int64_t slot = s->step % q->slots;
+  for (int64_t n = 0; n < q->len[slot]; n++) {
+    int64_t syn = q->syn[slot][n];
+    d->on_pre(&a, syn, p->pre_of[syn], p->target[syn]);
+  }
+  q->len[slot] = 0;
+  if (post_input != rows) free(post_input);
+}
+
+void route_events(Sim *s) {
+  for (int64_t k = 0; k < s->model->nproj; k++) {
+    RtProj *p = &s->projs[k];
+    if (!p->desc->on_pre) continue;
+    EventQueue *q = &p->events;
+    const IndexList *spikes = &p->pre->spikes;
+    for (int64_t n = 0; n < spikes->len; n++) {
+      int64_t i = spikes->items[n];
+      for (int64_t syn = p->row[i]; syn < p->row[i + 1]; syn++) {
+        int64_t delay = p->delay ? p->delay[syn] : p->delay_steps;
+        if (!queue_event(s, q, (s->step + delay) % q->slots, syn)) return;
+      }
+    }
+    run_due_events(s, p);
+  }
+}

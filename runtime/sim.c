@@ -1,0 +1,320 @@
+/*
+** sim.c: allocating a model's state, initialising it, and the step loop.
+**
+** One step of the simulation, in order (docs/language.md gives the
+** semantics):
+**   1. monitors sample state at t_n;
+**   2. every neuron population runs its fused kernel over its neurons
+**      (input delivery, integration, threshold, reset, refractoriness);
+**      spike sources emit their spikes;
+**   3. the spikes of the step are collected in ascending neuron order;
+**   4. spikes are routed: sums go to the input rings of their targets at
+**      the row of step n + 1 + delay; event code runs when its delay is due;
+**   5. spike and rate monitors record, guards check rates.
+** With several threads, steps 2 and 4 split every population's neurons
+** into contiguous ranges, one per thread; a thread only ever writes the
+** neurons of its own ranges, so results do not depend on the thread count.
+*/
+#include "sim.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "team.h"
+
+bool sim_fail(Sim *s, const char *fmt, ...) {
+  if (!s->failed) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->error, sizeof s->error, fmt, ap);
+    va_end(ap);
+    s->failed = true;
+  }
+  return false;
+}
+
+void *sim_alloc(size_t n) {
+  if (n == 0) n = 64;
+  size_t rounded = (n + 63) / 64 * 64;
+  void *p = aligned_alloc(64, rounded);
+  if (p) memset(p, 0, rounded);
+  return p;
+}
+
+bool index_push(IndexList *l, int32_t i) {
+  if (l->len == l->cap) {
+    int64_t cap = l->cap ? l->cap * 2 : 256;
+    int32_t *items = realloc(l->items, sizeof(int32_t) * (size_t)cap);
+    if (!items) return false;
+    l->items = items;
+    l->cap = cap;
+  }
+  l->items[l->len++] = i;
+  return true;
+}
+
+/* The arrays of one neuron population (inputs come later: their ring
+   length depends on the delays of incoming projections). */
+static bool alloc_population(Sim *s, RtPop *p) {
+  const SnnPopulation *d = p->desc;
+  size_t n = (size_t)p->size;
+  p->spiked = sim_alloc(n);
+  if (!p->spiked) return false;
+  if (d->kind != SNN_POP_NEURONS) return true;
+  p->state = calloc((size_t)d->nstate + 1, sizeof(void *));
+  p->refractory = sim_alloc(n * sizeof(int32_t));
+  p->coef = sim_alloc(((size_t)d->ncoef + 1) * sizeof(double));
+  if (!p->state || !p->refractory || !p->coef) return false;
+  for (int64_t k = 0; k < d->nstate; k++)
+    if (!(p->state[k] = sim_alloc(n * s->real_size))) return false;
+  return true;
+}
+
+static bool alloc_inputs(Sim *s, RtPop *p) {
+  const SnnPopulation *d = p->desc;
+  if (d->kind != SNN_POP_NEURONS) return true;
+  p->input = calloc((size_t)d->ninput + 1, sizeof(void *));
+  p->input_row = calloc((size_t)d->ninput + 1, sizeof(void *));
+  if (!p->input || !p->input_row) return false;
+  for (int64_t k = 0; k < d->ninput; k++) {
+    size_t bytes = (size_t)p->ring * (size_t)p->size * s->real_size;
+    if (!(p->input[k] = sim_alloc(bytes))) return false;
+  }
+  return true;
+}
+
+static SnnKernelArgs kernel_args(const Sim *s, RtPop *p) {
+  SnnKernelArgs a;
+  a.state = p->state;
+  a.input = (void *const *)p->input_row;
+  a.refractory = p->refractory;
+  a.spiked = p->spiked;
+  a.param = s->param;
+  a.coef = p->coef;
+  a.t = s->t;
+  a.dt = s->opt.dt;
+  a.step = s->step;
+  a.size = p->size;
+  a.seed = s->opt.seed;
+  return a;
+}
+
+static bool init_population(Sim *s, RtPop *p) {
+  const SnnPopulation *d = p->desc;
+  if (d->kind != SNN_POP_NEURONS) return inputs_setup(s, p);
+  if (d->coef && d->coef(s->param, s->opt.dt, p->coef) != 0)
+    return sim_fail(s, "population '%s': cannot compute the exact propagators for dt = %g ms "
+                    "(are the parameters finite?)", d->name, s->opt.dt * 1e3);
+  for (int64_t k = 0; k < d->ncoef; k++)
+    if (!isfinite(p->coef[k]))
+      return sim_fail(s, "population '%s': the exact propagators are not finite for dt = %g ms; "
+                      "check the time constants", d->name, s->opt.dt * 1e3);
+  for (int64_t k = 0; k < d->ninput; k++) p->input_row[k] = p->input[k];
+  SnnKernelArgs a = kernel_args(s, p);
+  d->init(&a, 0, p->size);
+  return true;
+}
+
+bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const double *param) {
+  memset(s, 0, sizeof *s);
+  s->model = model;
+  s->opt = *opt;
+  s->real_size = (size_t)model->precision;
+  s->param = calloc((size_t)model->nparam + 1, sizeof(double));
+  s->pops = calloc((size_t)model->npop + 1, sizeof(RtPop));
+  s->projs = calloc((size_t)model->nproj + 1, sizeof(RtProj));
+  if (!s->param || !s->pops || !s->projs) return sim_fail(s, "out of memory");
+  memcpy(s->param, param, sizeof(double) * (size_t)model->nparam);
+  for (int64_t k = 0; k < model->npop; k++) {
+    RtPop *p = &s->pops[k];
+    p->desc = &model->pop[k];
+    p->size = p->desc->size;
+    p->ring = 1;
+    if (!alloc_population(s, p))
+      return sim_fail(s, "out of memory for the state of population '%s' (%lld neurons)",
+                      p->desc->name, (long long)p->size);
+  }
+  for (int64_t k = 0; k < model->nproj; k++) {
+    RtProj *p = &s->projs[k];
+    p->desc = &model->proj[k];
+    p->pre = &s->pops[p->desc->pre];
+    p->post = &s->pops[p->desc->post];
+    if (!network_build(s, p)) return false;
+    if (p->max_delay + 1 > p->post->ring) p->post->ring = p->max_delay + 1;
+  }
+  for (int64_t k = 0; k < model->npop; k++) {
+    RtPop *p = &s->pops[k];
+    if (!alloc_inputs(s, p))
+      return sim_fail(s, "out of memory for the synaptic input of population '%s'",
+                      p->desc->name);
+    if (!init_population(s, p)) return false;
+  }
+  int threads = opt->threads > 0 ? opt->threads : 1;
+  for (int64_t k = 0; k < model->nproj; k++)
+    if (!route_prepare(s, &s->projs[k], threads)) return false;
+  if (threads > 1 && !team_start(s, threads))
+    return sim_fail(s, "cannot start %d threads: %s", threads, strerror(errno));
+  return true;
+}
+
+/* Points every input slot at the ring row of the current step. */
+static void select_input_rows(Sim *s, RtPop *p) {
+  size_t row = (size_t)(s->step % p->ring) * (size_t)p->size * s->real_size;
+  for (int64_t k = 0; k < p->desc->ninput; k++) p->input_row[k] = (char *)p->input[k] + row;
+}
+
+void sim_range(int64_t size, int thread, int nthreads, int64_t *begin, int64_t *end) {
+  *begin = size * thread / nthreads;
+  *end = size * (thread + 1) / nthreads;
+}
+
+/* Finds the first non-finite state value to name it in the error. */
+static void report_non_finite(Sim *s, RtPop *p) {
+  const SnnPopulation *d = p->desc;
+  for (int64_t k = 0; k < d->nstate; k++) {
+    for (int64_t i = 0; i < p->size; i++) {
+      double v = s->real_size == 8 ? ((double *)p->state[k])[i] : ((float *)p->state[k])[i];
+      if (!isfinite(v)) {
+        sim_fail(s, "population '%s', variable '%s', neuron %lld became %s at t = %g ms "
+                 "(step %lld); check the equations and the time step", d->name,
+                 d->state[k].name, (long long)i, isnan(v) ? "NaN" : "infinite",
+                 s->t * 1e3, (long long)s->step);
+        return;
+      }
+    }
+  }
+  sim_fail(s, "population '%s' produced a non-finite value at t = %g ms", d->name, s->t * 1e3);
+}
+
+/* Phase 2 for one thread: the kernels over its ranges. */
+static void integrate_range(Sim *s, int thread, int nthreads, int32_t *bad) {
+  for (int64_t k = 0; k < s->model->npop; k++) {
+    RtPop *p = &s->pops[k];
+    if (p->desc->kind != SNN_POP_NEURONS) continue;
+    int64_t begin, end;
+    sim_range(p->size, thread, nthreads, &begin, &end);
+    SnnKernelArgs a = kernel_args(s, p);
+    if (p->desc->step(&a, begin, end)) bad[k] = 1;
+  }
+}
+
+/* Phase 3: spike lists in ascending order. */
+static bool collect_spikes(Sim *s) {
+  for (int64_t k = 0; k < s->model->npop; k++) {
+    RtPop *p = &s->pops[k];
+    if (p->desc->kind != SNN_POP_NEURONS) {
+      inputs_step(s, p);
+      continue;
+    }
+    p->spikes.len = 0;
+    const uint8_t *f = p->spiked;
+    int64_t i = 0;
+    /* Spikes are rare: skip eight silent neurons at a time. */
+    for (; i + 8 <= p->size; i += 8) {
+      uint64_t word;
+      memcpy(&word, f + i, 8);
+      if (!word) continue;
+      for (int64_t q = i; q < i + 8; q++)
+        if (f[q] && !index_push(&p->spikes, (int32_t)q)) return sim_fail(s, "out of memory");
+    }
+    for (; i < p->size; i++)
+      if (f[i] && !index_push(&p->spikes, (int32_t)i)) return sim_fail(s, "out of memory");
+    p->total_spikes += (uint64_t)p->spikes.len;
+  }
+  return true;
+}
+
+static void parallel_integrate(Sim *s, int thread, int nthreads) {
+  integrate_range(s, thread, nthreads, team_scratch(s->team));
+}
+
+static void parallel_route(Sim *s, int thread, int nthreads) {
+  route_spikes(s, thread, nthreads);
+}
+
+static double phase_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Adds the time since *t0 to *acc when profiling, and restarts *t0. */
+static void phase_mark(const Sim *s, double *acc, double *t0) {
+  if (!s->profile) return;
+  double t = phase_clock();
+  *acc += t - *t0;
+  *t0 = t;
+}
+
+bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void *ctx) {
+  int nthreads = s->team ? team_size(s->team) : 1;
+  int32_t *bad = s->team ? team_scratch(s->team) : calloc((size_t)s->model->npop + 1, 4);
+  if (!bad) return sim_fail(s, "out of memory");
+  bool ok = true;
+  int64_t last = s->step + nsteps;
+  double t0 = s->profile ? phase_clock() : 0;
+  for (; s->step < last && ok; s->step++) {
+    s->t = (double)s->step * s->opt.dt;
+    for (int64_t k = 0; k < s->model->npop; k++) {
+      select_input_rows(s, &s->pops[k]);
+      bad[k] = 0;
+    }
+    if (!monitors_before_step(s)) { ok = false; break; }
+    phase_mark(s, &s->profile->monitors, &t0);
+    if (s->team)
+      team_run(s, parallel_integrate);
+    else
+      integrate_range(s, 0, 1, bad);
+    phase_mark(s, &s->profile->integrate, &t0);
+    for (int64_t k = 0; k < s->model->npop; k++) {
+      if (bad[k]) {
+        report_non_finite(s, &s->pops[k]);
+        ok = false;
+      }
+    }
+    if (!ok || !collect_spikes(s)) { ok = false; break; }
+    phase_mark(s, &s->profile->collect, &t0);
+    if (s->team)
+      team_run(s, parallel_route);
+    else
+      route_spikes(s, 0, 1);
+    route_events(s);
+    phase_mark(s, &s->profile->route, &t0);
+    if (!monitors_after_step(s)) { ok = false; break; }
+    phase_mark(s, &s->profile->monitors, &t0);
+    if (progress && (s->step & 1023) == 0) progress(s, ctx);
+  }
+  if (!s->team) free(bad);
+  (void)nthreads;
+  return ok && !s->failed;
+}
+
+void sim_free(Sim *s) {
+  if (s->team) team_stop(s);
+  for (int64_t k = 0; s->projs && k < s->model->nproj; k++) network_free(&s->projs[k]);
+  for (int64_t k = 0; s->pops && k < s->model->npop; k++) {
+    RtPop *p = &s->pops[k];
+    for (int64_t q = 0; p->state && q < p->desc->nstate; q++) free(p->state[q]);
+    for (int64_t q = 0; p->input && q < p->desc->ninput; q++) free(p->input[q]);
+    free(p->state);
+    free(p->input);
+    free(p->input_row);
+    free(p->refractory);
+    free(p->spiked);
+    free(p->coef);
+    free(p->spikes.items);
+    free(p->next_spike);
+    free(p->drawn);
+    free(p->rate);
+  }
+  free(s->pops);
+  free(s->projs);
+  free(s->param);
+  s->pops = NULL;
+  s->projs = NULL;
+  s->param = NULL;
+}

@@ -1,0 +1,177 @@
+/*
+** sim.h: the runtime's simulation state and its modules.
+**
+** A Sim is everything one run of a model owns: the parameter table, the
+** populations (state arrays, input ring buffers, spike lists), the
+** projections (compressed synapse rows), the monitors and the thread team.
+** The modules each own one part:
+**   network.c   building projections from connection rules
+**   sim.c       allocation, initialisation, the step loop
+**   route.c     spike delivery through the ring buffers
+**   inputs.c    Poisson and spike-time sources
+**   monitor.c   monitors streaming to .npy or .csv files
+**   team.c      worker threads and their barrier
+**   cli.c       the command line, summary.json and the progress line
+*/
+#ifndef SNNRT_SIM_H
+#define SNNRT_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "snnrt.h"
+
+enum { SIM_ERRLEN = 512, SIM_MAX_THREADS = 64 };
+
+/* A growable list of neuron indices. */
+typedef struct IndexList {
+  int32_t *items;
+  int64_t len, cap;
+} IndexList;
+
+/* A population at run time. */
+typedef struct RtPop {
+  const SnnPopulation *desc;
+  int64_t size;
+  void **state;            /* per state variable: array of `size` reals */
+  int64_t ring;            /* rows per input ring: max incoming delay + 1 */
+  void **input;            /* per input slot: ring * size reals */
+  void **input_row;        /* per input slot: the row of the current step */
+  int32_t *refractory;
+  uint8_t *spiked;
+  double *coef;
+  IndexList spikes;        /* who spiked in the current step, ascending */
+  uint64_t total_spikes;
+  /* Poisson sources */
+  int64_t *next_spike;     /* step of each neuron's next spike */
+  uint64_t *drawn;         /* draws made per neuron (RNG counter) */
+  double *rate;            /* per neuron rate (Hz), when constant in time */
+  /* spike-time sources */
+  int64_t cursor;
+} RtPop;
+
+/* Events waiting for their delay, for projections with event code. */
+typedef struct EventQueue {
+  int64_t slots;           /* ring length */
+  int64_t *len, *cap;      /* per slot */
+  int64_t **syn;           /* per slot: synapse ids */
+} EventQueue;
+
+/* A projection at run time: synapses grouped by presynaptic neuron. */
+typedef struct RtProj {
+  const SnnProjection *desc;
+  RtPop *pre, *post;
+  int64_t nsyn;
+  int64_t *row;            /* pre size + 1 offsets into target */
+  int32_t *target;         /* postsynaptic index per synapse */
+  void **value;            /* per synaptic value: array (reals) */
+  uint16_t *delay;         /* per-synapse delay in steps, or NULL */
+  int64_t delay_steps;     /* the delay when it is the same for all */
+  int64_t max_delay;
+  double *weight;          /* per additive sum: the uniform weight */
+  int64_t *split;          /* threads > 1: per row, per thread, first synapse */
+  EventQueue events;
+  int32_t *pre_of;         /* per synapse: presynaptic index (events only) */
+  size_t bytes;            /* memory held per synapse data, for the summary */
+} RtProj;
+
+typedef struct Monitors Monitors;
+typedef struct Team Team;
+
+/* Options of a run, from the command line. */
+typedef struct RunOptions {
+  double duration;         /* s */
+  double dt;               /* s */
+  uint64_t seed;
+  int threads;
+  const char *out_dir;
+  bool csv;
+  bool plot;
+  bool progress;           /* progress line on stderr */
+  bool quiet;
+  double max_rate;         /* Hz: stop when a population exceeds it */
+} RunOptions;
+
+/* Wall time of the phases of a run (s). */
+typedef struct PhaseTimes {
+  double parse, check, codegen, jit, build, simulate, write;
+} PhaseTimes;
+
+/* Where the step loop spends its time (SNNRT_PROFILE=1). */
+typedef struct StepProfile {
+  double integrate, collect, route, monitors;
+} StepProfile;
+
+typedef struct Sim {
+  const SnnModel *model;
+  RunOptions opt;
+  size_t real_size;        /* 8 or 4 */
+  double *param;
+  RtPop *pops;
+  RtProj *projs;
+  int64_t step, nsteps;
+  double t;
+  Monitors *monitors;
+  Team *team;
+  StepProfile *profile;    /* NULL unless profiling */
+  char error[SIM_ERRLEN];  /* set when a run stops on an error */
+  bool failed;
+} Sim;
+
+/* sim.c */
+/* Allocates state, builds the network and initialises it; false + s->error on failure. */
+bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const double *param);
+/* Runs nsteps steps (the monitors must be open); false if the run stopped on an error. */
+bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void *ctx);
+/* Frees everything a Sim owns. */
+void sim_free(Sim *s);
+/* Records an error message; always returns false. */
+bool sim_fail(Sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Allocates n zeroed bytes aligned to 64; NULL on failure. */
+void *sim_alloc(size_t n);
+/* The contiguous range [begin, end) of a population that a thread owns. */
+void sim_range(int64_t size, int thread, int nthreads, int64_t *begin, int64_t *end);
+/* Appends an index to a list; false when out of memory. */
+bool index_push(IndexList *l, int32_t i);
+
+/* network.c */
+/* Builds the synapses of projection k from its rule; false + s->error on failure. */
+bool network_build(Sim *s, RtProj *p);
+/* Frees a projection's synapses. */
+void network_free(RtProj *p);
+
+/* route.c */
+/* Delivers this step's spikes of every projection (threads share the work). */
+void route_spikes(Sim *s, int thread, int nthreads);
+/* Runs the event code of projections whose events are due (one thread). */
+void route_events(Sim *s);
+/* Prepares the per-thread row splits of a projection. */
+bool route_prepare(Sim *s, RtProj *p, int nthreads);
+
+/* inputs.c */
+/* Prepares a Poisson or spike-time source. */
+bool inputs_setup(Sim *s, RtPop *p);
+/* Fills p->spikes for the current step. */
+void inputs_step(Sim *s, RtPop *p);
+
+/* monitor.c */
+/* Opens the monitor files in opt->out_dir; false + s->error on failure. */
+bool monitors_open(Sim *s);
+/* Records what the monitors sample at the start of a step (state). */
+bool monitors_before_step(Sim *s);
+/* Records this step's spikes (spike and rate monitors). */
+bool monitors_after_step(Sim *s);
+/* Flushes the files so that they are readable now. */
+bool monitors_flush(Sim *s);
+/* Finishes and closes every file; false + s->error if data was lost. */
+bool monitors_close(Sim *s);
+/* Frees the monitors (after monitors_close). */
+void monitors_free(Sim *s);
+/* Calls fn for the path of every file the monitors write. */
+void monitors_list_files(const Sim *s, void (*fn)(const char *path, void *ctx), void *ctx);
+/* Draws the raster and rate plot of the spike files; false + message. */
+bool monitors_plot(const Sim *s, char *err, size_t errlen);
+
+#endif

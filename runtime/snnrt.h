@@ -1,0 +1,218 @@
+/*
+** snnrt.h: the interface between generated code and the runtime.
+**
+** The compiler lowers a model to a module that defines one constant SnnModel
+** (the symbol `snn_model`) describing populations, projections, inputs,
+** monitors and parameters, with pointers to the generated functions: per
+** population an initialiser and a fused step kernel, per projection the
+** functions that evaluate connection rules and synaptic values.  The runtime
+** builds the network from that description and runs it.  The same module
+** serves the JIT (snnc run) and native binaries (snnc build), so both take
+** exactly the same path through the runtime.
+**
+** Layout rule: every field of the structures the compiler emits is 8 bytes
+** wide (int64_t, double or a pointer), so the C layout has no padding and
+** the code generator can build them as plain LLVM structs.
+*/
+#ifndef SNNRT_H
+#define SNNRT_H
+
+#include <stdint.h>
+
+#define SNN_ABI_VERSION 1
+
+/* Arguments of the per-population functions.  `state[k]` is the array of
+   state variable k, `input[k]` the accumulator row of input slot k for the
+   current step (both in the model's precision). */
+typedef struct SnnKernelArgs {
+  void *const *state;
+  void *const *input;
+  int32_t *refractory;     /* steps left in the refractory period */
+  uint8_t *spiked;         /* out: 1 where the neuron spiked this step */
+  const double *param;     /* the run-time parameter table */
+  const double *coef;      /* this population's derived constants */
+  double t;                /* time at the start of the step (s) */
+  double dt;               /* the time step (s) */
+  int64_t step;
+  int64_t size;            /* neurons in the population */
+  uint64_t seed;
+} SnnKernelArgs;
+
+/* Advances neurons [begin, end) by one step; returns 1 if a state variable
+   became NaN or infinite, else 0. */
+typedef int32_t (*SnnStepFn)(const SnnKernelArgs *a, int64_t begin, int64_t end);
+/* Sets the initial state of neurons [begin, end). */
+typedef void (*SnnInitFn)(const SnnKernelArgs *a, int64_t begin, int64_t end);
+/* Computes a population's derived constants (propagators) from the
+   parameters and dt; returns 0, or nonzero if they cannot be computed. */
+typedef int32_t (*SnnCoefFn)(const double *param, double dt, double *coef);
+
+/* Arguments of the per-projection functions. */
+typedef struct SnnSynapseArgs {
+  const double *param;
+  uint64_t seed;
+  const int32_t *pre;      /* presynaptic index of each synapse in the range */
+  const int32_t *post;     /* postsynaptic index of each synapse in the range */
+  void *const *value;      /* per synaptic value k: its array (model precision) */
+  double *delay;           /* out: per-synapse delay (s), or NULL */
+  int64_t first;           /* global index of the first synapse of the range */
+  double dt;
+} SnnSynapseArgs;
+
+/* The probability of a connection from i to j. */
+typedef double (*SnnPairProbFn)(const double *param, int64_t i, int64_t j);
+/* Whether i may connect to j (a `where` condition). */
+typedef int32_t (*SnnPairCondFn)(const double *param, int64_t i, int64_t j);
+/* Fills the synaptic values (and delays) of synapses [0, n) of the range. */
+typedef void (*SnnSynapseInitFn)(const SnnSynapseArgs *a, int64_t n);
+
+/* Arguments of a projection's event code (on_pre that is not a plain sum). */
+typedef struct SnnEventArgs {
+  const double *param;
+  void *const *value;      /* synaptic values */
+  void *const *pre_state;  /* state arrays of the source population */
+  void *const *post_state; /* state arrays of the target population */
+  void *const *post_input; /* input accumulators of the target, this step */
+  double t;
+  double dt;
+  uint64_t seed;
+} SnnEventArgs;
+
+/* Runs on_pre for synapse `syn` from neuron i to neuron j. */
+typedef void (*SnnEventFn)(const SnnEventArgs *a, int64_t syn, int64_t i, int64_t j);
+
+/* Rate of a Poisson input (Hz) for neuron i at time t. */
+typedef double (*SnnRateFn)(const double *param, double t, int64_t i);
+
+/* A run-time parameter: --set name=value. */
+typedef struct SnnParam {
+  const char *name;        /* "taum", or "I.tau" for a population's own */
+  const char *unit;        /* display unit as written ("ms"), or "1" */
+  double unit_scale;       /* SI value of one display unit */
+  double value;            /* default (SI) */
+  int64_t dim;             /* packed dimension: byte k = exponent k + 64 */
+} SnnParam;
+
+/* A state variable, as monitors and messages name it. */
+typedef struct SnnVariable {
+  const char *name;
+  const char *unit;
+  double unit_scale;
+} SnnVariable;
+
+enum SnnPopKind { SNN_POP_NEURONS = 0, SNN_POP_POISSON = 1, SNN_POP_SPIKE_TIMES = 2 };
+
+typedef struct SnnPopulation {
+  const char *name;
+  int64_t kind;            /* enum SnnPopKind */
+  int64_t size;
+  int64_t nstate;
+  const SnnVariable *state;
+  int64_t ninput;          /* input accumulator slots */
+  const SnnVariable *input;
+  int64_t ncoef;
+  SnnInitFn init;
+  SnnStepFn step;
+  SnnCoefFn coef;
+  SnnRateFn rate;          /* SNN_POP_POISSON */
+  int64_t rate_varies;     /* 1 if the rate depends on t (draw every step) */
+  int64_t nspikes;         /* SNN_POP_SPIKE_TIMES */
+  const int64_t *spike_index;
+  const double *spike_time; /* sorted by time (s) */
+} SnnPopulation;
+
+enum SnnRule {
+  SNN_RULE_ALL = 0, SNN_RULE_ONE_TO_ONE = 1, SNN_RULE_PROBABILITY = 2,
+  SNN_RULE_FANIN = 3, SNN_RULE_FANOUT = 4, SNN_RULE_FILE = 5,
+};
+
+/* A value that is the same for every synapse: a weight or a delay (SI). */
+typedef double (*SnnUniformFn)(const double *param);
+
+/* `post.x += expr` reduced to a sum into an input slot of the target. */
+typedef struct SnnAdditive {
+  int64_t input_slot;      /* accumulator of the target population, or -1 */
+  int64_t state;           /* with no accumulator: the state summed into */
+  int64_t value;           /* synaptic value holding the weight, or -1 */
+  SnnUniformFn weight;     /* the weight when value == -1 */
+} SnnAdditive;
+
+enum SnnDelayKind { SNN_DELAY_NONE = 0, SNN_DELAY_CONSTANT = 1, SNN_DELAY_PER_SYNAPSE = 2 };
+
+typedef struct SnnProjection {
+  const char *name;        /* "E -> I" */
+  int64_t pre, post;       /* population indices */
+  int64_t rule;            /* enum SnnRule */
+  double p;                /* constant probability, or -1 if p_fn decides */
+  SnnPairProbFn p_fn;
+  SnnPairCondFn where_fn;  /* NULL: every pair qualifies */
+  int64_t fan;             /* fanin or fanout */
+  int64_t autapses;        /* allow i == j within one population */
+  const char *file;        /* SNN_RULE_FILE */
+  int64_t delay_kind;      /* enum SnnDelayKind */
+  SnnUniformFn delay;      /* SNN_DELAY_CONSTANT: the delay (s) */
+  int64_t nvalue;          /* synaptic values stored per synapse */
+  const SnnVariable *value;
+  SnnSynapseInitFn init;   /* fills values and delays; NULL if none */
+  int64_t nadditive;
+  const SnnAdditive *additive;
+  SnnEventFn on_pre;       /* NULL: on_pre is only sums */
+  int64_t stream;          /* random stream of the connection rule */
+} SnnProjection;
+
+enum SnnMonitorKind { SNN_MON_SPIKES = 0, SNN_MON_STATE = 1, SNN_MON_RATE = 2, SNN_MON_WEIGHTS = 3 };
+
+typedef struct SnnMonitor {
+  int64_t kind;            /* enum SnnMonitorKind */
+  int64_t population;      /* or projection, for SNN_MON_WEIGHTS */
+  int64_t variable;        /* state or synaptic value index */
+  int64_t lo, hi;          /* recorded neurons [lo, hi) */
+  double interval;         /* sampling interval or rate bin (s); 0: every step */
+} SnnMonitor;
+
+typedef struct SnnModel {
+  int64_t abi_version;
+  const char *name;        /* the model file's base name */
+  const char *source;      /* the model file's path */
+  int64_t precision;       /* 8: double, 4: single */
+  double dt;               /* default time step (s) */
+  double duration;         /* default duration: the sum of the runs (s) */
+  int64_t seed;            /* default seed */
+  int64_t nparam;
+  const SnnParam *param;
+  int64_t npop;
+  const SnnPopulation *pop;
+  int64_t nproj;
+  const SnnProjection *proj;
+  int64_t nmonitor;
+  const SnnMonitor *monitor;
+} SnnModel;
+
+/* --- Functions that generated code calls --------------------------------- */
+
+/* Uniform draw in [0, 1) keyed by (seed, stream, index, counter). */
+double snnrt_uniform(uint64_t seed, int64_t stream, int64_t index, int64_t counter);
+/* Standard normal draw keyed like snnrt_uniform. */
+double snnrt_normal(uint64_t seed, int64_t stream, int64_t index, int64_t counter);
+/* Exact propagators of dx/dt = A x + b (n x n, row-major) for step dt:
+   P = exp(A dt), Phi = integral of exp(A s) over [0, dt]. Returns 0 or -1. */
+int32_t snnrt_propagator(int64_t n, const double *A, double dt, double *P, double *Phi);
+
+/* --- Running a model ------------------------------------------------------ */
+
+/* What the compiler reports about its own phases (s), for summary.json. */
+typedef struct SnnCompileInfo {
+  double parse, check, codegen, jit;
+  const char *compiler;    /* "snnc 0.1.0 (JIT, LLVM 14)" */
+} SnnCompileInfo;
+
+/* Parses the command line (--duration, --seed, --set, --dt, --out, --threads,
+   --format, --plot, --help) and runs the model; returns the exit status.
+   Native binaries call it from main. */
+int snnrt_main(const SnnModel *model, int argc, char **argv);
+/* snnrt_main with the compiler's phase times (snnc run). */
+int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompileInfo *info);
+/* 1 if a run option (as "--seed") takes a separate value argument. */
+int snnrt_option_takes_value(const char *arg);
+
+#endif

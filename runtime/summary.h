@@ -1,0 +1,14 @@
+/*
+** summary.h: the record of a run (summary.json) and its printed summary.
+*/
+#ifndef SNNRT_SUMMARY_H
+#define SNNRT_SUMMARY_H
+
+#include "sim.h"
+
+/* Writes <out>/summary.json; `ok` says whether the run completed. */
+bool summary_write(Sim *s, const PhaseTimes *times, const SnnCompileInfo *info, bool ok);
+/* Prints a short table of rates, synapses and phase times. */
+void summary_print(const Sim *s, const PhaseTimes *times, FILE *out);
+
+#endif

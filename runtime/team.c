@@ -1,0 +1,128 @@
+/*
+** team.c: worker threads for the parallel phases of a step.
+**
+** Each phase is a generation: the caller publishes the function and bumps
+** the generation counter; workers see it, run their share, and count
+** themselves done.  Waiting spins for a short while (phases are tens of
+** microseconds) and then sleeps on a condition variable.
+*/
+#include "team.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+enum { SPIN_LIMIT = 20000 };
+
+struct Team {
+  Sim *sim;
+  int n;
+  pthread_t threads[SIM_MAX_THREADS];
+  void (*fn)(Sim *, int, int);
+  atomic_long generation;
+  atomic_int done;
+  atomic_bool stop;
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  int32_t *scratch;
+};
+
+typedef struct Worker {
+  Team *team;
+  int index;
+} Worker;
+
+/* Waits until *value != old (spinning first, then sleeping). */
+static long wait_generation(Team *t, long old) {
+  for (int k = 0; k < SPIN_LIMIT; k++) {
+    long g = atomic_load_explicit(&t->generation, memory_order_acquire);
+    if (g != old) return g;
+    if (k > 100) sched_yield();
+  }
+  pthread_mutex_lock(&t->lock);
+  long g;
+  while ((g = atomic_load_explicit(&t->generation, memory_order_acquire)) == old)
+    pthread_cond_wait(&t->wake, &t->lock);
+  pthread_mutex_unlock(&t->lock);
+  return g;
+}
+
+static void *worker_main(void *arg) {
+  Worker *w = arg;
+  Team *t = w->team;
+  int index = w->index;
+  free(w);
+  long seen = 0;
+  for (;;) {
+    seen = wait_generation(t, seen);
+    if (atomic_load(&t->stop)) break;
+    t->fn(t->sim, index, t->n);
+    atomic_fetch_add_explicit(&t->done, 1, memory_order_acq_rel);
+  }
+  return NULL;
+}
+
+bool team_start(Sim *s, int nthreads) {
+  if (nthreads > SIM_MAX_THREADS) nthreads = SIM_MAX_THREADS;
+  Team *t = calloc(1, sizeof *t);
+  if (!t) return false;
+  t->sim = s;
+  t->n = nthreads;
+  t->scratch = calloc((size_t)s->model->npop + 1, sizeof(int32_t));
+  pthread_mutex_init(&t->lock, NULL);
+  pthread_cond_init(&t->wake, NULL);
+  s->team = t;
+  for (int k = 1; k < nthreads; k++) {
+    Worker *w = malloc(sizeof *w);
+    if (!w || !t->scratch) {
+      free(w);
+      t->n = k;
+      team_stop(s);
+      return false;
+    }
+    w->team = t;
+    w->index = k;
+    if (pthread_create(&t->threads[k], NULL, worker_main, w) != 0) {
+      free(w);
+      t->n = k;
+      team_stop(s);
+      return false;
+    }
+  }
+  return true;
+}
+
+static void publish(Team *t) {
+  pthread_mutex_lock(&t->lock);
+  atomic_fetch_add_explicit(&t->generation, 1, memory_order_acq_rel);
+  pthread_cond_broadcast(&t->wake);
+  pthread_mutex_unlock(&t->lock);
+}
+
+void team_run(Sim *s, void (*fn)(Sim *, int, int)) {
+  Team *t = s->team;
+  t->fn = fn;
+  atomic_store_explicit(&t->done, 0, memory_order_release);
+  publish(t);
+  fn(s, 0, t->n);
+  for (int k = 0; atomic_load_explicit(&t->done, memory_order_acquire) < t->n - 1; k++)
+    if (k > 100) sched_yield();
+}
+
+void team_stop(Sim *s) {
+  Team *t = s->team;
+  if (!t) return;
+  atomic_store(&t->stop, true);
+  publish(t);
+  for (int k = 1; k < t->n; k++) pthread_join(t->threads[k], NULL);
+  pthread_mutex_destroy(&t->lock);
+  pthread_cond_destroy(&t->wake);
+  free(t->scratch);
+  free(t);
+  s->team = NULL;
+}
+
+int team_size(const Team *t) { return t->n; }
+
+int32_t *team_scratch(Team *t) { return t->scratch; }
