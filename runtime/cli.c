@@ -121,6 +121,20 @@ static bool parse_time(const char *prog, const char *opt, const char *text, doub
   return true;
 }
 
+/* "a voltage", "a dimensionless number", "a quantity in kg*m^2/s^3". */
+static const char *quantity_phrase(Dim d, char *out, size_t n) {
+  const char *q = dim_quantity(d);
+  char units[96];
+  dim_format(d, units, sizeof units);
+  if (dim_is_none(d))
+    snprintf(out, n, "a dimensionless number");
+  else if (q)
+    snprintf(out, n, "%s %s", strchr("aeiou", q[0]) ? "an" : "a", q);
+  else
+    snprintf(out, n, "a quantity in %s", units);
+  return out;
+}
+
 /* --set NAME=VALUE: the value must have the parameter's dimension. */
 static bool apply_set(const char *prog, const SnnModel *m, double *param, const char *arg) {
   const char *eq = strchr(arg, '=');
@@ -141,11 +155,10 @@ static bool apply_set(const char *prog, const SnnModel *m, double *param, const 
     }
     Dim want = unpack_dim(p->dim);
     if (!dim_eq(d, want)) {
-      char dw[96], dg[96];
-      dim_describe(want, dw, sizeof dw);
-      dim_describe(d, dg, sizeof dg);
-      cli_error(prog, "--set %s: '%.*s' is %s (%s), but the value given is %s", arg, (int)n,
-                arg, dw, p->unit, dg);
+      char qw[128], qg[128];
+      cli_error(prog, "--set %s: '%.*s' is %s (in %s), but %s is %s", arg, (int)n, arg,
+                quantity_phrase(want, qw, sizeof qw), p->unit, eq + 1,
+                quantity_phrase(d, qg, sizeof qg));
       return false;
     }
     param[k] = v;

@@ -58,24 +58,13 @@ static bool allowed(const Sim *s, const RtProj *p, int64_t i, int64_t j) {
   return !d->where_fn || d->where_fn(s->param, i, j);
 }
 
-static uint64_t available_memory(void) {
-  FILE *f = fopen("/proc/meminfo", "r");
-  if (!f) return UINT64_MAX;
-  char line[256];
-  unsigned long long kb = 0;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
-  fclose(f);
-  return kb ? (uint64_t)kb * 1024 : UINT64_MAX;
-}
-
 /* Refuses a projection whose expected size cannot fit in memory. */
 static bool check_size(Sim *s, RtProj *p, double expected) {
   const SnnProjection *d = p->desc;
   double per_synapse = 4.0 + (double)d->nvalue * (double)s->real_size +
                        (d->delay_kind == SNN_DELAY_PER_SYNAPSE ? 10.0 : 0.0);
-  double bytes = expected * per_synapse;
-  uint64_t avail = available_memory();
+  double bytes = expected * per_synapse + 8.0 * ((double)p->pre->size + 1);
+  uint64_t avail = sim_available_memory();
   if (expected > 2147483647.0 * 64 || bytes > (double)avail)
     return sim_fail(s, "projection '%s' would hold about %.3g synapses (%.3g GiB), more than "
                     "the %.3g GiB of memory available", d->name, expected, bytes / 1073741824.0,
@@ -393,7 +382,7 @@ bool network_build(Sim *s, RtProj *p) {
 }
 
 void network_free(RtProj *p) {
-  for (int64_t v = 0; p->value && v < p->desc->nvalue; v++) free(p->value[v]);
+  for (int64_t v = 0; p->value && v < p->desc->nvalue; v++) sim_release(p->value[v]);
   free(p->value);
   free(p->row);
   free(p->target);

@@ -37,12 +37,31 @@ bool sim_fail(Sim *s, const char *fmt, ...) {
   return false;
 }
 
+/* calloc leaves large blocks as untouched zero pages until they are used,
+   so a big allocation costs nothing until the run writes it; the pointer
+   handed out is aligned to 64 and the raw one is kept just before it. */
 void *sim_alloc(size_t n) {
-  if (n == 0) n = 64;
-  size_t rounded = (n + 63) / 64 * 64;
-  void *p = aligned_alloc(64, rounded);
-  if (p) memset(p, 0, rounded);
-  return p;
+  if (n > SIZE_MAX - 128) return NULL;
+  char *raw = calloc(1, n + 128);
+  if (!raw) return NULL;
+  uintptr_t aligned = ((uintptr_t)raw + sizeof(void *) + 63) & ~(uintptr_t)63;
+  ((void **)aligned)[-1] = raw;
+  return (void *)aligned;
+}
+
+void sim_release(void *p) {
+  if (p) free(((void **)p)[-1]);
+}
+
+uint64_t sim_available_memory(void) {
+  FILE *f = fopen("/proc/meminfo", "r");
+  if (!f) return UINT64_MAX;
+  char line[256];
+  unsigned long long kb = 0;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
+  fclose(f);
+  return kb ? (uint64_t)kb * 1024 : UINT64_MAX;
 }
 
 bool index_push(IndexList *l, int32_t i) {
@@ -54,6 +73,21 @@ bool index_push(IndexList *l, int32_t i) {
     l->cap = cap;
   }
   l->items[l->len++] = i;
+  return true;
+}
+
+/* Refuses a population whose state alone cannot fit in memory. */
+static bool check_population_memory(Sim *s, const RtPop *p) {
+  const SnnPopulation *d = p->desc;
+  double per_neuron = 1.0 + (d->kind == SNN_POP_NEURONS
+                             ? 4.0 + (double)(d->nstate + d->ninput) * (double)s->real_size
+                             : 24.0);
+  double bytes = per_neuron * (double)p->size;
+  double avail = (double)sim_available_memory();
+  if (bytes > avail)
+    return sim_fail(s, "population '%s' needs %.3g GiB for its %lld neurons, more than the "
+                    "%.3g GiB of memory available", d->name, bytes / 1073741824.0,
+                    (long long)p->size, avail / 1073741824.0);
   return true;
 }
 
@@ -134,6 +168,7 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
     p->desc = &model->pop[k];
     p->size = p->desc->size;
     p->ring = 1;
+    if (!check_population_memory(s, p)) return false;
     if (!alloc_population(s, p))
       return sim_fail(s, "out of memory for the state of population '%s' (%lld neurons)",
                       p->desc->name, (long long)p->size);
@@ -298,14 +333,14 @@ void sim_free(Sim *s) {
   for (int64_t k = 0; s->projs && k < s->model->nproj; k++) network_free(&s->projs[k]);
   for (int64_t k = 0; s->pops && k < s->model->npop; k++) {
     RtPop *p = &s->pops[k];
-    for (int64_t q = 0; p->state && q < p->desc->nstate; q++) free(p->state[q]);
-    for (int64_t q = 0; p->input && q < p->desc->ninput; q++) free(p->input[q]);
+    for (int64_t q = 0; p->state && q < p->desc->nstate; q++) sim_release(p->state[q]);
+    for (int64_t q = 0; p->input && q < p->desc->ninput; q++) sim_release(p->input[q]);
     free(p->state);
     free(p->input);
     free(p->input_row);
-    free(p->refractory);
-    free(p->spiked);
-    free(p->coef);
+    sim_release(p->refractory);
+    sim_release(p->spiked);
+    sim_release(p->coef);
     free(p->spikes.items);
     free(p->next_spike);
     free(p->drawn);

@@ -131,6 +131,10 @@ void sim_free(Sim *s);
 bool sim_fail(Sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Allocates n zeroed bytes aligned to 64; NULL on failure. */
 void *sim_alloc(size_t n);
+/* Bytes of memory the system can still give (MemAvailable). */
+uint64_t sim_available_memory(void);
+/* Frees a block from sim_alloc (NULL is fine). */
+void sim_release(void *p);
 /* The contiguous range [begin, end) of a population that a thread owns. */
 void sim_range(int64_t size, int thread, int nthreads, int64_t *begin, int64_t *end);
 /* Appends an index to a list; false when out of memory. */

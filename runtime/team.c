@@ -23,6 +23,7 @@ struct Team {
   atomic_long generation;
   atomic_int done;
   atomic_bool stop;
+  atomic_int sleepers;      /* workers waiting on the condition variable */
   pthread_mutex_t lock;
   pthread_cond_t wake;
   int32_t *scratch;
@@ -41,9 +42,11 @@ static long wait_generation(Team *t, long old) {
     if (k > 100) sched_yield();
   }
   pthread_mutex_lock(&t->lock);
+  atomic_fetch_add(&t->sleepers, 1);
   long g;
   while ((g = atomic_load_explicit(&t->generation, memory_order_acquire)) == old)
     pthread_cond_wait(&t->wake, &t->lock);
+  atomic_fetch_sub(&t->sleepers, 1);
   pthread_mutex_unlock(&t->lock);
   return g;
 }
@@ -93,11 +96,17 @@ bool team_start(Sim *s, int nthreads) {
   return true;
 }
 
+/* Starts a new phase.  Spinning workers see the new generation at once;
+   the lock and broadcast are only needed for workers that went to sleep
+   (a sleeper registers under the lock before it re-checks the generation,
+   so it cannot miss the broadcast). */
 static void publish(Team *t) {
-  pthread_mutex_lock(&t->lock);
-  atomic_fetch_add_explicit(&t->generation, 1, memory_order_acq_rel);
-  pthread_cond_broadcast(&t->wake);
-  pthread_mutex_unlock(&t->lock);
+  atomic_fetch_add_explicit(&t->generation, 1, memory_order_seq_cst);
+  if (atomic_load_explicit(&t->sleepers, memory_order_seq_cst) > 0) {
+    pthread_mutex_lock(&t->lock);
+    pthread_cond_broadcast(&t->wake);
+    pthread_mutex_unlock(&t->lock);
+  }
 }
 
 void team_run(Sim *s, void (*fn)(Sim *, int, int)) {

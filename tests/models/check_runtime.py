@@ -1,0 +1,71 @@
+"""Run-time behaviour: guards, output formats and the run record.
+
+- a state that blows up stops the run, naming population, variable, neuron
+  and time, and what was recorded before is kept;
+- a population that fires faster than --max-rate stops the run;
+- a population or projection that cannot fit in memory is refused before
+  it is allocated;
+- --format csv writes the same spikes as the .npy files;
+- summary.json records counts, rates, synapses and phase times;
+- bad command-line values are refused with a message.
+"""
+import os
+import subprocess
+
+import numpy as np
+
+from snntest import check, main, model, run, snnc_path
+
+
+def test():
+    snnc = snnc_path()
+    r = run(snnc, model("blowup.snn"), expect_fail=True)
+    check("population 'P', variable 'v', neuron 0 became infinite at t = 1.2 ms" in r.stderr,
+          "blow-up message: %s", r.stderr)
+    r = run(snnc, model("runaway.snn"), expect_fail=True)
+    check("population 'P' fired at" in r.stderr and "--max-rate" in r.stderr,
+          "runaway message: %s", r.stderr)
+    r = run(snnc, model("huge.snn"), expect_fail=True)
+    check("projection 'A -> A' would hold about" in r.stderr, "memory message: %s", r.stderr)
+    r = run(snnc, model("huge_population.snn"), expect_fail=True)
+    check("population 'A' needs" in r.stderr, "memory message: %s", r.stderr)
+
+    # The blow-up run keeps its data: summary and the samples before the error.
+    out = os.path.join(os.environ.get("TMPDIR", "/tmp"), "snn-blowup-%d" % os.getpid())
+    run(snnc, model("blowup.snn"), expect_fail=True, out=out)
+    v = np.load(os.path.join(out, "P_v.npy"))
+    check(v.shape == (13, 3) and np.all(np.isfinite(v)), "kept samples: shape %s", v.shape)
+    import json
+    with open(os.path.join(out, "summary.json")) as f:
+        s = json.load(f)
+    check(s["status"] == "stopped on an error" and "infinite" in s["error"], "summary %s", s)
+
+    a = run(snnc, model("lif_const.snn"))
+    b = run(snnc, model("lif_const.snn"), "--format", "csv")
+    t, i = a.spikes("N")
+    rows = np.loadtxt(os.path.join(b.out, "N_spikes.csv"), delimiter=",", skiprows=1, ndmin=2)
+    check(np.allclose(rows[:, 0], t) and np.array_equal(rows[:, 1], i),
+          "csv spikes %s differ from npy %s", rows[:3], t[:3])
+    p = a.population("N")
+    check(p["spikes"] == 11 and p["neurons"] == 1 and abs(p["rate_hz"] - 11 / 0.3) < 1e-9,
+          "summary population %s", p)
+    for phase in ("parse", "check", "codegen", "jit", "network_build", "simulate"):
+        check(phase in a.summary["phases_s"], "phase %s missing", phase)
+    check(a.summary["parameters"]["tau"]["unit"] == "ms" and
+          a.summary["parameters"]["tau"]["value"] == 20, "parameter record %s",
+          a.summary["parameters"]["tau"])
+
+    c = run(snnc, model("lif_const.snn"), "--set", "RI=20mV")
+    check(c.population("N")["spikes"] > 11, "--set RI=20mV did not raise the rate")
+    for bad, msg in ((["--set", "RI=20ms"], "is a voltage (in mV), but 20ms is a time"),
+                     (["--set", "nope=1"], "has no parameter 'nope'"),
+                     (["--duration", "10"], "give a unit"),
+                     (["--dt", "-1ms"], "must be positive"),
+                     (["--threads", "0"], "expected a whole number")):
+        r = subprocess.run([snnc, "run", model("lif_const.snn")] + bad, capture_output=True,
+                           text=True)
+        check(r.returncode == 2 and msg in r.stderr, "%s: exit %d, %s", bad, r.returncode,
+              r.stderr)
+
+
+main(test)
