@@ -59,6 +59,7 @@ struct Expr {
   double num;          /* EX_NUMBER, EX_BOOL */
   const char *text;    /* literal text, name, member or callee */
   const char *unit;    /* EX_NUMBER: unit name written after it, or NULL */
+  int unit_power;      /* EX_NUMBER: the unit's exponent (4 mV^2: 2) */
   Span unit_span;
   Span name_span;      /* EX_MEMBER, EX_CALL: the span of `text` */
   Expr *lhs, *rhs, *hi;

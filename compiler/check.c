@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "ode.h"
 
 static const char *const reserved_names[] = {"t", "dt", "i", "j", "N", "pre", "post", NULL};
 
@@ -68,6 +69,11 @@ Symbol *declare(Checker *c, Scope *s, SymKind kind, const char *name, Span span,
                  "i, j and N are indices and sizes");
       return NULL;
     }
+  }
+  Unit unit;
+  if (is_value && strlen(name) > 1 && unit_lookup(name, &unit)) {
+    diag_error(c->d, span, "'%s' is the name of a unit; choose another name", name);
+    return NULL;
   }
   Symbol *old = scope_find_local(s, name);
   if (old) {
@@ -310,7 +316,7 @@ static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int fla
     describe_dim(want, dw, sizeof dw);
     describe_dim(v->dim, dg, sizeof dg);
     const char *hint = dim_eq(v->dim, s->dim) ? "; divide by a time constant" : "";
-    diag_error(c->d, v->span, "%s must be %s (the unit of '%s' per time), but it is %s%s", what,
+    diag_error(c->d, v->span, "%s must be %s, the unit of '%s' per time, but it is %s%s", what,
                dw, s->name, dg, hint);
     note_declared_unit(c, v);
     if (s->unit_text) diag_note(c->d, s->span, "'%s' is declared here as %s", s->name, s->unit_text);
@@ -326,10 +332,13 @@ static void check_state_init(Checker *c, Scope *scope, Symbol *s, int flags) {
   if (!s->checked) return;
   Decl *d = s->decl;
   char what[160];
-  SavedContext saved = enter(c, scope, flags, "in an initial value");
+  SavedContext saved = enter(c, scope, flags | EF_STATE, "in an initial value");
   if (d->value) {
     snprintf(what, sizeof what, "the initial value of '%s'", s->name);
+    c->init_owner = s->owner;
+    c->init_limit = s->index;
     check_number_dim(c, d->value, s->dim, what);
+    c->init_owner = NULL;
   }
   c->flags = EF_PARAMS;
   c->context = "in a bound";
@@ -415,6 +424,7 @@ static void collect_neuron_members(Checker *c, NeuronModel *n, Decl *d) {
 
 void check_neuron(Checker *c, Decl *d) {
   NeuronModel *n = d->sym->of.neuron;
+  int errors_before = c->d->errors;
   n->scope.parent = &c->m->globals;
   collect_neuron_members(c, n, d);
   for (int k = 0; k < n->params.len; k++) check_symbol(c, n->params.items[k]);
@@ -453,6 +463,13 @@ void check_neuron(Checker *c, Decl *d) {
   if (n->refractory) check_refractory(c, n, n->refractory);
   n->method = METHOD_AUTO;
   if (n->method_decl) parse_method(c, n->method_decl, &n->method);
+  /* A forced method that cannot apply is a model error: report it now,
+     not only when the model runs. */
+  if ((n->method == METHOD_EXACT || n->method == METHOD_EXPONENTIAL_EULER) &&
+      c->d->errors == errors_before) {
+    OdeSystem probe;
+    ode_analyze(c->a, c->d, n, &probe);
+  }
 }
 
 /* Statement targets: what a block may assign, and with which operators. */
@@ -524,9 +541,18 @@ void check_block(Checker *c, Stmt *body, const char *context, bool synapse) {
 }
 
 /* Pass 1: top-level names of every module. */
+static void declare_module(Checker *c, Module *mod);
+
+/* Imported files first, so that a clash is reported in the main file. */
 static void declare_globals(Checker *c) {
+  for (Module *mod = c->m->modules; mod; mod = mod->next)
+    if (mod != c->m->main) declare_module(c, mod);
+  declare_module(c, c->m->main);
+}
+
+static void declare_module(Checker *c, Module *mod) {
   Model *m = c->m;
-  for (Module *mod = m->modules; mod; mod = mod->next) {
+  {
     for (Decl *d = mod->items; d; d = d->next) {
       Symbol *s = NULL;
       switch (d->kind) {
@@ -602,6 +628,14 @@ static void check_externs(Checker *c) {
 
 static void check_option(Checker *c, Decl *d) {
   Model *m = c->m;
+  for (Decl *o = m->main->items; o != d; o = o->next) {
+    if (o->kind == D_OPTION && strcmp(o->name, d->name) == 0) {
+      diag_error(c->d, d->span, "the %s is already set", strcmp(d->name, "timestep") == 0 ?
+                 "time step" : d->name);
+      diag_note(c->d, o->span, "it is set here");
+      return;
+    }
+  }
   if (strcmp(d->name, "precision") == 0) {
     if (strcmp(d->type_name, "double") == 0)
       m->precision = PRECISION_DOUBLE;
@@ -618,22 +652,22 @@ static void check_option(Checker *c, Decl *d) {
         require_const(c, d->value, "the time step")) {
       if (d->value->cval <= 0)
         diag_error(c->d, d->value->span, "the time step must be positive");
-      else if (m->dt_decl)
-        diag_error(c->d, d->span, "the time step is already set");
       else {
         m->dt = d->value->cval;
         m->dt_decl = d;
       }
     }
   } else {
-    int64_t seed;
-    check_expr(c, d->value);
-    if (d->value->type == TY_NUMBER && d->value->is_const && d->value->cval == 0) {
-      m->seed = 0;
-      m->seed_given = true;
-    } else if (require_count(c, d->value, "the seed", INT64_C(1) << 53, &seed)) {
-      m->seed = (uint64_t)seed;
-      m->seed_given = true;
+    if (check_number_dim(c, d->value, dim_none(), "the seed") &&
+        require_const(c, d->value, "the seed")) {
+      double v = d->value->cval;
+      if (v != floor(v) || v < 0 || v > 2147483647.0)
+        diag_error(c->d, d->value->span, "the seed must be a whole number from 0 to "
+                   "2147483647, but it is %g", v);
+      else {
+        m->seed = (uint64_t)v;
+        m->seed_given = true;
+      }
     }
   }
   leave(c, saved);

@@ -39,6 +39,8 @@ typedef struct Checker {
   NeuronModel *pre, *post; /* the neuron models behind pre. and post. */
   Decl *connect;         /* the connect that gave them, for notes */
   Scope builtins;        /* t, dt, i, j, N, pi, e, units met so far */
+  const Decl *init_owner; /* checking an initial value of this model's state... */
+  int init_limit;        /* ...number init_limit: only earlier states are set */
 } Checker;
 
 /* Checks an expression: type, dimension, constant value. */

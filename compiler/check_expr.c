@@ -193,6 +193,21 @@ static void check_name(Checker *c, Expr *e) {
   }
   e->sym = s;
   s->used = true;
+  if (c->init_owner && s->owner == c->init_owner) {
+    if (s->kind == SYM_STATE && s->index >= c->init_limit) {
+      diag_error(c->d, e->span, "'%s' has no value yet: states are initialised in the order "
+                 "they are declared, and '%s' comes later", e->text, e->text);
+      set_unknown(e);
+      return;
+    }
+    if (s->kind != SYM_STATE && s->kind != SYM_PARAM && s->kind != SYM_CONST) {
+      diag_error(c->d, e->span, "'%s' cannot be used in an initial value: it is a %s; use "
+                 "parameters and the states declared before", e->text,
+                 s->kind == SYM_PORT ? "port" : "definition");
+      set_unknown(e);
+      return;
+    }
+  }
   const char *why = forbidden_use(c, s);
   if (why) {
     diag_error(c->d, e->span, "'%s' cannot be used %s: it is %s", e->text, c->context, why);
@@ -275,11 +290,7 @@ static void check_member(Checker *c, Expr *e) {
       diag_error(c->d, e->name_span, "%s '%s' has no variable '%s'",
                  is_pre || is_post ? "the neuron model" : "population", is_pre || is_post ?
                  model->name : owner, e->text);
-      if (is_pre || is_post) {
-        if (c->connect)
-          diag_note(c->d, c->connect->span, "'%s' is %s here", base->text, model->name);
-      }
-      return;
+      return; /* check_synapse_code adds a note naming the connection */
     }
   }
   e->sym = s;
@@ -334,8 +345,13 @@ static void check_number_literal(Checker *c, Expr *e) {
     return;
   }
   if (strcmp(e->unit, "dimensionless") == 0) u = (Unit){1.0, dim_none()};
-  e->dim = u.dim;
-  e->cval = e->num * u.scale;
+  int k = e->unit_power ? e->unit_power : 1;
+  if (!dim_pow(u.dim, k, &e->dim)) {
+    diag_error(c->d, e->unit_span, "the unit's exponent is too large");
+    set_unknown(e);
+    return;
+  }
+  e->cval = e->num * pow(u.scale, k);
 }
 
 /* The common rule of + - and comparisons: same dimension, or a bare 0. */
@@ -647,7 +663,7 @@ static void check_call(Checker *c, Expr *e) {
   }
   if (b->random && !(c->flags & EF_RANDOM)) {
     diag_error(c->d, e->span, "%s() draws random numbers, which is only allowed in initial "
-               "values, delays and connection rules, not %s", b->name, c->context);
+               "values (of neurons and synapses) and in delays, not %s", b->name, c->context);
     return;
   }
   if (!check_call_args(c, e, args, n, b->rule == DR_IFELSE ? 1 : 0)) return;
@@ -722,6 +738,16 @@ void check_expr(Checker *c, Expr *e) {
   }
 }
 
+/* The unit modellers write a quantity in, for hints. */
+static const char *typical_unit(Dim d) {
+  static const char *const names[] = {"mV", "ms", "nA", "nS", "pF", "Hz", "Mohm", "um", "mM"};
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    Unit u;
+    if (unit_lookup(names[k], &u) && dim_eq(u.dim, d)) return names[k];
+  }
+  return "<unit>";
+}
+
 bool check_number_dim(Checker *c, Expr *e, Dim want, const char *what) {
   check_expr(c, e);
   if (e->type == TY_UNKNOWN) return false;
@@ -734,7 +760,14 @@ bool check_number_dim(Checker *c, Expr *e, Dim want, const char *what) {
   char dw[128], dg[128];
   describe_dim(want, dw, sizeof dw);
   describe_dim(e->dim, dg, sizeof dg);
-  diag_error(c->d, e->span, "%s must be %s, but this is %s", what, dw, dg);
+  const Expr *lit = expr_strip((Expr *)e);
+  bool negative = lit->kind == EX_UNARY && lit->op == OP_NEG;
+  if (negative) lit = expr_strip(lit->lhs);
+  if (lit->kind == EX_NUMBER && !lit->unit && dim_is_none(e->dim))
+    diag_error(c->d, e->span, "%s must be %s, but this is a plain number; give it a unit, as "
+               "in %s%s %s", what, dw, negative ? "-" : "", lit->text, typical_unit(want));
+  else
+    diag_error(c->d, e->span, "%s must be %s, but this is %s", what, dw, dg);
   note_declared_unit(c, e);
   return false;
 }

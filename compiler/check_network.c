@@ -79,11 +79,16 @@ static void check_overrides(Checker *c, Population *p) {
     snprintf(what, sizeof what, is_state ? "the initial value of '%s'" : "the value of '%s'",
              m->name);
     /* A parameter's value here is its default: a constant, like any param's. */
-    Saved saved = push(c, &n->scope, is_state ? EF_PARAMS | EF_RANDOM | EF_I : 0,
+    Saved saved = push(c, &n->scope, is_state ? EF_PARAMS | EF_RANDOM | EF_I | EF_STATE : 0,
                        is_state ? "in an initial value" : "in a parameter's value");
+    if (is_state) {
+      c->init_owner = s->owner;
+      c->init_limit = s->index;
+    }
     if ((s->checked || s->kind == SYM_PARAM) && check_number_dim(c, m->value, s->dim, what) &&
         !is_state)
       require_const(c, m->value, what);
+    c->init_owner = NULL;
     pop(c, saved);
     vec_push(&p->overrides, m);
   }
@@ -213,9 +218,11 @@ static void check_current(Checker *c, Decl *d) {
     return;
   }
   Symbol *port = target->sym;
-  if (port->kind != SYM_PORT && port->kind != SYM_STATE) {
-    diag_error(c->d, target->span, "a current input drives an input port or a state variable, "
-               "but '%s' is neither", port->name);
+  if (port->kind != SYM_PORT) {
+    diag_error(c->d, target->span, "a current input drives an input port, but '%s' is a %s; "
+               "declare a port in the neuron model, as in 'input I_ext : nA', and add it to "
+               "the equations", port->name, port->kind == SYM_STATE ? "state variable" :
+               "definition");
     return;
   }
   ci->port = port;

@@ -101,6 +101,22 @@ static void check_trace(Checker *c, SynapseModel *s, Symbol *tr) {
   c->context = saved_ctx;
 }
 
+/* The first read of something other than the synapse's own state, its
+   parameters and constants (pre./post. members, t), or NULL. */
+static const Expr *first_outside_read(const Expr *e) {
+  if (!e) return NULL;
+  if (e->kind == EX_MEMBER) return e;
+  if (e->kind == EX_NAME && e->sym) {
+    if (e->sym->kind == SYM_VARIABLE && e->sym->builtin == VAR_T) return e;
+    if (e->sym->kind == SYM_ALIAS) return first_outside_read(e->sym->expr) ? e : NULL;
+    return NULL;
+  }
+  const Expr *r = first_outside_read(e->lhs);
+  if (!r) r = first_outside_read(e->rhs);
+  for (const Expr *a = e->args; a && !r; a = a->next) r = first_outside_read(a);
+  return r;
+}
+
 /* The synaptic equations, on_pre, on_post and every blocks. */
 static void check_code(Checker *c, SynapseModel *s) {
   Scope *saved_scope = c->scope;
@@ -123,6 +139,12 @@ static void check_code(Checker *c, SynapseModel *s) {
     if (!var || (var->kind != SYM_STATE && var->kind != SYM_TRACE)) continue;
     ode->sym = var;
     Expr *v = ode->value;
+    const Expr *outside = (ode->flags & DF_EVENT_DRIVEN) ? first_outside_read(v) : NULL;
+    if (outside)
+      diag_error(c->d, outside->span, "an event-driven equation is solved between spikes from "
+                 "the synapse's own values, but '%s' can change at any step; make the equation "
+                 "clock-driven", outside->kind == EX_MEMBER ? arena_printf(c->a, "%s.%s",
+                 expr_strip(outside->lhs)->text, outside->text) : outside->text);
     Dim want = dim_div(var->dim, dim_time());
     if (v->type == TY_NUMBER && var->checked && !dim_eq(v->dim, want) && !is_bare_zero(v)) {
       char dw[128], dg[128];

@@ -81,7 +81,7 @@ static int64_t pack_dim(Dim d) {
    its default value was written with (mV for `-65 mV`), else SI. */
 static bool find_unit(const Expr *e, Dim want, const char **name, double *scale) {
   if (!e) return false;
-  if (e->kind == EX_NUMBER && e->unit) {
+  if (e->kind == EX_NUMBER && e->unit && (!e->unit_power || e->unit_power == 1)) {
     Unit u;
     if (unit_lookup(e->unit, &u) && dim_eq(u.dim, want)) {
       *name = e->unit;

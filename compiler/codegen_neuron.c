@@ -126,6 +126,7 @@ static void init_body(KernelGen *k, LLVMValueRef i) {
     const Expr *init = initial_value(k->pp->pop, sym);
     LLVMValueRef v = init ? cg_expr(env, init) : cg_real(env, 0);
     cg_store_at(g, g->real, k->state_ptr[s], i, v);
+    env->state[s] = v; /* later initial values may use it */
   }
   if (k->nm->refractory && !k->nm->refractory_is_condition)
     cg_store_at(g, g->i32, k->refr_ptr, i, LLVMConstInt(g->i32, 0, 0));

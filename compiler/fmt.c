@@ -56,6 +56,7 @@ static void print_expr(StrBuf *b, const Expr *e) {
   case EX_NUMBER:
     sb_puts(b, e->text);
     if (e->unit) sb_printf(b, " %s", e->unit);
+    if (e->unit && e->unit_power && e->unit_power != 1) sb_printf(b, "^%d", e->unit_power);
     break;
   case EX_BOOL:
     sb_puts(b, e->num != 0 ? "true" : "false");
@@ -300,14 +301,29 @@ static void print_head(Printer *p, const Decl *d) {
   }
 }
 
-/* Members of a population or connect block on one line: { p = 0.02 }. */
+/* Members of a population or connect block on one line, { p = 0.02 }, if
+   they were on one line and the line stays short. */
 static bool members_inline(Printer *p, const Decl *d) {
   if (!d->members) return true;
   if (d->span.line != d->span.end_line) return false;
   for (const Decl *m = d->members; m; m = m->next)
     if (m->kind == D_RESET || m->kind == D_ON_PRE || m->kind == D_ON_POST || m->kind == D_EVERY)
       return false;
-  return true;
+  StrBuf line = {0};
+  StrBuf *saved = p->out;
+  p->out = &line;
+  for (int k = 0; k < p->depth * INDENT; k++) sb_putc(&line, ' ');
+  print_head(p, d);
+  sb_puts(&line, " { ");
+  for (const Decl *m = d->members; m; m = m->next) {
+    print_head(p, m);
+    if (m->next) sb_puts(&line, "; ");
+  }
+  sb_puts(&line, " }");
+  p->out = saved;
+  bool fits = line.len <= MAX_INLINE;
+  sb_free(&line);
+  return fits;
 }
 
 static bool has_member_block(const Decl *d) {

@@ -75,6 +75,7 @@ int snn_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
 static Expr *binary(ParseCtx *ps, Op op, Expr *l, Expr *r, Span s);
 static Expr *unary(ParseCtx *ps, Op op, Expr *e, Span s);
 static Decl *decl(ParseCtx *ps, DeclKind k, Span s);
+static int unit_exponent(ParseCtx *ps, double v, bool negative, Span s);
 static void expr_list_add(ExprList *l, Expr *e);
 static void decl_list_add(DeclList *l, Decl *d);
 static void stmt_list_add(StmtList *l, Stmt *s);
@@ -128,6 +129,7 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 %left '+' '-'
 %left '*' '/' '%'
 %precedence UMINUS
+%precedence UNIT_LITERAL
 %right '^'
 
 %type <expr> expr postfix primary arg opt_size opt_input_target opt_init
@@ -137,7 +139,7 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 %type <dlist> neuron_block opt_block
 %type <stmt> stmt
 %type <slist> stmts body
-%type <ival> assign_op ode_flags
+%type <ival> assign_op ode_flags unit_exponent
 %type <str> soft_name soft_keyword
 
 %%
@@ -387,10 +389,16 @@ postfix
 primary
   : NUMBER
       { $$ = expr_new(ps->arena, EX_NUMBER, @$); $$->num = $1.value; $$->text = $1.text; }
-  | NUMBER IDENT
+  | NUMBER IDENT %prec UNIT_LITERAL
       {
         $$ = expr_new(ps->arena, EX_NUMBER, @$); $$->num = $1.value; $$->text = $1.text;
-        $$->unit = $2; $$->unit_span = @2;
+        $$->unit = $2; $$->unit_span = @2; $$->unit_power = 1;
+      }
+  | NUMBER IDENT '^' unit_exponent
+      {
+        /* 4 mV^2 is 4 (mV^2): the power belongs to the unit. */
+        $$ = expr_new(ps->arena, EX_NUMBER, @$); $$->num = $1.value; $$->text = $1.text;
+        $$->unit = $2; $$->unit_span = span_join(@2, @4); $$->unit_power = $4;
       }
   | IDENT                     { $$ = expr_new(ps->arena, EX_NAME, @$); $$->text = $1; }
   | STRING                    { $$ = expr_new(ps->arena, EX_STRING, @$); $$->text = $1; }
@@ -416,6 +424,11 @@ soft_keyword
   | SEED                      { $$ = "seed"; }
   | METHOD                    { $$ = "method"; }
   | SPIKE                     { $$ = "spike"; }
+  ;
+
+unit_exponent
+  : NUMBER                    { $$ = unit_exponent(ps, $1.value, false, @1); }
+  | '-' NUMBER                { $$ = unit_exponent(ps, $2.value, true, @$); }
   ;
 
 opt_args
@@ -451,6 +464,15 @@ static Expr *unary(ParseCtx *ps, Op op, Expr *x, Span s) {
   e->op = op;
   e->lhs = x;
   return e;
+}
+
+/* The exponent of a unit in a literal: a small whole number. */
+static int unit_exponent(ParseCtx *ps, double v, bool negative, Span s) {
+  if (v != (double)(int)v || v < 1 || v > 9) {
+    diag_error(ps->diags, s, "a unit's exponent must be a whole number from 1 to 9");
+    return 1;
+  }
+  return negative ? -(int)v : (int)v;
 }
 
 static Decl *decl(ParseCtx *ps, DeclKind k, Span s) {
@@ -530,8 +552,8 @@ static bool drop_group(ExpectedSet *e, const char *const *group, int need) {
 
 /* The text of the token at loc, quoted, or its description. */
 static void describe_found(ParseCtx *ps, yysymbol_kind_t k, Span loc, char *buf, size_t n) {
-  if (k == YYSYMBOL_YYEOF) { snprintf(buf, n, "the end of the file"); return; }
-  if (k == YYSYMBOL_NEWLINE) { snprintf(buf, n, "the end of the line"); return; }
+  if (k == YYSYMBOL_YYEOF) { snprintf(buf, n, "end of file"); return; }
+  if (k == YYSYMBOL_NEWLINE) { snprintf(buf, n, "end of line"); return; }
   int len;
   const char *line = src_line(ps->file, loc.line, &len);
   int from = loc.col - 1, to = loc.end_line == loc.line ? loc.end_col : len;
@@ -607,6 +629,11 @@ static const char *syntax_hint(ParseCtx *ps, const ExpectedSet *e, yysymbol_kind
     return "is an operator missing? Two statements on one line need ';' between them";
   if (is_sym(found, "':'") && prev == IDENT && prev2 == PARAM)
     return "a parameter takes its unit from its value: 'param tau = 20 ms'";
+  if (is_sym(found, "'{'") && prev == NEWLINE)
+    return "a block's '{' goes on the same line as its header, as in 'neuron LIF {'";
+  if (is_sym(found, "'<'") || is_sym(found, "'>'") || is_sym(found, "'<='") ||
+      is_sym(found, "'>='") || is_sym(found, "'=='") || is_sym(found, "'!='"))
+    return "comparisons do not chain: write 'a < b and b < c'";
   return NULL;
 }
 

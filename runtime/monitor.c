@@ -114,10 +114,18 @@ static void unique_stem(Monitors *ms, int upto, char *stem, size_t n) {
   }
 }
 
-static int64_t interval_steps(const Sim *s, double interval) {
-  if (interval <= 0) return 1;
-  int64_t k = (int64_t)llround(interval / s->opt.dt);
-  return k < 1 ? 1 : k;
+/* Steps per sampling interval; the interval must be a whole number of steps. */
+static bool interval_steps(Sim *s, const char *what, double interval, int64_t *out) {
+  if (interval <= 0) {
+    *out = 1;
+    return true;
+  }
+  double k = interval / s->opt.dt;
+  if (k < 1 - 1e-9 || fabs(k - (double)llround(k)) > 1e-6 * k)
+    return sim_fail(s, "the %s of %g ms is not a whole number of time steps of %g ms",
+                    what, interval * 1e3, s->opt.dt * 1e3);
+  *out = llround(k);
+  return true;
 }
 
 static bool open_monitor(Sim *s, Monitors *ms, int idx) {
@@ -138,7 +146,7 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
   case SNN_MON_STATE: {
     const SnnPopulation *p = &model->pop[d->population];
     const SnnVariable *v = &p->state[d->variable];
-    mo->every = interval_steps(s, d->interval);
+    if (!interval_steps(s, "sampling interval", d->interval, &mo->every)) return false;
     mo->width = d->hi - d->lo;
     mo->row = malloc(sizeof(double) * (size_t)(mo->width + 1));
     if (!mo->row) return sim_fail(s, "out of memory");
@@ -162,7 +170,7 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
   }
   case SNN_MON_RATE: {
     const SnnPopulation *p = &model->pop[d->population];
-    mo->every = interval_steps(s, d->interval);
+    if (!interval_steps(s, "rate bin", d->interval, &mo->every)) return false;
     snprintf(stem, sizeof stem, "%s_rate", p->name);
     unique_stem(ms, idx, stem, sizeof stem);
     if (csv) return open_csv(s, mo, stem, "t_s,rate_hz");
@@ -172,7 +180,7 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
   case SNN_MON_WEIGHTS: {
     const RtProj *pr = &s->projs[d->population];
     const SnnProjection *p = pr->desc;
-    mo->every = interval_steps(s, d->interval);
+    if (!interval_steps(s, "sampling interval", d->interval, &mo->every)) return false;
     mo->width = pr->nsyn;
     mo->row = malloc(sizeof(double) * (size_t)(mo->width + 1));
     if (!mo->row) return sim_fail(s, "out of memory");

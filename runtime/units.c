@@ -241,6 +241,13 @@ static bool matches_prefixed(const NamedUnit *u, const char *name, double *scale
       *scale = pre->scale;
       return true;
     }
+    /* Brian2's spellings: a short prefix on a long name (msecond, nsiemens). */
+    if (strncmp(name, pre->symbol, ls) == 0 &&
+        (strcmp(name + ls, u->long_name) == 0 ||
+         (u->alias && strcmp(name + ls, u->alias) == 0))) {
+      *scale = pre->scale;
+      return true;
+    }
   }
   return false;
 }
