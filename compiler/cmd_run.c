@@ -100,6 +100,27 @@ int cmd_run(int argc, char **argv, const DriverOptions *opt) {
   return status;
 }
 
+static const char plot_help[] =
+  "usage: snnc plot DIR\n"
+  "Draws raster.png and raster.svg (spikes and population rates) and one figure per\n"
+  "recorded state variable from the output folder of a run.\n";
+
+int cmd_plot(int argc, char **argv, const DriverOptions *opt) {
+  (void)opt;
+  if (argc != 2 || argv[1][0] == '-') {
+    bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+    fputs(plot_help, help ? stdout : stderr);
+    return help ? 0 : EXIT_USAGE;
+  }
+  char err[512];
+  if (snnrt_plot_dir(argv[1], err, sizeof err) != 0) {
+    driver_error("%s", err);
+    return EXIT_MODEL_ERROR;
+  }
+  printf("wrote %s/raster.png and %s/raster.svg\n", argv[1], argv[1]);
+  return 0;
+}
+
 static const char emit_help[] =
   "usage: snnc emit-llvm FILE\n"
   "Prints the model's LLVM IR after optimisation for this machine.\n";

@@ -19,6 +19,7 @@ static const char usage_text[] =
   "  check FILE...        check models for errors (names, units, rules)\n"
   "  fmt [-i] FILE...     print models in canonical form (-i: rewrite in place)\n"
   "  run FILE [options]   compile to native code and simulate ('snnc run --help')\n"
+  "  plot DIR             draw the raster, rates and traces of a run's output\n"
   "  emit-llvm FILE       print the optimised LLVM IR of a model\n"
   "\n"
   "Options:\n"
@@ -50,6 +51,7 @@ static Command find_command(const char *name) {
     {"fmt", cmd_fmt},
     {"run", cmd_run},
     {"emit-llvm", cmd_emit_llvm},
+    {"plot", cmd_plot},
   };
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(commands[i].name, name) == 0) return commands[i].fn;

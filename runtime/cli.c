@@ -73,7 +73,8 @@ static void print_help(const SnnModel *m, const char *prog) {
          "  --seed S           random seed: the same seed gives the same run (default %lld)\n"
          "  --set NAME=VALUE   change a parameter, with its unit: --set taum=10ms\n"
          "  --out DIR          output folder (default out/%s)\n"
-         "  --threads N        worker threads (default 1); results do not depend on N\n"
+         "  --threads N        worker threads (default: 1, or 2 from 200,000 neurons);\n"
+         "                     results do not depend on N\n"
          "  --format npy|csv   monitor file format (default npy)\n"
          "  --plot             draw raster.png and raster.svg in the output folder\n"
          "  --max-rate HZ      stop if a population fires faster on average (default 1000)\n"
@@ -182,6 +183,17 @@ static bool parse_count(const char *prog, const char *opt, const char *text, lon
   return true;
 }
 
+/* One thread for small networks, where a step is too short to share
+   (synchronising costs more than it saves), two from about 200,000 neurons,
+   where the state no longer fits in one core's caches; measured in
+   docs/benchmarks.md. */
+static int default_threads(const SnnModel *m) {
+  int64_t neurons = 0;
+  for (int64_t k = 0; k < m->npop; k++) neurons += m->pop[k].size;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return neurons >= 200000 && cores >= 2 ? 2 : 1;
+}
+
 /* Parses the command line into opt and the parameter table; returns -1 to
    go on, or an exit status. */
 static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *opt,
@@ -190,7 +202,7 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
   opt->duration = m->duration > 0 ? m->duration : 1.0;
   opt->dt = m->dt;
   opt->seed = (uint64_t)m->seed;
-  opt->threads = 1;
+  opt->threads = 0; /* chosen after parsing: see default_threads */
   opt->max_rate = 1000;
   opt->progress = isatty(2);
   snprintf(out_buf, out_len, "out/%s", m->name);
@@ -237,6 +249,7 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
     cli_error(prog, "unexpected argument '%s'", argv[optind]);
     return 2;
   }
+  if (opt->threads == 0) opt->threads = default_threads(m);
   if (opt->dt > opt->duration) {
     cli_error(prog, "the time step (%g ms) is longer than the run (%g ms)", opt->dt * 1e3,
               opt->duration * 1e3);

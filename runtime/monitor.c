@@ -22,7 +22,6 @@
 #include <time.h>
 
 #include "npy.h"
-#include "plot.h"
 #include "sim.h"
 
 enum { FLUSH_SECONDS = 2 };
@@ -373,6 +372,19 @@ void monitors_list_files(const Sim *s, void (*fn)(const char *path, void *ctx), 
       if (ms->m[k].path[q]) fn(ms->m[k].path[q], ctx);
 }
 
+void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *unit, void *ctx),
+                         void *ctx) {
+  const Monitors *ms = s->monitors;
+  for (int k = 0; ms && k < ms->n; k++) {
+    const SnnMonitor *d = ms->m[k].desc;
+    const char *unit = NULL;
+    if (d->kind == SNN_MON_STATE) unit = s->model->pop[d->population].state[d->variable].unit;
+    else if (d->kind == SNN_MON_WEIGHTS) unit = s->projs[d->population].desc->value[d->variable].unit;
+    else if (d->kind == SNN_MON_RATE) unit = "Hz";
+    if (unit && ms->m[k].path[0]) fn(ms->m[k].path[0], unit, ctx);
+  }
+}
+
 void monitors_free(Sim *s) {
   Monitors *ms = s->monitors;
   if (!ms) return;
@@ -385,57 +397,10 @@ void monitors_free(Sim *s) {
   s->monitors = NULL;
 }
 
-/* Reads a monitor's spike files back (npy) for the plot. */
-static bool load_spikes(const MonitorRt *mo, NpyArray *t, NpyArray *i, char *err, size_t n) {
-  if (npy_read(mo->path[1], t, err, n) != NPY_OK) return false;
-  if (npy_read(mo->path[0], i, err, n) != NPY_OK) return false;
-  if (t->type != NPY_F64 || i->type != NPY_I32 || npy_array_count(t) != npy_array_count(i)) {
-    snprintf(err, n, "%s and %s do not match", mo->path[1], mo->path[0]);
+bool monitors_plot(const Sim *s, char *err, size_t errlen) {
+  if (s->opt.csv) {
+    snprintf(err, errlen, "plots are drawn from .npy output; run without --format csv");
     return false;
   }
-  return true;
-}
-
-bool monitors_plot(const Sim *s, char *err, size_t errlen) {
-  const Monitors *ms = s->monitors;
-  int nspike = 0;
-  for (int k = 0; ms && k < ms->n; k++) nspike += ms->m[k].desc->kind == SNN_MON_SPIKES;
-  if (nspike == 0 || s->opt.csv) {
-    snprintf(err, errlen, "%s", s->opt.csv ? "plots are drawn from .npy output; run without "
-             "--format csv" : "the model has no spike monitor to plot");
-    return nspike == 0 && !s->opt.csv;
-  }
-  PlotSpikeGroup *groups = calloc((size_t)nspike, sizeof *groups);
-  NpyArray *arrays = calloc((size_t)nspike * 2, sizeof *arrays);
-  bool ok = groups && arrays;
-  int g = 0;
-  for (int k = 0; ok && k < ms->n; k++) {
-    const MonitorRt *mo = &ms->m[k];
-    if (mo->desc->kind != SNN_MON_SPIKES) continue;
-    ok = load_spikes(mo, &arrays[2 * g], &arrays[2 * g + 1], err, errlen);
-    const SnnPopulation *p = &s->model->pop[mo->desc->population];
-    groups[g].name = p->name;
-    groups[g].times = arrays[2 * g].data;
-    groups[g].index = arrays[2 * g + 1].data;
-    groups[g].count = npy_array_count(&arrays[2 * g]);
-    groups[g].size = p->size;
-    g++;
-  }
-  PlotRaster spec;
-  memset(&spec, 0, sizeof spec);
-  spec.title = s->model->name;
-  spec.t_start = 0;
-  spec.t_stop = s->t + s->opt.dt;
-  spec.groups = groups;
-  spec.ngroups = g;
-  const char *suffix[2] = {"raster.png", "raster.svg"};
-  for (int k = 0; ok && k < 2; k++) {
-    char *path = file_path(s, suffix[k], "");
-    ok = path && plot_raster(&spec, path, err, errlen) == PLOT_OK;
-    free(path);
-  }
-  for (int k = 0; arrays && k < 2 * nspike; k++) npy_array_free(&arrays[k]);
-  free(arrays);
-  free(groups);
-  return ok;
+  return snnrt_plot_dir(s->opt.out_dir, err, errlen) == 0;
 }

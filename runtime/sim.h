@@ -175,6 +175,9 @@ bool monitors_close(Sim *s);
 void monitors_free(Sim *s);
 /* Calls fn for the path of every file the monitors write. */
 void monitors_list_files(const Sim *s, void (*fn)(const char *path, void *ctx), void *ctx);
+/* Calls fn for each file of values with the unit its numbers are in. */
+void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *unit, void *ctx),
+                         void *ctx);
 /* Draws the raster and rate plot of the spike files; false + message. */
 bool monitors_plot(const Sim *s, char *err, size_t errlen);
 

@@ -17,6 +17,7 @@
 #ifndef SNNRT_H
 #define SNNRT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define SNN_ABI_VERSION 1
@@ -214,5 +215,8 @@ int snnrt_main(const SnnModel *model, int argc, char **argv);
 int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompileInfo *info);
 /* 1 if a run option (as "--seed") takes a separate value argument. */
 int snnrt_option_takes_value(const char *arg);
+/* Draws raster.png/.svg and state figures from an output folder; 0, or -1
+   with a message in err. */
+int snnrt_plot_dir(const char *dir, char *err, size_t errlen);
 
 #endif

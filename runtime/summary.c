@@ -82,6 +82,13 @@ static void write_params(JsonWriter *w, const Sim *s) {
   json_end_object(w);
 }
 
+static void add_unit(const char *path, const char *unit, void *ctx) {
+  JsonWriter *w = ctx;
+  const char *slash = strrchr(path, '/');
+  json_key(w, slash ? slash + 1 : path);
+  json_string(w, unit);
+}
+
 static void add_file(const char *path, void *ctx) {
   JsonWriter *w = ctx;
   const char *slash = strrchr(path, '/');
@@ -128,6 +135,10 @@ bool summary_write(Sim *s, const PhaseTimes *times, const SnnCompileInfo *info, 
   json_begin_array(&w);
   monitors_list_files(s, add_file, &w);
   json_end_array(&w);
+  json_key(&w, "units");
+  json_begin_object(&w);
+  monitors_list_units(s, add_unit, &w);
+  json_end_object(&w);
   json_end_object(&w);
   fputc('\n', f);
   bool good = json_ok(&w) && !ferror(f);
