@@ -348,7 +348,7 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   free(param);
   bool opened = ok && monitors_open(&sim);
   ok = opened;
-  StepProfile profile = {0, 0, 0, 0};
+  StepProfile profile = {{0}};
   const char *prof_env = getenv("SNNRT_PROFILE");
   if (prof_env && *prof_env && *prof_env != '0') sim.profile = &profile;
   t0 = now();
@@ -356,7 +356,8 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   times.simulate = now() - t0;
   if (sim.profile)
     fprintf(stderr, "step loop: integrate %.3f s, collect %.3f s, route %.3f s, monitors "
-            "%.3f s\n", profile.integrate, profile.collect, profile.route, profile.monitors);
+            "%.3f s\n", profile.seconds[PHASE_INTEGRATE], profile.seconds[PHASE_COLLECT],
+            profile.seconds[PHASE_ROUTE], profile.seconds[PHASE_MONITORS]);
   t0 = now();
   bool closed = monitors_close(&sim);
   ok = ok && closed;

@@ -277,11 +277,11 @@ static double phase_clock(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Adds the time since *t0 to *acc when profiling, and restarts *t0. */
-static void phase_mark(const Sim *s, double *acc, double *t0) {
+/* Adds the time since *t0 to a phase when profiling, and restarts *t0. */
+static void phase_mark(const Sim *s, enum StepPhase phase, double *t0) {
   if (!s->profile) return;
   double t = phase_clock();
-  *acc += t - *t0;
+  s->profile->seconds[phase] += t - *t0;
   *t0 = t;
 }
 
@@ -299,12 +299,12 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
       bad[k] = 0;
     }
     if (!monitors_before_step(s)) { ok = false; break; }
-    phase_mark(s, &s->profile->monitors, &t0);
+    phase_mark(s, PHASE_MONITORS, &t0);
     if (s->team)
       team_run(s, parallel_integrate);
     else
       integrate_range(s, 0, 1, bad);
-    phase_mark(s, &s->profile->integrate, &t0);
+    phase_mark(s, PHASE_INTEGRATE, &t0);
     for (int64_t k = 0; k < s->model->npop; k++) {
       if (bad[k]) {
         report_non_finite(s, &s->pops[k]);
@@ -312,15 +312,15 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
       }
     }
     if (!ok || !collect_spikes(s)) { ok = false; break; }
-    phase_mark(s, &s->profile->collect, &t0);
+    phase_mark(s, PHASE_COLLECT, &t0);
     if (s->team)
       team_run(s, parallel_route);
     else
       route_spikes(s, 0, 1);
     route_events(s);
-    phase_mark(s, &s->profile->route, &t0);
+    phase_mark(s, PHASE_ROUTE, &t0);
     if (!monitors_after_step(s)) { ok = false; break; }
-    phase_mark(s, &s->profile->monitors, &t0);
+    phase_mark(s, PHASE_MONITORS, &t0);
     if (progress && (s->step & 1023) == 0) progress(s, ctx);
   }
   if (!s->team) free(bad);

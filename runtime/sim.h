@@ -100,8 +100,9 @@ typedef struct PhaseTimes {
 } PhaseTimes;
 
 /* Where the step loop spends its time (SNNRT_PROFILE=1). */
+enum StepPhase { PHASE_INTEGRATE, PHASE_COLLECT, PHASE_ROUTE, PHASE_MONITORS, PHASE_COUNT };
 typedef struct StepProfile {
-  double integrate, collect, route, monitors;
+  double seconds[PHASE_COUNT];
 } StepProfile;
 
 typedef struct Sim {

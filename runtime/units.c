@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct NamedUnit {
   const char *symbol;   /* short form, takes prefixes (NULL: none) */
@@ -312,6 +313,9 @@ const char *unit_suggest(const char *name) {
   };
   const char *best = NULL;
   int best_d = 3;
+  /* A difference of case only ("mv", "hz") is the most likely typo. */
+  for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+    if (strcasecmp(name, common[i]) == 0) return common[i];
   for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
     consider(name, common[i], &best, &best_d);
   if (best && best_d >= (int)strlen(name)) return NULL;
