@@ -161,8 +161,6 @@ static void plan_on_pre(Arena *a, Plan *p, ProjPlan *jp) {
   }
   /* Per-synapse values: every synaptic state, then weights that are not
      simply one of them. */
-  int nweights = 0;
-  for (int k = 0; k < jp->nadditive; k++) nweights += !jp->additive[k].uniform;
   jp->values = arena_alloc(a, sizeof(Symbol *) * (size_t)(s->states.len + s->traces.len + 1));
   for (int k = 0; k < s->states.len; k++) jp->values[jp->nvalues++] = s->states.items[k];
   for (int k = 0; k < s->traces.len; k++) jp->values[jp->nvalues++] = s->traces.items[k];
