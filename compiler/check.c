@@ -128,7 +128,9 @@ static void leave(Checker *c, SavedContext saved) {
 static void check_param_value(Checker *c, Symbol *s) {
   Expr *v = s->decl->value;
   const char *ctx = s->kind == SYM_PARAM ? "in a parameter's value" : "in a constant's value";
-  SavedContext saved = enter(c, s->home, 0, ctx);
+  /* A parameter may be derived from others (param tau = C / gl): it is then
+     computed when a run starts, after --set.  A constant may not. */
+  SavedContext saved = enter(c, s->home, s->kind == SYM_PARAM ? EF_PARAMS : 0, ctx);
   check_expr(c, v);
   leave(c, saved);
   if (v->type == TY_UNKNOWN) return;
@@ -137,7 +139,7 @@ static void check_param_value(Checker *c, Symbol *s) {
     v->type = TY_UNKNOWN;
     return;
   }
-  if (!v->is_const) {
+  if (!v->is_const && s->kind == SYM_CONST) {
     diag_error(c->d, v->span, "the value of '%s' must be known at compile time", s->name);
     v->type = TY_UNKNOWN;
     return;

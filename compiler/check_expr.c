@@ -738,16 +738,6 @@ void check_expr(Checker *c, Expr *e) {
   }
 }
 
-/* The unit modellers write a quantity in, for hints. */
-static const char *typical_unit(Dim d) {
-  static const char *const names[] = {"mV", "ms", "nA", "nS", "pF", "Hz", "Mohm", "um", "mM"};
-  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-    Unit u;
-    if (unit_lookup(names[k], &u) && dim_eq(u.dim, d)) return names[k];
-  }
-  return "<unit>";
-}
-
 bool check_number_dim(Checker *c, Expr *e, Dim want, const char *what) {
   check_expr(c, e);
   if (e->type == TY_UNKNOWN) return false;
@@ -765,7 +755,7 @@ bool check_number_dim(Checker *c, Expr *e, Dim want, const char *what) {
   if (negative) lit = expr_strip(lit->lhs);
   if (lit->kind == EX_NUMBER && !lit->unit && dim_is_none(e->dim))
     diag_error(c->d, e->span, "%s must be %s, but this is a plain number; give it a unit, as "
-               "in %s%s %s", what, dw, negative ? "-" : "", lit->text, typical_unit(want));
+               "in %s%s %s", what, dw, negative ? "-" : "", lit->text, unit_typical(want) ? unit_typical(want) : "<unit>");
   else
     diag_error(c->d, e->span, "%s must be %s, but this is %s", what, dw, dg);
   note_declared_unit(c, e);

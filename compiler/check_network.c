@@ -78,16 +78,16 @@ static void check_overrides(Checker *c, Population *p) {
     bool is_state = s->kind == SYM_STATE;
     snprintf(what, sizeof what, is_state ? "the initial value of '%s'" : "the value of '%s'",
              m->name);
-    /* A parameter's value here is its default: a constant, like any param's. */
-    Saved saved = push(c, &n->scope, is_state ? EF_PARAMS | EF_RANDOM | EF_I | EF_STATE : 0,
+    /* A parameter's value may use global parameters; a state's initial
+       value also the model's parameters and earlier states. */
+    Saved saved = push(c, is_state ? &n->scope : &c->m->globals,
+                       is_state ? EF_PARAMS | EF_RANDOM | EF_I | EF_STATE : EF_PARAMS,
                        is_state ? "in an initial value" : "in a parameter's value");
     if (is_state) {
       c->init_owner = s->owner;
       c->init_limit = s->index;
     }
-    if ((s->checked || s->kind == SYM_PARAM) && check_number_dim(c, m->value, s->dim, what) &&
-        !is_state)
-      require_const(c, m->value, what);
+    if (s->checked || s->kind == SYM_PARAM) check_number_dim(c, m->value, s->dim, what);
     c->init_owner = NULL;
     pop(c, saved);
     vec_push(&p->overrides, m);
@@ -409,12 +409,12 @@ static void check_connect_member(Checker *c, Projection *pr, Decl *m, Decl **rul
     }
     m->sym = sym;
     bool is_state = sym->kind == SYM_STATE;
-    saved = push(c, &s->scope, is_state ? EF_PARAMS | EF_RANDOM | EF_I | EF_J : 0,
+    saved = push(c, is_state ? &s->scope : &mod->globals,
+                 is_state ? EF_PARAMS | EF_RANDOM | EF_I | EF_J : EF_PARAMS,
                  is_state ? "in an initial value" : "in a parameter's value");
     char what[128];
     snprintf(what, sizeof what, "the value of '%s'", m->name);
-    if (check_number_dim(c, m->value, sym->dim, what) && !is_state)
-      require_const(c, m->value, what);
+    check_number_dim(c, m->value, sym->dim, what);
     pop(c, saved);
     vec_push(&pr->inits, m);
   }

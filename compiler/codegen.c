@@ -145,7 +145,10 @@ bool codegen_module(CodeGen *g) {
   }
   ProjFunctions *proj_fns = arena_alloc(g->a, sizeof(ProjFunctions) * (size_t)(nproj + 1));
   for (int k = 0; k < nproj; k++) cg_projection(g, k, &proj_fns[k]);
-  cg_descriptor(g, pop_fns, proj_fns);
+  LLVMValueRef *derive = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(g->plan->nparams + 1));
+  for (int k = 0; k < g->plan->nparams; k++)
+    if (!plan_param_value(g->plan, k)->is_const) derive[k] = cg_derived_param(g, k);
+  cg_descriptor(g, pop_fns, proj_fns, derive);
   char *error = NULL;
   if (LLVMVerifyModule(g->mod, LLVMReturnStatusAction, &error)) {
     diag_error(g->d, span_none(), "internal error: the generated code is invalid:\n%s", error);

@@ -116,8 +116,11 @@ typedef struct ProjFunctions {
   LLVMValueRef *weight_fn;   /* per additive statement: uniform weight */
 } ProjFunctions;
 void cg_projection(CodeGen *g, int proj, ProjFunctions *out);
+/* A derived parameter's function: double f(const double *param). */
+LLVMValueRef cg_derived_param(CodeGen *g, int slot);
 /* The `snn_model` descriptor (codegen_desc.c). */
-void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns);
+void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
+                   LLVMValueRef *derive);
 
 /* The host CPU name and features (strings owned by LLVM; free with
    LLVMDisposeMessage). */

@@ -100,7 +100,26 @@ static bool find_unit(const Expr *e, Dim want, const char **name, double *scale)
   return false;
 }
 
-static void param_record(CodeGen *g, Record *r, int slot) {
+LLVMValueRef cg_derived_param(CodeGen *g, int slot) {
+  char name[48];
+  snprintf(name, sizeof name, "snn_param_%d", slot);
+  LLVMTypeRef types[1] = {g->ptr};
+  LLVMValueRef fn = cg_function(g, name, g->f64, types, 1, true);
+  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+  LLVMPositionBuilderAtEnd(g->b, entry);
+  Env env;
+  memset(&env, 0, sizeof env);
+  env.g = g;
+  env.real = g->f64;
+  env.entry = entry;
+  env.param = LLVMGetParam(fn, 0);
+  env.pop = g->plan->param_pop[slot];
+  env.proj = g->plan->param_proj[slot];
+  LLVMBuildRet(g->b, cg_expr(&env, plan_param_value(g->plan, slot)));
+  return fn;
+}
+
+static void param_record(CodeGen *g, Record *r, int slot, LLVMValueRef derive) {
   Plan *p = g->plan;
   Symbol *s = p->param_sym[slot];
   Decl *o = p->param_override[slot];
@@ -109,14 +128,21 @@ static void param_record(CodeGen *g, Record *r, int slot) {
   double scale = 1.0;
   char si[64];
   if (!find_unit(value, s->dim, &unit, &scale)) {
-    dim_format(s->dim, si, sizeof si);
-    unit = si;
+    Unit u;
+    unit = unit_typical(s->dim);
+    if (unit && unit_lookup(unit, &u)) {
+      scale = u.scale;
+    } else {
+      dim_format(s->dim, si, sizeof si);
+      unit = si;
+    }
   }
   r_str(r, p->param_name[slot]);
   r_str(r, unit);
   r_f64(r, scale);
-  r_f64(r, value->is_const ? value->cval : s->value);
+  r_f64(r, value->is_const ? value->cval : 0.0);
   r_i64(r, pack_dim(s->dim));
+  r_ptr(r, derive);
 }
 
 static void variable_record(Record *r, const Symbol *s) {
@@ -248,12 +274,13 @@ static const char *base_name(CodeGen *g, const char *path) {
   return arena_strndup(g->a, base, n);
 }
 
-void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns) {
+void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
+                   LLVMValueRef *derive) {
   Model *m = g->m;
   Plan *p = g->plan;
   int npop = m->populations.len, nproj = m->projections.len, nmon = m->monitors.len;
   Record *params = records(g, p->nparams);
-  for (int k = 0; k < p->nparams; k++) param_record(g, &params[k], k);
+  for (int k = 0; k < p->nparams; k++) param_record(g, &params[k], k, derive[k]);
   Record *pops = records(g, npop);
   for (int k = 0; k < npop; k++) population_record(g, &pops[k], k, &pop_fns[4 * k]);
   Record *projs = records(g, nproj);

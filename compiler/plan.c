@@ -188,6 +188,10 @@ int plan_param_slot(const Plan *p, const Symbol *sym, int pop, int proj) {
   return p->projs[proj].param_base + sym->index;
 }
 
+const Expr *plan_param_value(const Plan *p, int slot) {
+  return p->param_override[slot] ? p->param_override[slot]->value : p->param_sym[slot]->decl->value;
+}
+
 static Decl *find_override(PtrVec *list, const Symbol *sym) {
   for (int k = 0; k < list->len; k++) {
     Decl *d = list->items[k];
@@ -213,6 +217,9 @@ static void plan_params(Arena *a, Plan *p) {
   p->param_sym = arena_alloc(a, sizeof(Symbol *) * (size_t)(n + 1));
   p->param_name = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
   p->param_override = arena_alloc(a, sizeof(Decl *) * (size_t)(n + 1));
+  p->param_pop = arena_alloc(a, sizeof(int) * (size_t)(n + 1));
+  p->param_proj = arena_alloc(a, sizeof(int) * (size_t)(n + 1));
+  for (int k = 0; k < n; k++) p->param_pop[k] = p->param_proj[k] = -1;
   for (int k = 0; k < m->params.len; k++) {
     p->param_sym[k] = m->params.items[k];
     p->param_name[k] = p->param_sym[k]->name;
@@ -225,6 +232,7 @@ static void plan_params(Arena *a, Plan *p) {
       p->param_sym[slot] = s;
       p->param_name[slot] = arena_printf(a, "%s.%s", pop->name, s->name);
       p->param_override[slot] = find_override(&pop->overrides, s);
+      p->param_pop[slot] = k;
     }
   }
   for (int k = 0; k < m->projections.len; k++) {
@@ -235,6 +243,7 @@ static void plan_params(Arena *a, Plan *p) {
       p->param_sym[slot] = s;
       p->param_name[slot] = arena_printf(a, "%s->%s.%s", pr->pre->name, pr->post->name, s->name);
       p->param_override[slot] = find_override(&pr->inits, s);
+      p->param_proj[slot] = k;
     }
   }
 }

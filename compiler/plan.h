@@ -69,6 +69,8 @@ typedef struct Plan {
   Symbol **param_sym;   /* per slot */
   const char **param_name; /* per slot: "taum", "E.tau", "E->I.w" */
   Decl **param_override; /* per slot: a population or connect value, or NULL */
+  int *param_pop;       /* per slot: the population whose copy it is, or -1 */
+  int *param_proj;      /* per slot: the projection whose copy it is, or -1 */
   PopPlan *pops;        /* per population */
   ProjPlan *projs;      /* per projection */
 } Plan;
@@ -79,6 +81,8 @@ bool plan_build(Arena *arena, Diags *diags, Model *m, Plan *out);
 /* The parameter slot of a symbol as seen from a population or projection
    (pass -1 for the one that does not apply). */
 int plan_param_slot(const Plan *p, const Symbol *sym, int pop, int proj);
+/* The expression that gives parameter slot k its value. */
+const Expr *plan_param_value(const Plan *p, int slot);
 /* The input slot of a target population fed by a variable, or -1. */
 int plan_input_slot(const PopPlan *pp, const Symbol *var);
 

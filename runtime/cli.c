@@ -64,6 +64,32 @@ int snnrt_option_takes_value(const char *arg) {
   return 0;
 }
 
+/* Computes derived parameters (param tau = C / gl) from the others, except
+   those the command line set; repeated until nothing changes, which takes
+   as many passes as the longest chain of definitions. */
+static bool derive_params(const char *prog, const SnnModel *m, double *param, const bool *fixed) {
+  for (int64_t pass = 0; pass <= m->nparam; pass++) {
+    bool changed = false;
+    for (int64_t k = 0; k < m->nparam; k++) {
+      if (!m->param[k].derive || (fixed && fixed[k])) continue;
+      double v = m->param[k].derive(param);
+      if (v != param[k]) {
+        param[k] = v;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  for (int64_t k = 0; k < m->nparam; k++) {
+    if (!isfinite(param[k])) {
+      cli_error(prog, "parameter '%s' is %g; check the parameters it is computed from",
+                m->param[k].name, param[k]);
+      return false;
+    }
+  }
+  return true;
+}
+
 static void print_help(const SnnModel *m, const char *prog) {
   printf("usage: %s [options]\n"
          "Runs the model '%s' (%s).\n\n"
@@ -86,13 +112,18 @@ static void print_help(const SnnModel *m, const char *prog) {
     return;
   }
   printf("Parameters (--set NAME=VALUE):\n");
+  double *values = calloc((size_t)m->nparam + 1, sizeof(double));
+  if (!values) return;
+  for (int64_t k = 0; k < m->nparam; k++) values[k] = m->param[k].value;
+  derive_params(prog, m, values, NULL);
   for (int64_t k = 0; k < m->nparam; k++) {
     const SnnParam *p = &m->param[k];
     char dims[64];
     dim_format(unpack_dim(p->dim), dims, sizeof dims);
-    printf("  %-20s = %-12.6g %-8s (%s)\n", p->name, p->value / p->unit_scale, p->unit,
-           dims);
+    printf("  %-20s = %-12.6g %-8s (%s)%s\n", p->name, values[k] / p->unit_scale, p->unit,
+           dims, p->derive ? "  computed from other parameters" : "");
   }
+  free(values);
 }
 
 /* Parses a time such as "10s", "250 ms" into seconds. */
@@ -137,7 +168,8 @@ static const char *quantity_phrase(Dim d, char *out, size_t n) {
 }
 
 /* --set NAME=VALUE: the value must have the parameter's dimension. */
-static bool apply_set(const char *prog, const SnnModel *m, double *param, const char *arg) {
+static bool apply_set(const char *prog, const SnnModel *m, double *param, bool *fixed,
+                      const char *arg) {
   const char *eq = strchr(arg, '=');
   if (!eq || eq == arg) {
     cli_error(prog, "--set %s: expected NAME=VALUE, as in --set taum=10ms", arg);
@@ -163,6 +195,7 @@ static bool apply_set(const char *prog, const SnnModel *m, double *param, const 
       return false;
     }
     param[k] = v;
+    fixed[k] = true;
     return true;
   }
   cli_error(prog, "--set %s: the model has no parameter '%.*s' (see --help for the list)", arg,
@@ -197,7 +230,7 @@ static int default_threads(const SnnModel *m) {
 /* Parses the command line into opt and the parameter table; returns -1 to
    go on, or an exit status. */
 static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *opt,
-                         double *param, char *out_buf, size_t out_len) {
+                         double *param, bool *fixed, char *out_buf, size_t out_len) {
   const char *prog = argv[0];
   opt->duration = m->duration > 0 ? m->duration : 1.0;
   opt->dt = m->dt;
@@ -219,7 +252,7 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
       if (!parse_count(prog, "--seed", optarg, 0, 2147483647L, &v)) return 2;
       opt->seed = (uint64_t)v;
       break;
-    case 's': if (!apply_set(prog, m, param, optarg)) return 2; break;
+    case 's': if (!apply_set(prog, m, param, fixed, optarg)) return 2; break;
     case 'o': opt->out_dir = optarg; break;
     case 'j':
       if (!parse_count(prog, "--threads", optarg, 1, SIM_MAX_THREADS, &v)) return 2;
@@ -249,6 +282,7 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
     cli_error(prog, "unexpected argument '%s'", argv[optind]);
     return 2;
   }
+  if (!derive_params(prog, m, param, fixed)) return 2;
   if (opt->threads == 0) opt->threads = default_threads(m);
   if (opt->dt > opt->duration) {
     cli_error(prog, "the time step (%g ms) is longer than the run (%g ms)", opt->dt * 1e3,
@@ -323,12 +357,16 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   RunOptions opt;
   memset(&opt, 0, sizeof opt);
   double *param = calloc((size_t)model->nparam + 1, sizeof(double));
+  bool *fixed = calloc((size_t)model->nparam + 1, sizeof(bool));
   char out_buf[1024];
-  if (!param) {
+  if (!param || !fixed) {
+    free(param);
+    free(fixed);
     cli_error(prog, "out of memory");
     return 1;
   }
-  int rc = parse_options(model, argc, argv, &opt, param, out_buf, sizeof out_buf);
+  int rc = parse_options(model, argc, argv, &opt, param, fixed, out_buf, sizeof out_buf);
+  free(fixed);
   if (rc >= 0) {
     free(param);
     return rc;

@@ -85,13 +85,18 @@ typedef void (*SnnEventFn)(const SnnEventArgs *a, int64_t syn, int64_t i, int64_
 /* Rate of a Poisson input (Hz) for neuron i at time t. */
 typedef double (*SnnRateFn)(const double *param, double t, int64_t i);
 
+/* A value computed from the parameters: a derived parameter, a weight or a
+   delay that is the same for every synapse (SI). */
+typedef double (*SnnUniformFn)(const double *param);
+
 /* A run-time parameter: --set name=value. */
 typedef struct SnnParam {
   const char *name;        /* "taum", or "I.tau" for a population's own */
   const char *unit;        /* display unit as written ("ms"), or "1" */
   double unit_scale;       /* SI value of one display unit */
-  double value;            /* default (SI) */
+  double value;            /* default (SI), unless derived */
   int64_t dim;             /* packed dimension: byte k = exponent k + 64 */
+  SnnUniformFn derive;     /* computes it from other parameters, or NULL */
 } SnnParam;
 
 /* A state variable, as monitors and messages name it. */
@@ -127,8 +132,6 @@ enum SnnRule {
   SNN_RULE_FANIN = 3, SNN_RULE_FANOUT = 4, SNN_RULE_FILE = 5,
 };
 
-/* A value that is the same for every synapse: a weight or a delay (SI). */
-typedef double (*SnnUniformFn)(const double *param);
 
 /* `post.x += expr` reduced to a sum into an input slot of the target. */
 typedef struct SnnAdditive {

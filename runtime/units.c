@@ -272,6 +272,15 @@ bool unit_lookup(const char *name, Unit *out) {
   return false;
 }
 
+const char *unit_typical(Dim d) {
+  static const char *const names[] = {"mV", "ms", "nA", "nS", "pF", "Hz", "Mohm", "um", "mM"};
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    Unit u;
+    if (unit_lookup(names[k], &u) && dim_eq(u.dim, d)) return names[k];
+  }
+  return NULL;
+}
+
 int edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > 63 || lb > 63) return INT_MAX;

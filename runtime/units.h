@@ -64,6 +64,8 @@ bool unit_parse_quantity(const char *text, double *si_value, Dim *dim,
 /* Parses a unit expression ("mV", "mV/ms", "siemens/cm^2", "1"). */
 bool unit_parse(const char *text, Unit *out, char *err, size_t errlen);
 
+/* The unit modellers usually write a quantity in (mV for voltages), or NULL. */
+const char *unit_typical(Dim d);
 /* Edit distance between two short strings (for suggestions). */
 int edit_distance(const char *a, const char *b);
 

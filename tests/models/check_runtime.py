@@ -55,6 +55,18 @@ def test():
           a.summary["parameters"]["tau"]["value"] == 20, "parameter record %s",
           a.summary["parameters"]["tau"])
 
+    # Derived parameters follow the parameters they are computed from
+    # (tau = C / gl; Q's copy is 2 tau), unless set themselves.
+    d = run(snnc, model("derived.snn"))
+    e = run(snnc, model("derived.snn"), "--set", "gl=20nS")
+    f = run(snnc, model("derived.snn"), "--set", "gl=20nS", "--set", "P.tauv=20ms")
+    counts = [(r.population("P")["spikes"], r.population("Q")["spikes"]) for r in (d, e, f)]
+    check(counts[0][0] > counts[0][1] and counts[1][0] > counts[0][0] and
+          counts[1][1] == counts[0][0] and counts[2][0] == counts[0][0],
+          "derived parameters: spike counts %s", counts)
+    check(abs(e.summary["parameters"]["tau"]["value"] - 10) < 1e-9,
+          "derived tau: %s", e.summary["parameters"]["tau"])
+
     c = run(snnc, model("lif_const.snn"), "--set", "RI=20mV")
     check(c.population("N")["spikes"] > 11, "--set RI=20mV did not raise the rate")
     for bad, msg in ((["--set", "RI=20ms"], "is a voltage (in mV), but 20ms is a time"),
