@@ -235,8 +235,9 @@ static void misplaced(Checker *c, Decl *m, const char *block) {
   case D_WHERE: case D_RULE: case D_FROM: where = "a connect block"; break;
   default: where = "another block"; break;
   }
-  diag_error(c->d, m->span, "a %s does not belong in %s; it goes in %s",
-             decl_kind_name(m->kind), block, where);
+  const char *kind = decl_kind_name(m->kind);
+  diag_error(c->d, m->span, "%s %s does not belong in %s; it goes in %s",
+             strchr("aeiou", kind[0]) ? "an" : "a", kind, block, where);
 }
 
 /* Declares a neuron or synapse member that names something. */
@@ -287,7 +288,8 @@ static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int fla
   Symbol *s = ode_target(c, scope, ode);
   SavedContext saved = enter(c, scope, flags, "in an equation");
   if (!s) {
-    check_expr(c, ode->value);
+    /* The right side surely names the missing variable: checking it would
+       only repeat the error. */
     leave(c, saved);
     return;
   }

@@ -155,8 +155,11 @@ static const char *forbidden_use(const Checker *c, const Symbol *s) {
     switch ((BuiltinVar)s->builtin) {
     case VAR_T: return c->flags & EF_TIME ? NULL : "the simulation time";
     case VAR_DT: return c->flags & EF_PARAMS ? NULL : "the time step, which can change at run time";
-    case VAR_I: case VAR_N:
+    case VAR_I:
       return c->flags & EF_I ? NULL : "a neuron index, which only exists per neuron";
+    case VAR_N:
+      return c->flags & EF_I ? NULL : "the size of a population, which only exists per "
+                                      "population";
     case VAR_J: return c->flags & EF_J ? NULL : "the postsynaptic index, which only exists per synapse";
     }
     return NULL;
@@ -362,7 +365,10 @@ static bool same_dims(Checker *c, Expr *e, const char *verb, const char *joiner)
   char dl[128], dr[128];
   describe_dim(l->dim, dl, sizeof dl);
   describe_dim(r->dim, dr, sizeof dr);
-  diag_error(c->d, e->span, "cannot %s %s %s %s", verb, dl, joiner, dr);
+  if (e->op == OP_SUB)
+    diag_error(c->d, e->span, "cannot subtract %s from %s", dr, dl);
+  else
+    diag_error(c->d, e->span, "cannot %s %s %s %s", verb, dl, joiner, dr);
   note_declared_unit(c, l);
   note_declared_unit(c, r);
   return false;
@@ -766,7 +772,10 @@ bool check_bool(Checker *c, Expr *e, const char *what) {
   check_expr(c, e);
   if (e->type == TY_UNKNOWN) return false;
   if (e->type != TY_BOOL) {
-    diag_error(c->d, e->span, "%s must be a condition (true or false), such as v > -50 mV", what);
+    char d[128];
+    describe_dim(e->dim, d, sizeof d);
+    diag_error(c->d, e->span, "%s must be true or false (a comparison such as v > -50 mV), but "
+               "this is a number: %s", what, d);
     return false;
   }
   return true;

@@ -62,7 +62,10 @@ static char *dir_of(const char *path) {
 static char *try_dir(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2;
   char *p = xmalloc(n);
-  snprintf(p, n, "%s/%s", dir, name);
+  if (strcmp(dir, ".") == 0)
+    snprintf(p, n, "%s", name);
+  else
+    snprintf(p, n, "%s/%s", dir, name);
   if (file_exists(p)) return p;
   free(p);
   return NULL;

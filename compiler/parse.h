@@ -38,6 +38,7 @@ typedef struct ParseCtx {
   Comment *comments_tail;
   bool line_has_token;         /* a token was seen on the current line */
   bool forget_parens;          /* drop open ( and [ at the next token */
+  int lex_error_line;          /* line of the last character error, 0 if none */
   /* parser state */
   int syntax_errors;
 } ParseCtx;

@@ -16,6 +16,7 @@
 ** %destructor is needed.
 */
 %code top {
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 }
@@ -627,6 +628,9 @@ static const char *syntax_hint(ParseCtx *ps, const ExpectedSet *e, yysymbol_kind
            "by it: '(a + b) * ms'";
   if ((found == YYSYMBOL_IDENT || found == YYSYMBOL_NUMBER) && expects(e, "end of line"))
     return "is an operator missing? Two statements on one line need ';' between them";
+  if (expects(e, "end of line") && yysymbol_name(found)[0] == '\'' &&
+      isalpha((unsigned char)yysymbol_name(found)[1]))
+    return "two statements on one line need ';' between them";
   if (is_sym(found, "':'") && prev == IDENT && prev2 == PARAM)
     return "a parameter takes its unit from its value: 'param tau = 20 ms'";
   if (is_sym(found, "'{'") && prev == NEWLINE)
@@ -654,6 +658,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, ParseCt
   yysymbol_kind_t found = yypcontext_token(ctx);
   Span loc = *yypcontext_location(ctx);
   ps->syntax_errors++;
+  /* A bad character was reported on this line already; what the parser
+     makes of the rest of the line would only repeat it. */
+  if (ps->lex_error_line == loc.line) return 0;
 
   char what[96];
   describe_found(ps, found, loc, what, sizeof what);
