@@ -104,14 +104,7 @@ static const char *span_text(Checker *c, Span s) {
   return arena_strndup(c->a, line + s.col - 1, (size_t)(end - s.col + 1));
 }
 
-/* Runs fn-like checks of a definition in the scope and flags of its home. */
-typedef struct SavedContext {
-  Scope *scope;
-  int flags;
-  const char *context;
-} SavedContext;
-
-static SavedContext enter(Checker *c, Scope *scope, int flags, const char *context) {
+SavedContext enter_context(Checker *c, Scope *scope, int flags, const char *context) {
   SavedContext saved = {c->scope, c->flags, c->context};
   c->scope = scope;
   c->flags = flags;
@@ -119,7 +112,7 @@ static SavedContext enter(Checker *c, Scope *scope, int flags, const char *conte
   return saved;
 }
 
-static void leave(Checker *c, SavedContext saved) {
+void leave_context(Checker *c, SavedContext saved) {
   c->scope = saved.scope;
   c->flags = saved.flags;
   c->context = saved.context;
@@ -130,9 +123,9 @@ static void check_param_value(Checker *c, Symbol *s) {
   const char *ctx = s->kind == SYM_PARAM ? "in a parameter's value" : "in a constant's value";
   /* A parameter may be derived from others (param tau = C / gl): it is then
      computed when a run starts, after --set.  A constant may not. */
-  SavedContext saved = enter(c, s->home, s->kind == SYM_PARAM ? EF_PARAMS : 0, ctx);
+  SavedContext saved = enter_context(c, s->home, s->kind == SYM_PARAM ? EF_PARAMS : 0, ctx);
   check_expr(c, v);
-  leave(c, saved);
+  leave_context(c, saved);
   if (v->type == TY_UNKNOWN) return;
   if (v->type != TY_NUMBER) {
     diag_error(c->d, v->span, "the value of '%s' must be a number", s->name);
@@ -187,9 +180,9 @@ void check_symbol(Checker *c, Symbol *s) {
   s->checking = true;
   s->expr = s->decl->value;
   if (s->kind == SYM_ALIAS) {
-    SavedContext saved = enter(c, s->home, s->home_flags, "in a definition");
+    SavedContext saved = enter_context(c, s->home, s->home_flags, "in a definition");
     check_expr(c, s->expr);
-    leave(c, saved);
+    leave_context(c, saved);
     s->dim = s->expr->dim;
     if (s->expr->is_const) {
       s->has_value = true;
@@ -286,11 +279,11 @@ static Symbol *ode_target(Checker *c, Scope *scope, Decl *ode) {
 /* Checks dX/dt = rhs: the right side must have X's dimension per time. */
 static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int flags) {
   Symbol *s = ode_target(c, scope, ode);
-  SavedContext saved = enter(c, scope, flags, "in an equation");
+  SavedContext saved = enter_context(c, scope, flags, "in an equation");
   if (!s) {
     /* The right side surely names the missing variable: checking it would
        only repeat the error. */
-    leave(c, saved);
+    leave_context(c, saved);
     return;
   }
   ode->sym = s;
@@ -299,7 +292,7 @@ static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int fla
     if (other->sym == s) {
       diag_error(c->d, ode->span, "'%s' already has an equation", s->name);
       diag_note(c->d, other->span, "the first equation for '%s' is here", s->name);
-      leave(c, saved);
+      leave_context(c, saved);
       return;
     }
   }
@@ -307,7 +300,7 @@ static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int fla
   check_symbol(c, s);
   if (!s->checked || (s->decl->unit && s->decl->unit->type == TY_UNKNOWN)) {
     check_expr(c, ode->value);
-    leave(c, saved);
+    leave_context(c, saved);
     return;
   }
   Dim want = dim_div(s->dim, dim_time());
@@ -317,8 +310,8 @@ static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int fla
   Expr *v = ode->value;
   if (v->type == TY_NUMBER && !dim_eq(v->dim, want) && !is_bare_zero(v)) {
     char dw[128], dg[128];
-    describe_dim(want, dw, sizeof dw);
-    describe_dim(v->dim, dg, sizeof dg);
+    dim_describe(want, dw, sizeof dw);
+    dim_describe(v->dim, dg, sizeof dg);
     const char *hint = dim_eq(v->dim, s->dim) ? "; divide by a time constant" : "";
     diag_error(c->d, v->span, "%s must be %s, the unit of '%s' per time, but it is %s%s", what,
                dw, s->name, dg, hint);
@@ -327,7 +320,7 @@ static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int fla
   } else if (v->type == TY_BOOL) {
     diag_error(c->d, v->span, "%s must be a number, not a condition", what);
   }
-  leave(c, saved);
+  leave_context(c, saved);
 }
 
 /* Checks the initial value and bounds of a state variable. */
@@ -336,7 +329,7 @@ static void check_state_init(Checker *c, Scope *scope, Symbol *s, int flags) {
   if (!s->checked) return;
   Decl *d = s->decl;
   char what[160];
-  SavedContext saved = enter(c, scope, flags | EF_STATE, "in an initial value");
+  SavedContext saved = enter_context(c, scope, flags | EF_STATE, "in an initial value");
   if (d->value) {
     snprintf(what, sizeof what, "the initial value of '%s'", s->name);
     c->init_owner = s->owner;
@@ -355,14 +348,14 @@ static void check_state_init(Checker *c, Scope *scope, Symbol *s, int flags) {
       diag_error(c->d, span_join(d->lo->span, d->hi->span), "the bounds of '%s' are reversed: "
                  "the lower bound is above the upper one", s->name);
   }
-  leave(c, saved);
+  leave_context(c, saved);
 }
 
 /* Checks `refractory` (a duration or a condition) and its dependencies. */
 static void check_refractory(Checker *c, NeuronModel *n, Decl *r) {
-  SavedContext saved = enter(c, &n->scope, EF_EQUATION, "in the refractory period");
+  SavedContext saved = enter_context(c, &n->scope, EF_EQUATION, "in the refractory period");
   check_expr(c, r->value);
-  leave(c, saved);
+  leave_context(c, saved);
   Expr *v = r->value;
   if (!n->spike)
     diag_error(c->d, r->span, "a refractory period needs a threshold: add 'spike when ...' to "
@@ -374,16 +367,16 @@ static void check_refractory(Checker *c, NeuronModel *n, Decl *r) {
   if (v->type != TY_NUMBER) return;
   if (!dim_eq(v->dim, dim_time())) {
     char dg[128];
-    describe_dim(v->dim, dg, sizeof dg);
+    dim_describe(v->dim, dg, sizeof dg);
     diag_error(c->d, v->span, "the refractory period must be a time (s) or a condition, but "
                "it is %s", dg);
     note_declared_unit(c, v);
     return;
   }
   /* A duration may use parameters, but not variables: it is fixed per run. */
-  saved = enter(c, &n->scope, EF_PARAMS, "in a refractory period");
+  saved = enter_context(c, &n->scope, EF_PARAMS, "in a refractory period");
   check_expr(c, v);
-  leave(c, saved);
+  leave_context(c, saved);
   if (v->is_const && v->cval < 0)
     diag_error(c->d, v->span, "the refractory period cannot be negative (%g ms)", v->cval * 1e3);
 }
@@ -452,17 +445,17 @@ void check_neuron(Checker *c, Decl *d) {
   }
   vec_free(&seen);
   if (n->spike) {
-    SavedContext saved = enter(c, &n->scope, EF_EQUATION, "in the spike condition");
+    SavedContext saved = enter_context(c, &n->scope, EF_EQUATION, "in the spike condition");
     check_bool(c, n->spike->value, "the spike condition");
-    leave(c, saved);
+    leave_context(c, saved);
   }
   if (n->reset) {
     if (!n->spike)
       diag_error(c->d, n->reset->span, "a reset needs a threshold: add 'spike when ...' to "
                  "neuron '%s'", n->name);
-    SavedContext saved = enter(c, &n->scope, EF_EQUATION, "in the reset");
+    SavedContext saved = enter_context(c, &n->scope, EF_EQUATION, "in the reset");
     check_block(c, n->reset->body, "the reset", false);
-    leave(c, saved);
+    leave_context(c, saved);
   }
   if (n->refractory) check_refractory(c, n, n->refractory);
   n->method = METHOD_AUTO;
@@ -516,8 +509,8 @@ static void check_assignment(Checker *c, Stmt *st, bool synapse) {
   Dim want = scaling ? dim_none() : s->dim;
   if (!dim_eq(st->value->dim, want) && !is_bare_zero(st->value)) {
     char dw[128], dg[128];
-    describe_dim(want, dw, sizeof dw);
-    describe_dim(st->value->dim, dg, sizeof dg);
+    dim_describe(want, dw, sizeof dw);
+    dim_describe(st->value->dim, dg, sizeof dg);
     if (scaling)
       diag_error(c->d, st->value->span, "'%s' can only be scaled by a dimensionless number, but "
                  "this is %s", assign_op_text(st->op), dg);
@@ -650,7 +643,7 @@ static void check_option(Checker *c, Decl *d) {
                  "'precision single'", d->type_name);
     return;
   }
-  SavedContext saved = enter(c, &m->globals, 0, "in an option");
+  SavedContext saved = enter_context(c, &m->globals, 0, "in an option");
   if (strcmp(d->name, "timestep") == 0) {
     if (check_number_dim(c, d->value, dim_time(), "the time step") &&
         require_const(c, d->value, "the time step")) {
@@ -674,7 +667,7 @@ static void check_option(Checker *c, Decl *d) {
       }
     }
   }
-  leave(c, saved);
+  leave_context(c, saved);
 }
 
 /* Definitions only: an imported file must not add neurons to the network. */

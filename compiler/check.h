@@ -43,6 +43,18 @@ typedef struct Checker {
   int init_limit;        /* ...number init_limit: only earlier states are set */
 } Checker;
 
+/* What enter_context saves: the place an expression is checked in. */
+typedef struct SavedContext {
+  Scope *scope;
+  int flags;
+  const char *context;
+} SavedContext;
+
+/* Switches to a scope, flags and context name; returns what to restore. */
+SavedContext enter_context(Checker *c, Scope *scope, int flags, const char *context);
+/* Restores what enter_context saved. */
+void leave_context(Checker *c, SavedContext saved);
+
 /* Checks an expression: type, dimension, constant value. */
 void check_expr(Checker *c, Expr *e);
 /* Checks e and requires a number of dimension `want`; `what` names the
@@ -60,8 +72,6 @@ void check_symbol(Checker *c, Symbol *s);
 bool check_unit_expr(Checker *c, Expr *e, Unit *out);
 /* True if e is a bare literal 0, which any dimension accepts. */
 bool is_bare_zero(const Expr *e);
-/* Writes "a voltage (V)" for messages. */
-void describe_dim(Dim d, char *buf, size_t n);
 /* Adds "note: 'v' is declared here as mV" for a named operand. */
 void note_declared_unit(Checker *c, const Expr *e);
 /* Reports an unknown name, with a suggestion from the scope if one is close. */

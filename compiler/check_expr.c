@@ -14,22 +14,6 @@
 
 #include "check.h"
 
-static const char *article(const char *word) {
-  return strchr("aeiouAEIOU", word[0]) ? "an" : "a";
-}
-
-void describe_dim(Dim d, char *buf, size_t n) {
-  char units[96];
-  dim_format(d, units, sizeof units);
-  const char *q = dim_quantity(d);
-  if (dim_is_none(d))
-    snprintf(buf, n, "a dimensionless number");
-  else if (q)
-    snprintf(buf, n, "%s %s (%s)", article(q), q, units);
-  else
-    snprintf(buf, n, "a quantity in %s", units);
-}
-
 bool is_bare_zero(const Expr *e) {
   while (e && (e->kind == EX_PAREN || (e->kind == EX_UNARY && e->op != OP_NOT)))
     e = e->lhs;
@@ -363,8 +347,8 @@ static bool same_dims(Checker *c, Expr *e, const char *verb, const char *joiner)
   Expr *l = e->lhs, *r = e->rhs;
   if (dim_eq(l->dim, r->dim) || is_bare_zero(l) || is_bare_zero(r)) return true;
   char dl[128], dr[128];
-  describe_dim(l->dim, dl, sizeof dl);
-  describe_dim(r->dim, dr, sizeof dr);
+  dim_describe(l->dim, dl, sizeof dl);
+  dim_describe(r->dim, dr, sizeof dr);
   if (e->op == OP_SUB)
     diag_error(c->d, e->span, "cannot subtract %s from %s", dr, dl);
   else
@@ -393,7 +377,7 @@ static bool check_power(Checker *c, Expr *e) {
   Expr *l = e->lhs, *r = e->rhs;
   if (!dim_is_none(r->dim)) {
     char d[128];
-    describe_dim(r->dim, d, sizeof d);
+    dim_describe(r->dim, d, sizeof d);
     diag_error(c->d, r->span, "an exponent must be dimensionless, but this is %s", d);
     return false;
   }
@@ -417,7 +401,7 @@ static bool check_power(Checker *c, Expr *e) {
     return true;
   }
   char d[128];
-  describe_dim(l->dim, d, sizeof d);
+  dim_describe(l->dim, d, sizeof d);
   diag_error(c->d, e->span, "cannot raise %s to the power %g", d, k);
   return false;
 }
@@ -534,7 +518,7 @@ static bool check_builtin_dims(Checker *c, Expr *e, const Builtin *b, Expr **arg
   case DR_DIMENSIONLESS:
     for (int k = 0; k < n; k++) {
       if (!dim_is_none(args[k]->dim)) {
-        describe_dim(args[k]->dim, d, sizeof d);
+        dim_describe(args[k]->dim, d, sizeof d);
         diag_error(c->d, args[k]->span, "the argument of %s() must be dimensionless, but it is "
                    "%s; divide it by a unit, as in %s(x / mV)", b->name, d, b->name);
         note_declared_unit(c, args[k]);
@@ -548,8 +532,8 @@ static bool check_builtin_dims(Checker *c, Expr *e, const Builtin *b, Expr **arg
       if (!dim_eq(args[k]->dim, args[0]->dim) && !is_bare_zero(args[k]) &&
           !is_bare_zero(args[0])) {
         char d0[128];
-        describe_dim(args[0]->dim, d0, sizeof d0);
-        describe_dim(args[k]->dim, d, sizeof d);
+        dim_describe(args[0]->dim, d0, sizeof d0);
+        dim_describe(args[k]->dim, d, sizeof d);
         diag_error(c->d, args[k]->span, "the arguments of %s must have the same unit: the first "
                    "is %s, but argument %d is %s", b->signature, d0, k + 1, d);
         return false;
@@ -565,7 +549,7 @@ static bool check_builtin_dims(Checker *c, Expr *e, const Builtin *b, Expr **arg
   case DR_SQRT: {
     Dim out;
     if (!dim_root(args[0]->dim, 2, &out)) {
-      describe_dim(args[0]->dim, d, sizeof d);
+      dim_describe(args[0]->dim, d, sizeof d);
       diag_error(c->d, args[0]->span, "cannot take the square root of %s", d);
       return false;
     }
@@ -578,8 +562,8 @@ static bool check_builtin_dims(Checker *c, Expr *e, const Builtin *b, Expr **arg
   case DR_IFELSE:
     if (!dim_eq(args[1]->dim, args[2]->dim) && !is_bare_zero(args[1]) && !is_bare_zero(args[2])) {
       char d1[128];
-      describe_dim(args[1]->dim, d1, sizeof d1);
-      describe_dim(args[2]->dim, d, sizeof d);
+      dim_describe(args[1]->dim, d1, sizeof d1);
+      dim_describe(args[2]->dim, d, sizeof d);
       diag_error(c->d, e->span, "the two branches of ifelse() must have the same unit, but "
                  "they are %s and %s", d1, d);
       return false;
@@ -620,7 +604,7 @@ static void check_extern_call(Checker *c, Expr *e, Symbol *s, Expr **args, int n
   for (int k = 0; k < n; k++) {
     if (!dim_is_none(args[k]->dim)) {
       char d[128];
-      describe_dim(args[k]->dim, d, sizeof d);
+      dim_describe(args[k]->dim, d, sizeof d);
       diag_error(c->d, args[k]->span, "extern functions take plain numbers, but argument %d is "
                  "%s; divide it by its unit, as in %s(t / ms)", k + 1, d, e->text);
       return;
@@ -754,8 +738,8 @@ bool check_number_dim(Checker *c, Expr *e, Dim want, const char *what) {
   }
   if (dim_eq(e->dim, want) || is_bare_zero(e)) return true;
   char dw[128], dg[128];
-  describe_dim(want, dw, sizeof dw);
-  describe_dim(e->dim, dg, sizeof dg);
+  dim_describe(want, dw, sizeof dw);
+  dim_describe(e->dim, dg, sizeof dg);
   const Expr *lit = expr_strip((Expr *)e);
   bool negative = lit->kind == EX_UNARY && lit->op == OP_NEG;
   if (negative) lit = expr_strip(lit->lhs);
@@ -773,7 +757,7 @@ bool check_bool(Checker *c, Expr *e, const char *what) {
   if (e->type == TY_UNKNOWN) return false;
   if (e->type != TY_BOOL) {
     char d[128];
-    describe_dim(e->dim, d, sizeof d);
+    dim_describe(e->dim, d, sizeof d);
     diag_error(c->d, e->span, "%s must be true or false (a comparison such as v > -50 mV), but "
                "this is a number: %s", what, d);
     return false;

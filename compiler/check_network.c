@@ -17,26 +17,6 @@
 /* Neuron indices are 32-bit in the runtime. */
 #define MAX_POPULATION_SIZE INT64_C(2147483647)
 
-typedef struct Saved {
-  Scope *scope;
-  int flags;
-  const char *context;
-} Saved;
-
-static Saved push(Checker *c, Scope *scope, int flags, const char *context) {
-  Saved s = {c->scope, c->flags, c->context};
-  c->scope = scope;
-  c->flags = flags;
-  c->context = context;
-  return s;
-}
-
-static void pop(Checker *c, Saved s) {
-  c->scope = s.scope;
-  c->flags = s.flags;
-  c->context = s.context;
-}
-
 static Population *new_population(Checker *c, Decl *d, PopKind kind) {
   Population *p = arena_alloc(c->a, sizeof *p);
   p->decl = d;
@@ -61,9 +41,9 @@ static void check_overrides(Checker *c, Population *p) {
     if (!s || (s->kind != SYM_PARAM && s->kind != SYM_STATE)) {
       diag_error(c->d, m->name_span, "neuron model '%s' has no parameter or state variable "
                  "'%s'", n->name, m->name);
-      Saved saved = push(c, &c->m->globals, EF_PARAMS, "here");
+      SavedContext saved = enter_context(c, &c->m->globals, EF_PARAMS, "here");
       check_expr(c, m->value);
-      pop(c, saved);
+      leave_context(c, saved);
       continue;
     }
     for (int k = 0; k < p->overrides.len; k++) {
@@ -80,7 +60,7 @@ static void check_overrides(Checker *c, Population *p) {
              m->name);
     /* A parameter's value may use global parameters; a state's initial
        value also the model's parameters and earlier states. */
-    Saved saved = push(c, is_state ? &n->scope : &c->m->globals,
+    SavedContext saved = enter_context(c, is_state ? &n->scope : &c->m->globals,
                        is_state ? EF_PARAMS | EF_RANDOM | EF_I | EF_STATE : EF_PARAMS,
                        is_state ? "in an initial value" : "in a parameter's value");
     if (is_state) {
@@ -89,7 +69,7 @@ static void check_overrides(Checker *c, Population *p) {
     }
     if (s->checked || s->kind == SYM_PARAM) check_number_dim(c, m->value, s->dim, what);
     c->init_owner = NULL;
-    pop(c, saved);
+    leave_context(c, saved);
     vec_push(&p->overrides, m);
   }
 }
@@ -97,11 +77,11 @@ static void check_overrides(Checker *c, Population *p) {
 static void check_population(Checker *c, Decl *d) {
   Symbol *type = scope_lookup(&c->m->globals, d->type_name);
   Population *p = new_population(c, d, POP_NEURONS);
-  Saved saved = push(c, &c->m->globals, 0, "in a population size");
+  SavedContext saved = enter_context(c, &c->m->globals, 0, "in a population size");
   char what[128];
   snprintf(what, sizeof what, "the size of population '%s'", d->name);
   if (!require_count(c, d->size, what, MAX_POPULATION_SIZE, &p->size)) p->size = 0;
-  pop(c, saved);
+  leave_context(c, saved);
   if (!type) {
     report_unknown_name(c, d->type_span, d->type_name, "neuron model");
     return;
@@ -138,10 +118,10 @@ static void check_poisson(Checker *c, Decl *d, Population *p) {
     return;
   }
   Dim hz = dim_div(dim_none(), dim_time());
-  Saved saved = push(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a rate");
+  SavedContext saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a rate");
   if (check_number_dim(c, d->args, hz, "the rate") && d->args->is_const && d->args->cval < 0)
     diag_error(c->d, d->args->span, "a rate cannot be negative");
-  pop(c, saved);
+  leave_context(c, saved);
   p->rate = d->args;
 }
 
@@ -156,7 +136,7 @@ static void check_spike_times(Checker *c, Decl *d, Population *p) {
   int64_t n = 0;
   for (Expr *g = d->args; g; g = g->next) n += expr_count(g->args);
   p->spikes = arena_alloc(c->a, sizeof(TimedSpike) * (size_t)(n ? n : 1));
-  Saved saved = push(c, &c->m->globals, 0, "in spike times");
+  SavedContext saved = enter_context(c, &c->m->globals, 0, "in spike times");
   for (Expr *g = d->args; g; g = g->next) {
     if (g->kind != EX_GROUP || g->arg_name) {
       diag_error(c->d, g->span, "spike_times takes groups '(index: time, time, ...)'");
@@ -184,7 +164,7 @@ static void check_spike_times(Checker *c, Decl *d, Population *p) {
       if (index >= 0) p->spikes[p->nspikes++] = (TimedSpike){index, t->cval};
     }
   }
-  pop(c, saved);
+  leave_context(c, saved);
   qsort(p->spikes, (size_t)p->nspikes, sizeof *p->spikes, compare_timed_spikes);
 }
 
@@ -207,14 +187,14 @@ static void check_current(Checker *c, Decl *d) {
                "-> population.port, as in -> E.I_ext");
     return;
   }
-  Saved saved = push(c, &c->m->globals, EF_MEMBERS | EF_STATE, "as a target");
+  SavedContext saved = enter_context(c, &c->m->globals, EF_MEMBERS | EF_STATE, "as a target");
   check_expr(c, target);
-  pop(c, saved);
+  leave_context(c, saved);
   ci->value = d->args;
   if (target->type == TY_UNKNOWN) {
-    saved = push(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a current");
+    saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a current");
     check_expr(c, d->args);
-    pop(c, saved);
+    leave_context(c, saved);
     return;
   }
   Symbol *port = target->sym;
@@ -228,11 +208,11 @@ static void check_current(Checker *c, Decl *d) {
   ci->port = port;
   Symbol *ps = expr_strip(target->lhs)->sym;
   ci->target = ps ? ps->of.population : NULL;
-  saved = push(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a current");
+  saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a current");
   char what[128];
   snprintf(what, sizeof what, "the current into '%s'", port->name);
   check_number_dim(c, d->args, port->dim, what);
-  pop(c, saved);
+  leave_context(c, saved);
 }
 
 static void check_input(Checker *c, Decl *d) {
@@ -258,11 +238,11 @@ static void check_input(Checker *c, Decl *d) {
   if (!d->size) {
     diag_error(c->d, d->type_span, "%s needs a size, as in %s[100](...)", kind, kind);
   } else {
-    Saved saved = push(c, &c->m->globals, 0, "in an input size");
+    SavedContext saved = enter_context(c, &c->m->globals, 0, "in an input size");
     char what[128];
     snprintf(what, sizeof what, "the size of input '%s'", d->name);
     if (!require_count(c, d->size, what, MAX_POPULATION_SIZE, &p->size)) p->size = 0;
-    pop(c, saved);
+    leave_context(c, saved);
   }
   if (pk == POP_POISSON)
     check_poisson(c, d, p);
@@ -297,12 +277,12 @@ static Population *connect_end(Checker *c, Expr *name, bool target) {
 }
 
 static void check_probability(Checker *c, Projection *pr, Expr *v) {
-  Saved saved = push(c, &c->m->globals, EF_PARAMS | EF_I | EF_J, "in a connection probability");
+  SavedContext saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_I | EF_J, "in a connection probability");
   if (check_number_dim(c, v, dim_none(), "a connection probability") && v->is_const &&
       (v->cval < 0 || v->cval > 1))
     diag_error(c->d, v->span, "a connection probability must lie between 0 and 1, but it is %g",
                v->cval);
-  pop(c, saved);
+  leave_context(c, saved);
   pr->p = v;
 }
 
@@ -317,7 +297,7 @@ static void set_rule(Checker *c, Projection *pr, ConnectRule rule, Decl *m, Decl
 }
 
 static void check_fan(Checker *c, Projection *pr, Decl *m, bool fanin) {
-  Saved saved = push(c, &c->m->globals, 0, "in a fan-in or fan-out");
+  SavedContext saved = enter_context(c, &c->m->globals, 0, "in a fan-in or fan-out");
   Population *from = fanin ? pr->pre : pr->post;
   char what[64];
   snprintf(what, sizeof what, "%s", fanin ? "fanin" : "fanout");
@@ -326,7 +306,7 @@ static void check_fan(Checker *c, Projection *pr, Decl *m, bool fanin) {
     diag_error(c->d, m->value->span, "%s = %lld is more than the %lld neurons of '%s' (each "
                "pair is connected at most once)", what, (long long)pr->fan,
                (long long)from->size, from->name);
-  pop(c, saved);
+  leave_context(c, saved);
 }
 
 static const char *model_dir(Checker *c, Decl *d) {
@@ -338,12 +318,12 @@ static const char *model_dir(Checker *c, Decl *d) {
 /* One member of a connect block. */
 static void check_connect_member(Checker *c, Projection *pr, Decl *m, Decl **rule_decl) {
   Model *mod = c->m;
-  Saved saved;
+  SavedContext saved;
   switch (m->kind) {
   case D_WHERE:
-    saved = push(c, &mod->globals, EF_PARAMS | EF_I | EF_J, "in a connection condition");
+    saved = enter_context(c, &mod->globals, EF_PARAMS | EF_I | EF_J, "in a connection condition");
     check_bool(c, m->value, "a 'where' condition");
-    pop(c, saved);
+    leave_context(c, saved);
     if (pr->where) diag_error(c->d, m->span, "a connection has one 'where' condition; join "
                               "them with 'and'");
     pr->where = m->value;
@@ -386,16 +366,16 @@ static void check_connect_member(Checker *c, Projection *pr, Decl *m, Decl **rul
     set_rule(c, pr, fanin ? RULE_FANIN : RULE_FANOUT, m, rule_decl);
     check_fan(c, pr, m, fanin);
   } else if (strcmp(m->name, "autapses") == 0) {
-    saved = push(c, &mod->globals, 0, "here");
+    saved = enter_context(c, &mod->globals, 0, "here");
     if (check_bool(c, m->value, "'autapses'") && require_const(c, m->value, "'autapses'"))
       pr->autapses = m->value->cval != 0;
-    pop(c, saved);
+    leave_context(c, saved);
   } else if (strcmp(m->name, "delay") == 0) {
-    saved = push(c, &mod->globals, EF_PARAMS | EF_RANDOM | EF_I | EF_J, "in a delay");
+    saved = enter_context(c, &mod->globals, EF_PARAMS | EF_RANDOM | EF_I | EF_J, "in a delay");
     if (check_number_dim(c, m->value, dim_time(), "a delay") && m->value->is_const &&
         m->value->cval < 0)
       diag_error(c->d, m->value->span, "a delay cannot be negative");
-    pop(c, saved);
+    leave_context(c, saved);
     pr->delay = m->value;
   } else {
     SynapseModel *s = pr->synapse;
@@ -409,13 +389,13 @@ static void check_connect_member(Checker *c, Projection *pr, Decl *m, Decl **rul
     }
     m->sym = sym;
     bool is_state = sym->kind == SYM_STATE;
-    saved = push(c, is_state ? &s->scope : &mod->globals,
+    saved = enter_context(c, is_state ? &s->scope : &mod->globals,
                  is_state ? EF_PARAMS | EF_RANDOM | EF_I | EF_J : EF_PARAMS,
                  is_state ? "in an initial value" : "in a parameter's value");
     char what[128];
     snprintf(what, sizeof what, "the value of '%s'", m->name);
     check_number_dim(c, m->value, sym->dim, what);
-    pop(c, saved);
+    leave_context(c, saved);
     vec_push(&pr->inits, m);
   }
 }
@@ -455,10 +435,10 @@ static void check_connect(Checker *c, Decl *d) {
 
 /* Reads `every = ...` or `bin = ...` from a monitor's arguments. */
 static bool monitor_interval(Checker *c, Expr *a, double *out) {
-  Saved saved = push(c, &c->m->globals, 0, "in a monitor");
+  SavedContext saved = enter_context(c, &c->m->globals, 0, "in a monitor");
   bool ok = check_number_dim(c, a, dim_time(), arena_printf(c->a, "'%s'", a->arg_name)) &&
             require_const(c, a, arena_printf(c->a, "'%s'", a->arg_name));
-  pop(c, saved);
+  leave_context(c, saved);
   if (!ok) return false;
   if (a->cval <= 0) {
     diag_error(c->d, a->span, "'%s' must be positive", a->arg_name);
@@ -496,9 +476,9 @@ static void check_state_monitor(Checker *c, Decl *d) {
         diag_error(c->d, a->arg_name_span, "state() takes variables and 'every = ...'");
       continue;
     }
-    Saved saved = push(c, &c->m->globals, EF_MEMBERS | EF_STATE | EF_INDEXING, "in a monitor");
+    SavedContext saved = enter_context(c, &c->m->globals, EF_MEMBERS | EF_STATE | EF_INDEXING, "in a monitor");
     check_expr(c, a);
-    pop(c, saved);
+    leave_context(c, saved);
     if (a->type == TY_UNKNOWN) continue;
     Expr *x = expr_strip(a), *member = x->kind == EX_INDEX ? expr_strip(x->lhs) : x;
     if (member->kind != EX_MEMBER || !member->sym) {
@@ -612,7 +592,7 @@ static void check_monitor(Checker *c, Decl *d) {
 }
 
 static void check_run(Checker *c, Decl *d) {
-  Saved saved = push(c, &c->m->globals, 0, "in a run duration");
+  SavedContext saved = enter_context(c, &c->m->globals, 0, "in a run duration");
   if (check_number_dim(c, d->value, dim_time(), "a run's duration") &&
       require_const(c, d->value, "a run's duration")) {
     if (d->value->cval <= 0)
@@ -622,7 +602,7 @@ static void check_run(Checker *c, Decl *d) {
       vec_push(&c->m->runs, d);
     }
   }
-  pop(c, saved);
+  leave_context(c, saved);
 }
 
 /* Populations come first so that connections and monitors may name them

@@ -84,21 +84,14 @@ static void collect_synapse_members(Checker *c, SynapseModel *s) {
 static void check_trace(Checker *c, SynapseModel *s, Symbol *tr) {
   Decl *d = tr->decl;
   check_symbol(c, tr);
-  Scope *saved_scope = c->scope;
-  int saved_flags = c->flags;
-  const char *saved_ctx = c->context;
-  c->scope = &s->scope;
-  c->flags = EF_PARAMS;
-  c->context = "in a trace's time constant";
+  SavedContext saved = enter_context(c, &s->scope, EF_PARAMS, "in a trace's time constant");
   if (strcmp(d->type_name, "tau") != 0)
     diag_error(c->d, d->type_span, "a trace is declared with its time constant: 'trace %s : "
                "tau = 20 ms'", tr->name);
   else if (check_number_dim(c, d->value, dim_time(), "a trace's time constant") &&
            d->value->is_const && d->value->cval <= 0)
     diag_error(c->d, d->value->span, "a trace's time constant must be positive");
-  c->scope = saved_scope;
-  c->flags = saved_flags;
-  c->context = saved_ctx;
+  leave_context(c, saved);
 }
 
 /* The first read of something other than the synapse's own state, its
@@ -119,11 +112,7 @@ static const Expr *first_outside_read(const Expr *e) {
 
 /* The synaptic equations, on_pre, on_post and every blocks. */
 static void check_code(Checker *c, SynapseModel *s) {
-  Scope *saved_scope = c->scope;
-  int saved_flags = c->flags;
-  const char *saved_ctx = c->context;
-  c->scope = &s->scope;
-  c->flags = EF_SYNAPSE;
+  SavedContext saved = enter_context(c, &s->scope, EF_SYNAPSE, "in synapse code");
   for (int k = 0; k < s->aliases.len; k++) {
     Symbol *a = s->aliases.items[k];
     a->checked = false; /* may depend on pre./post.: check again */
@@ -148,8 +137,8 @@ static void check_code(Checker *c, SynapseModel *s) {
     Dim want = dim_div(var->dim, dim_time());
     if (v->type == TY_NUMBER && var->checked && !dim_eq(v->dim, want) && !is_bare_zero(v)) {
       char dw[128], dg[128];
-      describe_dim(want, dw, sizeof dw);
-      describe_dim(v->dim, dg, sizeof dg);
+      dim_describe(want, dw, sizeof dw);
+      dim_describe(v->dim, dg, sizeof dg);
       diag_error(c->d, v->span, "the right side of d%s/dt must be %s, but it is %s", var->name,
                  dw, dg);
     }
@@ -163,9 +152,7 @@ static void check_code(Checker *c, SynapseModel *s) {
     Decl *ev = s->every.items[k];
     check_block(c, ev->body, "every", true);
   }
-  c->scope = saved_scope;
-  c->flags = saved_flags;
-  c->context = saved_ctx;
+  leave_context(c, saved);
 }
 
 /* Checks the left sides and flags of the synaptic equations. */
@@ -206,10 +193,7 @@ void check_synapse(Checker *c, Decl *d) {
   for (int k = 0; k < s->params.len; k++) check_symbol(c, s->params.items[k]);
   for (int k = 0; k < s->consts.len; k++) check_symbol(c, s->consts.items[k]);
   for (int k = 0; k < s->traces.len; k++) check_trace(c, s, s->traces.items[k]);
-  Scope *saved_scope = c->scope;
-  int saved_flags = c->flags;
-  const char *saved_ctx = c->context;
-  c->scope = &s->scope;
+  SavedContext saved = enter_context(c, &s->scope, c->flags, c->context);
   for (int k = 0; k < s->states.len; k++) {
     Symbol *st = s->states.items[k];
     check_symbol(c, st);
@@ -243,9 +227,7 @@ void check_synapse(Checker *c, Decl *d) {
         require_const(c, ev->value, "the interval of 'every'") && ev->value->cval <= 0)
       diag_error(c->d, ev->value->span, "the interval of 'every' must be positive");
   }
-  c->scope = saved_scope;
-  c->flags = saved_flags;
-  c->context = saved_ctx;
+  leave_context(c, saved);
   check_ode_heads(c, s);
   s->method = METHOD_AUTO;
   if (s->method_decl)

@@ -12,6 +12,10 @@
 
 LLVMTypeRef cg_ptr_to(LLVMTypeRef elem) { return LLVMPointerType(elem, 0); }
 
+LLVMValueRef cg_i64(CodeGen *g, int64_t v) {
+  return LLVMConstInt(g->i64, (unsigned long long)v, 1);
+}
+
 /* struct SnnKernelArgs, SnnSynapseArgs and SnnEventArgs: 8-byte fields. */
 static LLVMTypeRef record(CodeGen *g, const char *name, const char *fields) {
   LLVMTypeRef st = LLVMStructCreateNamed(g->ctx, name);
@@ -116,6 +120,21 @@ LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, unsigned 
   LLVMValueRef typed = LLVMBuildBitCast(g->b, p, cg_ptr_to(st), "");
   LLVMValueRef fp = LLVMBuildStructGEP2(g->b, st, typed, index, "");
   return LLVMBuildLoad2(g->b, field, fp, "");
+}
+
+Env cg_env(CodeGen *g, LLVMBasicBlockRef entry, LLVMTypeRef real, LLVMValueRef param, int pop,
+           int proj) {
+  Env env;
+  memset(&env, 0, sizeof env);
+  env.g = g;
+  env.real = real;
+  env.entry = entry;
+  env.param = param;
+  env.pop = pop;
+  env.proj = proj;
+  env.param_cache = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(g->plan->nparams + 1));
+  env.stream_base = pop >= 0 ? pop + 1 : proj >= 0 ? 1000 + proj : 0;
+  return env;
 }
 
 LLVMBasicBlockRef cg_enter_entry(Env *env) {

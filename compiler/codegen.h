@@ -60,6 +60,11 @@ struct Env {
   void *member_ctx;
 };
 
+/* An environment for a function whose entry block is `entry`, computing in
+   `real`, reading parameters from `param` as seen by population `pop` or
+   projection `proj` (-1 for neither). */
+Env cg_env(CodeGen *g, LLVMBasicBlockRef entry, LLVMTypeRef real, LLVMValueRef param, int pop,
+           int proj);
 /* Creates the module and the shared types. */
 void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMContextRef ctx,
                   const char *cpu, const char *features);
@@ -102,6 +107,8 @@ void cg_store_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i
 /* Loads field `index` of a struct pointed to by p. */
 LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, unsigned index,
                            LLVMTypeRef field);
+/* An i64 constant. */
+LLVMValueRef cg_i64(CodeGen *g, int64_t v);
 /* A pointer to `elem` in address space 0. */
 LLVMTypeRef cg_ptr_to(LLVMTypeRef elem);
 

@@ -107,14 +107,8 @@ LLVMValueRef cg_derived_param(CodeGen *g, int slot) {
   LLVMValueRef fn = cg_function(g, name, g->f64, types, 1, true);
   LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
   LLVMPositionBuilderAtEnd(g->b, entry);
-  Env env;
-  memset(&env, 0, sizeof env);
-  env.g = g;
-  env.real = g->f64;
-  env.entry = entry;
-  env.param = LLVMGetParam(fn, 0);
-  env.pop = g->plan->param_pop[slot];
-  env.proj = g->plan->param_proj[slot];
+  Env env = cg_env(g, entry, g->f64, LLVMGetParam(fn, 0), g->plan->param_pop[slot],
+                   g->plan->param_proj[slot]);
   LLVMBuildRet(g->b, cg_expr(&env, plan_param_value(g->plan, slot)));
   return fn;
 }

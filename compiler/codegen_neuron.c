@@ -37,14 +37,10 @@ typedef struct KernelGen {
   LLVMValueRef loop_flag;        /* i1 set by a loop body: a NaN or Inf appeared */
 } KernelGen;
 
-static LLVMValueRef i64c(CodeGen *g, int64_t v) {
-  return LLVMConstInt(g->i64, (unsigned long long)v, 1);
-}
-
 static LLVMValueRef coef(KernelGen *k, int idx) {
   if (k->coef_cache[idx]) return k->coef_cache[idx];
   LLVMBasicBlockRef body = cg_enter_entry(&k->env);
-  LLVMValueRef v = cg_to_real(&k->env, cg_load_at(k->g, k->g->f64, k->coef_ptr, i64c(k->g, idx)));
+  LLVMValueRef v = cg_to_real(&k->env, cg_load_at(k->g, k->g->f64, k->coef_ptr, cg_i64(k->g, idx)));
   cg_leave_entry(&k->env, body);
   k->coef_cache[idx] = v;
   return v;
@@ -63,15 +59,7 @@ static const Expr *initial_value(const Population *p, const Symbol *s) {
 static void setup_env(KernelGen *k, LLVMValueRef param, LLVMBasicBlockRef entry) {
   CodeGen *g = k->g;
   Env *env = &k->env;
-  memset(env, 0, sizeof *env);
-  env->g = g;
-  env->real = g->real;
-  env->entry = entry;
-  env->param = param;
-  env->pop = k->pop;
-  env->proj = -1;
-  env->param_cache = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(g->plan->nparams + 1));
-  env->stream_base = k->pop + 1;
+  *env = cg_env(g, entry, g->real, param, k->pop, -1);
   env->state = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->nm->states.len + 1));
   env->port = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->nm->ports.len + 1));
 }
@@ -94,7 +82,7 @@ static LLVMValueRef counted_loop(KernelGen *k, LLVMValueRef begin, LLVMValueRef 
   body(k, i);
   LLVMValueRef bad = k->loop_flag;
   LLVMValueRef bad_next = LLVMBuildOr(g->b, flag, bad, "");
-  LLVMValueRef next = LLVMBuildAdd(g->b, i, i64c(g, 1), "");
+  LLVMValueRef next = LLVMBuildAdd(g->b, i, cg_i64(g, 1), "");
   LLVMValueRef more = LLVMBuildICmp(g->b, LLVMIntSLT, next, end, "");
   LLVMBasicBlockRef loop_end = LLVMGetInsertBlock(g->b);
   LLVMBuildCondBr(g->b, more, loop, exit);
@@ -141,9 +129,9 @@ static void unpack_args(KernelGen *k, LLVMValueRef args) {
   k->state_ptr = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->nm->states.len + 1));
   k->input_ptr = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->pp->ninputs + 1));
   for (int s = 0; s < k->nm->states.len; s++)
-    k->state_ptr[s] = cg_load_at(g, g->ptr, states, i64c(g, s));
+    k->state_ptr[s] = cg_load_at(g, g->ptr, states, cg_i64(g, s));
   for (int s = 0; s < k->pp->ninputs; s++)
-    k->input_ptr[s] = cg_load_at(g, g->ptr, inputs, i64c(g, s));
+    k->input_ptr[s] = cg_load_at(g, g->ptr, inputs, cg_i64(g, s));
   k->refr_ptr = cg_load_field(g, st, args, 2, g->ptr);
   k->spiked_ptr = cg_load_field(g, st, args, 3, g->ptr);
   k->coef_ptr = cg_load_field(g, st, args, 5, g->ptr);
@@ -180,7 +168,7 @@ static void fill_matrix(KernelGen *k, Env *env, LLVMValueRef A, bool refractory)
     for (int c = 0; c < n; c++) {
       const Expr *e = s->A[r * n + c];
       LLVMValueRef v = (e && !(refractory && s->clamped[r])) ? cg_expr(env, e) : cg_real(env, 0);
-      cg_store_at(g, g->f64, A, i64c(g, r * n + c), v);
+      cg_store_at(g, g->f64, A, cg_i64(g, r * n + c), v);
     }
   }
 }
@@ -193,20 +181,14 @@ static LLVMValueRef emit_coef(KernelGen *k) {
   k->fn = cg_function(g, name, g->i32, args, 3, true);
   LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, k->fn, "entry");
   LLVMPositionBuilderAtEnd(g->b, entry);
-  Env env;
-  memset(&env, 0, sizeof env);
-  env.g = g;
-  env.real = g->f64; /* propagators are computed in double whatever the model */
-  env.entry = entry;
-  env.param = LLVMGetParam(k->fn, 0);
-  env.pop = k->pop;
-  env.proj = -1;
+  /* Propagators are computed in double whatever the model's precision. */
+  Env env = cg_env(g, entry, g->f64, LLVMGetParam(k->fn, 0), k->pop, -1);
   env.dt = LLVMGetParam(k->fn, 1);
   const OdeSystem *s = &k->pp->ode;
   LLVMValueRef status = LLVMConstInt(g->i32, 0, 0);
   if (s->method == METHOD_EXACT && s->n > 0) {
     int n = s->n;
-    LLVMValueRef A = LLVMBuildArrayAlloca(g->b, g->f64, i64c(g, n * n), "A");
+    LLVMValueRef A = LLVMBuildArrayAlloca(g->b, g->f64, cg_i64(g, n * n), "A");
     LLVMTypeRef pargs[5] = {g->i64, g->ptr, g->f64, g->ptr, g->ptr};
     LLVMValueRef prop = cg_declare(g, "snnrt_propagator", g->i32, pargs, 5);
     LLVMValueRef out = LLVMGetParam(k->fn, 2);
@@ -215,12 +197,12 @@ static LLVMValueRef emit_coef(KernelGen *k) {
       fill_matrix(k, &env, A, variant == 1);
       int base = variant ? k->pp->coef_refractory : 0;
       LLVMValueRef outd = LLVMBuildBitCast(g->b, out, cg_ptr_to(g->f64), "");
-      LLVMValueRef P = LLVMBuildInBoundsGEP2(g->b, g->f64, outd, (LLVMValueRef[]){i64c(g, base)},
+      LLVMValueRef P = LLVMBuildInBoundsGEP2(g->b, g->f64, outd, (LLVMValueRef[]){cg_i64(g, base)},
                                              1, "");
       LLVMValueRef Phi = LLVMBuildInBoundsGEP2(g->b, g->f64, outd,
-                                               (LLVMValueRef[]){i64c(g, base + n * n)}, 1, "");
+                                               (LLVMValueRef[]){cg_i64(g, base + n * n)}, 1, "");
       LLVMValueRef call_args[5] = {
-        i64c(g, n), LLVMBuildBitCast(g->b, A, g->ptr, ""), env.dt,
+        cg_i64(g, n), LLVMBuildBitCast(g->b, A, g->ptr, ""), env.dt,
         LLVMBuildBitCast(g->b, P, g->ptr, ""), LLVMBuildBitCast(g->b, Phi, g->ptr, ""),
       };
       status = LLVMBuildOr(g->b, status, cg_call(g, prop, call_args, 5), "");
@@ -577,14 +559,7 @@ LLVMValueRef cg_rate_function(CodeGen *g, int pop) {
   LLVMValueRef fn = cg_function(g, name, g->f64, types, 3, true);
   LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
   LLVMPositionBuilderAtEnd(g->b, entry);
-  Env env;
-  memset(&env, 0, sizeof env);
-  env.g = g;
-  env.real = g->f64;
-  env.entry = entry;
-  env.param = LLVMGetParam(fn, 0);
-  env.pop = pop;
-  env.proj = -1;
+  Env env = cg_env(g, entry, g->f64, LLVMGetParam(fn, 0), pop, -1);
   env.t = LLVMGetParam(fn, 1);
   env.i = LLVMBuildSIToFP(g->b, LLVMGetParam(fn, 2), g->f64, "");
   env.n = LLVMConstReal(g->f64, (double)p->size);

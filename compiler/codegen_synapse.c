@@ -14,22 +14,8 @@
 
 #include "codegen.h"
 
-static LLVMValueRef i64c(CodeGen *g, int64_t v) {
-  return LLVMConstInt(g->i64, (unsigned long long)v, 1);
-}
-
 static Env base_env(CodeGen *g, int proj, LLVMValueRef fn, LLVMValueRef param, LLVMTypeRef real) {
-  Env env;
-  memset(&env, 0, sizeof env);
-  env.g = g;
-  env.real = real;
-  env.entry = LLVMGetEntryBasicBlock(fn);
-  env.param = param;
-  env.pop = -1;
-  env.proj = proj;
-  env.param_cache = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(g->plan->nparams + 1));
-  env.stream_base = 1000 + proj;
-  return env;
+  return cg_env(g, LLVMGetEntryBasicBlock(fn), real, param, -1, proj);
 }
 
 static LLVMValueRef start(CodeGen *g, const char *name, LLVMTypeRef ret, LLVMTypeRef *args,
@@ -97,7 +83,7 @@ static LLVMValueRef init_function(CodeGen *g, int proj) {
   env.dt = cg_to_real(&env, cg_load_field(g, st, a, 7, g->f64));
   int nv = jp->nvalues + jp->nweights;
   LLVMValueRef *arrays = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nv + 1));
-  for (int v = 0; v < nv; v++) arrays[v] = cg_load_at(g, g->ptr, values, i64c(g, v));
+  for (int v = 0; v < nv; v++) arrays[v] = cg_load_at(g, g->ptr, values, cg_i64(g, v));
   env.n = cg_real(&env, (double)jp->proj->pre->size);
   /* for (s = 0; s < n; s++) */
   LLVMBasicBlockRef entry = LLVMGetInsertBlock(g->b);
@@ -134,14 +120,14 @@ static LLVMValueRef init_function(CodeGen *g, int proj) {
     denv.dt = LLVMConstReal(g->f64, 0); /* not available in delays */
     cg_store_at(g, g->f64, delays, s, cg_expr(&denv, jp->delay));
   }
-  LLVMValueRef next = LLVMBuildAdd(g->b, s, i64c(g, 1), "");
+  LLVMValueRef next = LLVMBuildAdd(g->b, s, cg_i64(g, 1), "");
   LLVMBasicBlockRef loop_end = LLVMGetInsertBlock(g->b);
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, next, n, ""), loop, exit);
-  LLVMValueRef vals[2] = {i64c(g, 0), next};
+  LLVMValueRef vals[2] = {cg_i64(g, 0), next};
   LLVMBasicBlockRef blocks[2] = {entry, loop_end};
   LLVMAddIncoming(s, vals, blocks, 2);
   LLVMPositionBuilderAtEnd(g->b, entry);
-  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, i64c(g, 0), n, ""), loop, exit);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, cg_i64(g, 0), n, ""), loop, exit);
   LLVMPositionBuilderAtEnd(g->b, exit);
   LLVMBuildRetVoid(g->b);
   return fn;
@@ -157,7 +143,7 @@ typedef struct EventCtx {
 
 static LLVMValueRef member_array(EventCtx *x, bool post, int index) {
   CodeGen *g = x->g;
-  return cg_load_at(g, g->ptr, post ? x->post_state : x->pre_state, i64c(g, index));
+  return cg_load_at(g, g->ptr, post ? x->post_state : x->pre_state, cg_i64(g, index));
 }
 
 static LLVMValueRef event_member(Env *env, const Expr *e) {
@@ -217,7 +203,7 @@ static void event_statement(Env *env, EventCtx *x, LLVMValueRef *arrays, LLVMVal
   LLVMValueRef at = post ? x->j : x->i;
   if (s->kind == SYM_PORT) {
     int slot = plan_input_slot(&g->plan->pops[p->index], s);
-    LLVMValueRef row = cg_load_at(g, g->ptr, x->post_input, i64c(g, slot));
+    LLVMValueRef row = cg_load_at(g, g->ptr, x->post_input, cg_i64(g, slot));
     LLVMValueRef old = cg_load_at(g, g->real, row, at);
     cg_store_at(g, g->real, row, at, apply_op(g, st->op, old, v));
     return;
@@ -252,7 +238,7 @@ static LLVMValueRef event_function(CodeGen *g, int proj) {
   LLVMValueRef *arrays = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nv + 1));
   env.syn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nv + 1));
   for (int v = 0; v < jp->nvalues; v++) {
-    arrays[v] = cg_load_at(g, g->ptr, values, i64c(g, v));
+    arrays[v] = cg_load_at(g, g->ptr, values, cg_i64(g, v));
     env.syn[v] = cg_load_at(g, g->real, arrays[v], syn);
   }
   for (int k = 0; k < jp->nevent; k++) event_statement(&env, &x, arrays, syn, jp->event_stmts[k]);

@@ -211,9 +211,9 @@ void dim_describe(Dim d, char *buf, size_t n) {
   if (dim_is_none(d))
     snprintf(buf, n, "a dimensionless number");
   else if (q)
-    snprintf(buf, n, "%s (%s)", q, units);
+    snprintf(buf, n, "%s %s (%s)", strchr("aeiouAEIOU", q[0]) ? "an" : "a", q, units);
   else
-    snprintf(buf, n, "%s", units);
+    snprintf(buf, n, "a quantity in %s", units);
 }
 
 /* Matches name against one unit's unprefixed spellings. */

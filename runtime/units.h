@@ -50,7 +50,7 @@ bool dim_root(Dim d, int k, Dim *out);
 void dim_format(Dim d, char *buf, size_t n);
 /* The physical quantity a dimension measures ("voltage"), or NULL. */
 const char *dim_quantity(Dim d);
-/* Writes "voltage (V)" or just "V" when the quantity has no name. */
+/* Writes "a voltage (V)", "a dimensionless number" or "a quantity in V*s". */
 void dim_describe(Dim d, char *buf, size_t n);
 
 /* Looks a unit name up (mV, nS, Hz, siemens, ...); false if unknown. */

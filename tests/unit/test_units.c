@@ -75,7 +75,11 @@ static void test_format(void) {
   dim_format(dim_mul(dim_of("V"), dim_of("s")), buf, sizeof buf);
   CHECK_STR(buf, "V*s");
   dim_describe(dim_of("nA"), buf, sizeof buf);
-  CHECK_STR(buf, "current (A)");
+  CHECK_STR(buf, "a current (A)");
+  dim_describe(dim_mul(dim_of("V"), dim_of("s")), buf, sizeof buf);
+  CHECK_STR(buf, "a quantity in V*s");
+  dim_describe(dim_none(), buf, sizeof buf);
+  CHECK_STR(buf, "a dimensionless number");
   CHECK_STR(dim_quantity(dim_of("ms")), "time");
 }
 
