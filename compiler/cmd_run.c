@@ -78,7 +78,7 @@ int cmd_run(int argc, char **argv, const DriverOptions *opt) {
   }
   Compiled c;
   int status = EXIT_MODEL_ERROR;
-  if (compile_file(&c, r.file, opt, true)) {
+  if (compile_file(&c, r.file, opt, true, NULL)) {
     if (r.emit_asm) {
       status = emit_asm(&c);
     } else {
@@ -133,7 +133,7 @@ int cmd_emit_llvm(int argc, char **argv, const DriverOptions *opt) {
   }
   Compiled c;
   int status = EXIT_MODEL_ERROR;
-  if (compile_file(&c, argv[1], opt, true)) {
+  if (compile_file(&c, argv[1], opt, true, NULL)) {
     char *ir = LLVMPrintModuleToString(c.module);
     fputs(ir, stdout);
     LLVMDisposeMessage(ir);

@@ -15,7 +15,8 @@ double compile_clock(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize) {
+bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize,
+                  const char *cpu) {
   memset(c, 0, sizeof *c);
   diags_init(&c->diags, stderr);
   c->diags.color = opt->color;
@@ -30,7 +31,12 @@ bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool 
     diag_flush(&c->diags);
     return false;
   }
-  codegen_host(&c->cpu, &c->features);
+  if (cpu) {
+    c->cpu = LLVMCreateMessage(cpu);
+    c->features = LLVMCreateMessage("");
+  } else {
+    codegen_host(&c->cpu, &c->features);
+  }
   c->tsc = LLVMOrcCreateNewThreadSafeContext();
   CodeGen g;
   codegen_init(&g, &c->arena, &c->diags, c->model, &plan,

@@ -26,8 +26,11 @@ typedef struct Compiled {
   double parse_s, check_s, codegen_s, optimize_s;
 } Compiled;
 
-/* Compiles a model file; false after printing diagnostics. */
-bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize);
+/* Compiles a model file for the host CPU (cpu == NULL) or for a named one
+   ("x86-64" for any machine of the architecture); false after printing
+   diagnostics. */
+bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize,
+                  const char *cpu);
 /* Frees everything a compilation holds. */
 void compile_free(Compiled *c);
 /* Seconds since an arbitrary fixed point (monotonic). */

@@ -9,6 +9,9 @@
 */
 #include "jit.h"
 
+#include "codegen.h"
+#include "externs.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,38 +30,62 @@ static void report(const char *what, LLVMErrorRef err) {
   LLVMDisposeErrorMessage(msg);
 }
 
-/* Makes the runtime's entry points visible to generated code. */
-static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit) {
-  static const struct {
-    const char *name;
-    void *addr;
-  } symbols[] = {
-    {"snnrt_uniform", (void *)snnrt_uniform},
-    {"snnrt_normal", (void *)snnrt_normal},
-    {"snnrt_propagator", (void *)snnrt_propagator},
-  };
-  enum { N = sizeof symbols / sizeof symbols[0] };
-  LLVMOrcExecutionSessionRef es = LLVMOrcLLJITGetExecutionSession(jit);
-  LLVMJITCSymbolMapPair pairs[N];
-  for (int k = 0; k < N; k++) {
-    pairs[k].Name = LLVMOrcExecutionSessionIntern(es, symbols[k].name);
-    pairs[k].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)symbols[k].addr;
-    pairs[k].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
-                                      LLVMJITSymbolGenericFlagsCallable;
-    pairs[k].Sym.Flags.TargetFlags = 0;
+/* Symbols defined for generated code: the runtime's entry points and the
+   model's extern functions. */
+typedef struct SymbolTable {
+  LLVMOrcExecutionSessionRef es;
+  LLVMJITCSymbolMapPair *pairs;
+  int n, cap;
+} SymbolTable;
+
+static void add_symbol(const char *name, void *addr, void *ctx) {
+  SymbolTable *t = ctx;
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 16;
+    t->pairs = xrealloc(t->pairs, sizeof *t->pairs * (size_t)t->cap);
   }
-  LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, N);
-  return LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit), mu);
+  LLVMJITCSymbolMapPair *p = &t->pairs[t->n++];
+  p->Name = LLVMOrcExecutionSessionIntern(t->es, name);
+  p->Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)addr;
+  p->Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
+                              LLVMJITSymbolGenericFlagsCallable;
+  p->Sym.Flags.TargetFlags = 0;
+}
+
+static bool define_symbols(Compiled *c, LLVMOrcLLJITRef jit) {
+  SymbolTable t = {LLVMOrcLLJITGetExecutionSession(jit), NULL, 0, 0};
+  add_symbol("snnrt_uniform", (void *)snnrt_uniform, &t);
+  add_symbol("snnrt_normal", (void *)snnrt_normal, &t);
+  add_symbol("snnrt_propagator", (void *)snnrt_propagator, &t);
+  bool ok = extern_load_all(c->model, &c->diags, add_symbol, &t);
+  diag_flush(&c->diags);
+  LLVMErrorRef err = NULL;
+  if (ok) {
+    LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(t.pairs, (size_t)t.n);
+    err = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit), mu);
+  } else {
+    for (int k = 0; k < t.n; k++) LLVMOrcReleaseSymbolStringPoolEntry(t.pairs[k].Name);
+  }
+  free(t.pairs);
+  if (err) {
+    report("cannot define the runtime symbols", err);
+    return false;
+  }
+  return ok;
 }
 
 const SnnModel *jit_load(Compiled *c, Jit **out) {
   *out = NULL;
-  LLVMOrcJITTargetMachineBuilderRef jtmb;
-  LLVMErrorRef err = LLVMOrcJITTargetMachineBuilderDetectHost(&jtmb);
-  if (err) {
-    report("cannot detect the host machine", err);
+  /* The same target machine settings as `snnc build` uses, so that JIT and
+     native binaries compute bit for bit the same. */
+  LLVMTargetMachineRef tm = codegen_target_machine(c->cpu, c->features,
+                                                   LLVMCodeGenLevelAggressive, LLVMRelocPIC);
+  if (!tm) {
+    driver_error("cannot create a code generator for this machine");
     return NULL;
   }
+  LLVMOrcJITTargetMachineBuilderRef jtmb = LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(tm);
+  LLVMErrorRef err;
   LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
   LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder, jtmb);
   LLVMOrcLLJITRef lljit;
@@ -77,10 +104,7 @@ const SnnModel *jit_load(Compiled *c, Jit **out) {
     return NULL;
   }
   LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(lljit), gen);
-  if ((err = define_runtime(lljit))) {
-    report("cannot define the runtime symbols", err);
-    return NULL;
-  }
+  if (!define_symbols(c, lljit)) return NULL;
   LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(c->module, c->tsc);
   c->module = NULL;
   if ((err = LLVMOrcLLJITAddLLVMIRModule(lljit, LLVMOrcLLJITGetMainJITDylib(lljit), tsm))) {

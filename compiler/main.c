@@ -19,6 +19,7 @@ static const char usage_text[] =
   "  check FILE...        check models for errors (names, units, rules)\n"
   "  fmt [-i] FILE...     print models in canonical form (-i: rewrite in place)\n"
   "  run FILE [options]   compile to native code and simulate ('snnc run --help')\n"
+  "  build FILE [-o OUT]  compile to a standalone executable ('snnc build --help')\n"
   "  plot DIR             draw the raster, rates and traces of a run's output\n"
   "  emit-llvm FILE       print the optimised LLVM IR of a model\n"
   "\n"
@@ -50,6 +51,7 @@ static Command find_command(const char *name) {
     {"check", cmd_check},
     {"fmt", cmd_fmt},
     {"run", cmd_run},
+    {"build", cmd_build},
     {"emit-llvm", cmd_emit_llvm},
     {"plot", cmd_plot},
   };

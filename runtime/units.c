@@ -386,7 +386,7 @@ bool unit_parse(const char *text, Unit *out, char *err, size_t errlen) {
   return true;
 }
 
-bool unit_parse_quantity(const char *text, double *si_value, Dim *dim, char *err,
+bool unit_parse_quantity(const char *text, double *value_si, Dim *dim, char *err,
                          size_t errlen) {
   char *end;
   double x = strtod(text, &end);
@@ -400,13 +400,13 @@ bool unit_parse_quantity(const char *text, double *si_value, Dim *dim, char *err
   }
   while (isspace((unsigned char)*end)) end++;
   if (*end == 0) {
-    *si_value = x;
+    *value_si = x;
     *dim = dim_none();
     return true;
   }
   Unit u;
   if (!unit_parse(end, &u, err, errlen)) return false;
-  *si_value = x * u.scale;
+  *value_si = x * u.scale;
   *dim = u.dim;
   return true;
 }

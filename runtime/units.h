@@ -59,7 +59,7 @@ bool unit_lookup(const char *name, Unit *out);
 const char *unit_suggest(const char *name);
 /* Parses "10 ms", "-65mV", "2 mV/ms", "0.5" into an SI value and dimension;
    false (with a message in err) if the text is not a quantity. */
-bool unit_parse_quantity(const char *text, double *si_value, Dim *dim,
+bool unit_parse_quantity(const char *text, double *value_si, Dim *dim,
                          char *err, size_t errlen);
 /* Parses a unit expression ("mV", "mV/ms", "siemens/cm^2", "1"). */
 bool unit_parse(const char *text, Unit *out, char *err, size_t errlen);
