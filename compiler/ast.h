@@ -166,6 +166,8 @@ typedef struct Module {
   Decl *items;
   Comment *comments;
   int syntax_errors;
+  bool instances;       /* may create populations and run (the main file and
+                           declarations typed at the REPL prompt) */
   struct Module *next;  /* the list of all modules of a compilation */
 } Module;
 

@@ -543,8 +543,9 @@ static void declare_module(Checker *c, Module *mod);
 /* Imported files first, so that a clash is reported in the main file. */
 static void declare_globals(Checker *c) {
   for (Module *mod = c->m->modules; mod; mod = mod->next)
-    if (mod != c->m->main) declare_module(c, mod);
-  declare_module(c, c->m->main);
+    if (!mod->instances) declare_module(c, mod);
+  for (Module *mod = c->m->modules; mod; mod = mod->next)
+    if (mod->instances) declare_module(c, mod);
 }
 
 static void declare_module(Checker *c, Module *mod) {
@@ -625,14 +626,18 @@ static void check_externs(Checker *c) {
 
 static void check_option(Checker *c, Decl *d) {
   Model *m = c->m;
-  for (Decl *o = m->main->items; o != d; o = o->next) {
-    if (o->kind == D_OPTION && strcmp(o->name, d->name) == 0) {
-      diag_error(c->d, d->span, "the %s is already set", strcmp(d->name, "timestep") == 0 ?
-                 "time step" : d->name);
-      diag_note(c->d, o->span, "it is set here");
-      return;
+  for (Module *mod = m->modules; mod; mod = mod->next) {
+    for (Decl *o = mod->items; mod->instances && o; o = o->next) {
+      if (o == d) goto first;
+      if (o->kind == D_OPTION && strcmp(o->name, d->name) == 0) {
+        diag_error(c->d, d->span, "the %s is already set", strcmp(d->name, "timestep") == 0 ?
+                   "time step" : d->name);
+        diag_note(c->d, o->span, "it is set here");
+        return;
+      }
     }
   }
+first:
   if (strcmp(d->name, "precision") == 0) {
     if (strcmp(d->type_name, "double") == 0)
       m->precision = PRECISION_DOUBLE;
@@ -673,7 +678,7 @@ static void check_option(Checker *c, Decl *d) {
 /* Definitions only: an imported file must not add neurons to the network. */
 static void check_import_contents(Checker *c) {
   for (Module *mod = c->m->modules; mod; mod = mod->next) {
-    if (mod == c->m->main) continue;
+    if (mod->instances) continue;
     for (Decl *d = mod->items; d; d = d->next) {
       switch (d->kind) {
       case D_POPULATION: case D_INPUT: case D_CONNECT: case D_MONITOR: case D_RUN:
@@ -695,6 +700,7 @@ Model *model_check(Arena *arena, Diags *diags, Module *modules) {
   m->diags = diags;
   m->modules = modules;
   m->main = modules;
+  modules->instances = true;
   m->dt = 1e-4;
   m->precision = PRECISION_DOUBLE;
   Checker c;
@@ -708,8 +714,9 @@ Model *model_check(Arena *arena, Diags *diags, Module *modules) {
 
   declare_globals(&c);
   check_import_contents(&c);
-  for (Decl *d = m->main->items; d; d = d->next)
-    if (d->kind == D_OPTION) check_option(&c, d);
+  for (Module *mod = m->modules; mod; mod = mod->next)
+    for (Decl *d = mod->items; mod->instances && d; d = d->next)
+      if (d->kind == D_OPTION) check_option(&c, d);
   for (int k = 0; k < m->params.len; k++) check_symbol(&c, m->params.items[k]);
   for (int k = 0; k < m->consts.len; k++) check_symbol(&c, m->consts.items[k]);
   check_externs(&c);

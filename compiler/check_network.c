@@ -608,17 +608,23 @@ static void check_run(Checker *c, Decl *d) {
 /* Populations come first so that connections and monitors may name them
    wherever they are declared. */
 void check_network(Checker *c) {
-  Decl *items = c->m->main->items;
-  for (Decl *d = items; d; d = d->next) {
-    if (d->kind == D_POPULATION) check_population(c, d);
-    if (d->kind == D_INPUT && strcmp(d->type_name, "current") != 0) check_input(c, d);
+  Module *mods = c->m->modules;
+  for (Module *mod = mods; mod; mod = mod->next) {
+    for (Decl *d = mod->instances ? mod->items : NULL; d; d = d->next) {
+      if (d->kind == D_POPULATION) check_population(c, d);
+      if (d->kind == D_INPUT && strcmp(d->type_name, "current") != 0) check_input(c, d);
+    }
   }
-  for (Decl *d = items; d; d = d->next) {
-    if (d->kind == D_CONNECT) check_connect(c, d);
-    if (d->kind == D_INPUT && strcmp(d->type_name, "current") == 0) check_input(c, d);
+  for (Module *mod = mods; mod; mod = mod->next) {
+    for (Decl *d = mod->instances ? mod->items : NULL; d; d = d->next) {
+      if (d->kind == D_CONNECT) check_connect(c, d);
+      if (d->kind == D_INPUT && strcmp(d->type_name, "current") == 0) check_input(c, d);
+    }
   }
-  for (Decl *d = items; d; d = d->next) {
-    if (d->kind == D_MONITOR) check_monitor(c, d);
-    if (d->kind == D_RUN) check_run(c, d);
+  for (Module *mod = mods; mod; mod = mod->next) {
+    for (Decl *d = mod->instances ? mod->items : NULL; d; d = d->next) {
+      if (d->kind == D_MONITOR) check_monitor(c, d);
+      if (d->kind == D_RUN) check_run(c, d);
+    }
   }
 }

@@ -84,6 +84,9 @@ LLVMValueRef cg_param(Env *env, int slot);
 LLVMBasicBlockRef cg_enter_entry(Env *env);
 /* Returns to the body block saved by cg_enter_entry. */
 void cg_leave_entry(Env *env, LLVMBasicBlockRef body);
+/* True if e has the same value for every neuron and step of a call: built
+   only from parameters, constants and dt. */
+bool cg_invariant(const Expr *e);
 /* (exp(x) - 1) / x, accurate near 0. */
 LLVMValueRef cg_exprel(Env *env, LLVMValueRef x);
 /* Converts a value to the environment's precision. */

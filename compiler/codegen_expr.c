@@ -204,24 +204,22 @@ static LLVMValueRef integer_power(Env *env, LLVMValueRef x, int k) {
   return invert ? LLVMBuildFDiv(b, cg_real(env, 1.0), result, "") : result;
 }
 
-/* True if e has the same value for every neuron and step of a call:
-   built only from parameters, constants and dt. */
-static bool invariant(const Expr *e) {
+bool cg_invariant(const Expr *e) {
   if (!e) return true;
   if (e->is_const) return true;
   switch (e->kind) {
   case EX_NAME: {
     const Symbol *s = e->sym;
     if (!s) return false;
-    if (s->kind == SYM_ALIAS) return invariant(s->expr);
+    if (s->kind == SYM_ALIAS) return cg_invariant(s->expr);
     if (s->kind == SYM_VARIABLE) return s->builtin == VAR_DT || s->builtin == VAR_N;
     return s->kind == SYM_PARAM || s->kind == SYM_CONST || s->kind == SYM_CONSTANT ||
            s->kind == SYM_UNIT;
   }
   case EX_PAREN: case EX_UNARY:
-    return invariant(e->lhs);
+    return cg_invariant(e->lhs);
   case EX_BINARY:
-    return invariant(e->lhs) && invariant(e->rhs);
+    return cg_invariant(e->lhs) && cg_invariant(e->rhs);
   default:
     return false;
   }
@@ -241,7 +239,7 @@ static LLVMValueRef binary(Env *env, const Expr *e) {
   /* Division by a loop invariant becomes a multiplication by its
      reciprocal, computed once: a division costs many times a product in
      vector code.  (Rounding differs from x / c by at most an ulp.) */
-  if (e->op == OP_DIV && env->entry && invariant(e->rhs) && !e->rhs->is_const)
+  if (e->op == OP_DIV && env->entry && cg_invariant(e->rhs) && !e->rhs->is_const)
     return LLVMBuildFMul(b, cg_expr(env, e->lhs), hoisted_reciprocal(env, e->rhs), "");
   if (e->op == OP_POW) {
     const Expr *r = e->rhs;

@@ -236,6 +236,31 @@ static void set_ode_state(KernelGen *k, LLVMValueRef *vals) {
   for (int q = 0; q < s->n; q++) k->env.state[s->var[q]->index] = vals[q];
 }
 
+/* x + dt f(x); where f = a x + b with a constant a, (1 + dt a) x + dt b
+   with the factor computed once (values at t_n throughout). */
+static void integrate_euler(KernelGen *k, LLVMValueRef *x, LLVMValueRef *xn, LLVMValueRef not_ref) {
+  const OdeSystem *s = &k->pp->ode;
+  LLVMBuilderRef b = k->g->b;
+  Env *env = &k->env;
+  for (int q = 0; q < s->n; q++) {
+    const Expr *a = s->lin_a ? s->lin_a[q] : NULL;
+    if (!a || !cg_invariant(a)) {
+      LLVMValueRef f = cg_expr(env, s->rhs[q]);
+      xn[q] = LLVMBuildFAdd(b, x[q], LLVMBuildFMul(b, env->dt, f, ""), "");
+    } else {
+      LLVMBasicBlockRef body = cg_enter_entry(env);
+      LLVMValueRef factor = LLVMBuildFAdd(b, cg_real(env, 1.0),
+                                          LLVMBuildFMul(b, env->dt, cg_expr(env, a), ""), "");
+      cg_leave_entry(env, body);
+      xn[q] = LLVMBuildFMul(b, factor, x[q], "");
+      if (s->lin_b[q])
+        xn[q] = LLVMBuildFAdd(b, xn[q], LLVMBuildFMul(b, env->dt, cg_expr(env, s->lin_b[q]), ""),
+                              "");
+    }
+    if (s->clamped[q] && not_ref) xn[q] = LLVMBuildSelect(b, not_ref, xn[q], x[q], "");
+  }
+}
+
 static void integrate_runge_kutta(KernelGen *k, LLVMValueRef *x, LLVMValueRef *xn,
                                   LLVMValueRef not_ref) {
   int n = k->pp->ode.n;
@@ -247,11 +272,11 @@ static void integrate_runge_kutta(KernelGen *k, LLVMValueRef *x, LLVMValueRef *x
   LLVMValueRef *k3 = arena_alloc(k->g->a, sz), *k4 = arena_alloc(k->g->a, sz);
   LLVMValueRef *tmp = arena_alloc(k->g->a, sz);
   Method m = k->pp->ode.method;
-  eval_rhs(k, k1, not_ref);
   if (m == METHOD_EULER) {
-    axpy(k, xn, x, dt, k1);
+    integrate_euler(k, x, xn, not_ref);
     return;
   }
+  eval_rhs(k, k1, not_ref);
   LLVMValueRef half = LLVMBuildFMul(b, dt, cg_real(env, 0.5), "");
   axpy(k, tmp, x, half, k1);
   set_ode_state(k, tmp);

@@ -170,21 +170,39 @@ static Module *load(Loader *L, const char *path, Span from) {
   return mod;
 }
 
-Model *model_load(Arena *arena, Diags *diags, const char *path, const CheckOptions *opt) {
+/* Appends a module parsed from in-memory text (a REPL input) with its imports. */
+static Module *load_text(Loader *L, const char *name, const char *text) {
+  SrcFile *f = diag_add_text(L->diags, name, text, strlen(text));
+  double t0 = clock_seconds();
+  Module *mod = parse_file(L->arena, L->diags, f);
+  L->parse_seconds += clock_seconds() - t0;
+  mod->instances = true;
+  load_imports(L, mod);
+  if (L->last) L->last->next = mod;
+  else L->first = mod;
+  L->last = mod;
+  return mod;
+}
+
+Model *model_load_session(Arena *arena, Diags *diags, const char *path,
+                          const char *const *names, const char *const *texts, int ntexts,
+                          const CheckOptions *opt) {
   Loader L;
   memset(&L, 0, sizeof L);
   L.arena = arena;
   L.diags = diags;
   L.opt = opt;
-  if (!file_exists(path)) return NULL;
-  Module *main_mod = load(&L, path, span_none());
+  if (path && !file_exists(path)) return NULL;
+  Module *main_mod = path ? load(&L, path, span_none()) : load_text(&L, "<session>", "");
+  for (int k = 0; main_mod && k < ntexts; k++) load_text(&L, names[k], texts[k]);
   for (int i = 0; i < L.loaded.len; i++) free(L.loaded.items[i]);
   vec_free(&L.loaded);
   vec_free(&L.stack);
   vec_free(&L.stack_spans);
   if (!main_mod) return NULL;
   /* The main module goes first: the checker reads options and the network
-     from it, and definitions from all. */
+     from it (and from prompt inputs, in the order they were typed), and
+     definitions from all. */
   Module *rest = NULL, **tail = &rest;
   for (Module *m = L.first; m; m = m->next)
     if (m != main_mod) { *tail = m; tail = &m->next; }
@@ -204,4 +222,8 @@ Model *model_load(Arena *arena, Diags *diags, const char *path, const CheckOptio
   empty->diags = diags;
   empty->modules = empty->main = main_mod;
   return empty;
+}
+
+Model *model_load(Arena *arena, Diags *diags, const char *path, const CheckOptions *opt) {
+  return model_load_session(arena, diags, path, NULL, NULL, 0, opt);
 }

@@ -300,5 +300,8 @@ bool ode_analyze(Arena *arena, Diags *diags, const NeuronModel *nm, OdeSystem *o
     }
   }
   out->method = want == METHOD_AUTO ? METHOD_RK4 : want;
+  /* Euler's step x + dt (a x + b) is (1 + dt a) x + dt b: with a constant a
+     the factor is computed once per step instead of per neuron. */
+  if (out->method == METHOD_EULER) try_exponential_euler(&z, out);
   return true;
 }

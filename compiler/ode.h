@@ -31,7 +31,8 @@ typedef struct OdeSystem {
   Expr **b;             /* n */
   bool *reach;          /* n * n: x_k depends on x_j through A (k == j included) */
   bool *row_changes;    /* n: the row of x_k differs while refractory */
-  /* METHOD_EXPONENTIAL_EULER: f_k = a_k x_k + b_k. */
+  /* METHOD_EXPONENTIAL_EULER (and METHOD_EULER when every equation is linear
+     in its own variable): f_k = a_k x_k + b_k. */
   Expr **lin_a, **lin_b;
 } OdeSystem;
 

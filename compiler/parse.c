@@ -8,9 +8,10 @@
 #include "snn.tab.h"
 #include "snn.lex.h"
 
-Module *parse_file(Arena *arena, Diags *diags, SrcFile *file) {
+static Module *parse(Arena *arena, Diags *diags, SrcFile *file, bool expression, Expr **expr) {
   ParseCtx ps;
   memset(&ps, 0, sizeof ps);
+  ps.expression_mode = expression;
   ps.arena = arena;
   ps.diags = diags;
   ps.file = file;
@@ -32,5 +33,16 @@ Module *parse_file(Arena *arena, Diags *diags, SrcFile *file) {
   snn_yylex_destroy(scanner);
   ps.module->syntax_errors = diags->errors - errors_before;
   if (rc != 0 && ps.module->syntax_errors == 0) ps.module->syntax_errors = 1;
+  if (expr) *expr = ps.module->syntax_errors ? NULL : ps.expr;
   return ps.module;
+}
+
+Module *parse_file(Arena *arena, Diags *diags, SrcFile *file) {
+  return parse(arena, diags, file, false, NULL);
+}
+
+Expr *parse_expression(Arena *arena, Diags *diags, SrcFile *file) {
+  Expr *e = NULL;
+  parse(arena, diags, file, true, &e);
+  return e;
 }

@@ -39,11 +39,16 @@ typedef struct ParseCtx {
   bool line_has_token;         /* a token was seen on the current line */
   bool forget_parens;          /* drop open ( and [ at the next token */
   int lex_error_line;          /* line of the last character error, 0 if none */
+  bool expression_mode;        /* parse one expression, not a file */
+  bool start_sent;
   /* parser state */
   int syntax_errors;
+  Expr *expr;                  /* the result in expression mode */
 } ParseCtx;
 
 /* Parses one file already registered in diags; never NULL. */
 Module *parse_file(Arena *arena, Diags *diags, SrcFile *file);
+/* Parses the text of a file as one expression; NULL after a syntax error. */
+Expr *parse_expression(Arena *arena, Diags *diags, SrcFile *file);
 
 #endif

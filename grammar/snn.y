@@ -105,6 +105,7 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 }
 
 %token END 0 "end of file"
+%token START_EXPR "the start of an expression"
 %token NEWLINE "end of line"
 %token <lit> NUMBER "a number"
 %token <str> IDENT "a name"
@@ -147,6 +148,12 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 
 file
   : items                     { ps->module->items = $1.head; }
+  | START_EXPR expr seps      { ps->expr = $2; }
+  ;
+
+seps
+  : %empty
+  | seps sep
   ;
 
 items

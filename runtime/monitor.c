@@ -291,7 +291,12 @@ static bool write_spikes(Sim *s, MonitorRt *mo, const RtPop *p) {
     for (int64_t n = 0; n < l->len; n++) fprintf(mo->csv, "%.10g,%d\n", s->t, l->items[n]);
   } else if (l->len) {
     npy_append(mo->npy[0], l->items, l->len);
-    for (int64_t n = 0; n < l->len; n++) npy_append(mo->npy[1], &s->t, 1);
+    double times[256];
+    for (int64_t n = 0; n < l->len; n += 256) {
+      int64_t m = l->len - n < 256 ? l->len - n : 256;
+      for (int64_t q = 0; q < m; q++) times[q] = s->t;
+      npy_append(mo->npy[1], times, m);
+    }
   }
   return write_ok(s, mo);
 }

@@ -63,27 +63,49 @@ static void *ring_row(const Sim *s, const RtPop *post, int64_t slot, int64_t del
   return (char *)post->input[slot] + (size_t)row * (size_t)post->size * s->real_size;
 }
 
+/* Row of synapses [from, to) of presynaptic neuron i for this thread. */
+static void row_range(const RtProj *p, int64_t i, int thread, int nthreads, int64_t *from,
+                      int64_t *to) {
+  if (nthreads > 1) {
+    const int64_t *cut = &p->split[(size_t)i * (size_t)(nthreads + 1)];
+    *from = cut[thread];
+    *to = cut[thread + 1];
+  } else {
+    *from = p->row[i];
+    *to = p->row[i + 1];
+  }
+}
+
+/* Delivers sum k of projection p for all of this step's spikes.  Everything
+   that does not change from spike to spike is set up once; the next row is
+   prefetched while the current one is summed. */
 #define DEFINE_DELIVER(NAME, REAL)                                                        \
-  static void NAME(const Sim *s, const RtProj *p, int64_t k, int64_t from, int64_t to) {  \
+  static void NAME(const Sim *s, const RtProj *p, int64_t k, int thread, int nthreads) {  \
     const SnnAdditive *ad = &p->desc->additive[k];                                        \
     const int32_t *target = p->target;                                                    \
-    if (p->delay) {                                                                       \
-      const REAL *wv = ad->value >= 0 ? (const REAL *)p->value[ad->value] : NULL;         \
-      REAL w = (REAL)p->weight[k];                                                        \
-      for (int64_t q = from; q < to; q++) {                                               \
-        REAL *acc = ring_row(s, p->post, ad->input_slot, p->delay[q]);                    \
-        acc[target[q]] += wv ? wv[q] : w;                                                 \
+    const IndexList *spikes = &p->pre->spikes;                                            \
+    const REAL *wv = ad->value >= 0 ? (const REAL *)p->value[ad->value] : NULL;           \
+    const REAL w = (REAL)p->weight[k];                                                    \
+    REAL *acc = NULL;                                                                     \
+    if (!p->delay)                                                                        \
+      acc = ad->input_slot >= 0 ? ring_row(s, p->post, ad->input_slot, p->delay_steps)    \
+                                : (REAL *)p->post->state[ad->state];                      \
+    for (int64_t n = 0; n < spikes->len; n++) {                                           \
+      int64_t from, to;                                                                   \
+      row_range(p, spikes->items[n], thread, nthreads, &from, &to);                       \
+      if (n + 1 < spikes->len) __builtin_prefetch(&target[p->row[spikes->items[n + 1]]]); \
+      if (p->delay) {                                                                     \
+        for (int64_t q = from; q < to; q++) {                                             \
+          REAL *row = ring_row(s, p->post, ad->input_slot, p->delay[q]);                  \
+          row[target[q]] += wv ? wv[q] : w;                                               \
+        }                                                                                 \
+      } else if (wv) {                                                                    \
+        _Pragma("GCC unroll 4")                                                           \
+        for (int64_t q = from; q < to; q++) acc[target[q]] += wv[q];                      \
+      } else {                                                                            \
+        _Pragma("GCC unroll 4")                                                           \
+        for (int64_t q = from; q < to; q++) acc[target[q]] += w;                          \
       }                                                                                   \
-      return;                                                                             \
-    }                                                                                     \
-    REAL *acc = ad->input_slot >= 0 ? ring_row(s, p->post, ad->input_slot, p->delay_steps) \
-                                    : (REAL *)p->post->state[ad->state];                  \
-    if (ad->value >= 0) {                                                                 \
-      const REAL *wv = (const REAL *)p->value[ad->value];                                 \
-      for (int64_t q = from; q < to; q++) acc[target[q]] += wv[q];                        \
-    } else {                                                                              \
-      REAL w = (REAL)p->weight[k];                                                        \
-      for (int64_t q = from; q < to; q++) acc[target[q]] += w;                            \
     }                                                                                     \
   }
 
@@ -93,23 +115,12 @@ DEFINE_DELIVER(deliver_float, float)
 void route_spikes(Sim *s, int thread, int nthreads) {
   for (int64_t k = 0; k < s->model->nproj; k++) {
     const RtProj *p = &s->projs[k];
-    const SnnProjection *d = p->desc;
-    if (d->nadditive == 0) continue;
-    const IndexList *spikes = &p->pre->spikes;
-    for (int64_t n = 0; n < spikes->len; n++) {
-      int64_t i = spikes->items[n];
-      int64_t from = p->row[i], to = p->row[i + 1];
-      if (nthreads > 1) {
-        const int64_t *cut = &p->split[(size_t)i * (size_t)(nthreads + 1)];
-        from = cut[thread];
-        to = cut[thread + 1];
-      }
-      for (int64_t a = 0; a < d->nadditive; a++) {
-        if (s->real_size == 8)
-          deliver_double(s, p, a, from, to);
-        else
-          deliver_float(s, p, a, from, to);
-      }
+    if (p->pre->spikes.len == 0) continue;
+    for (int64_t a = 0; a < p->desc->nadditive; a++) {
+      if (s->real_size == 8)
+        deliver_double(s, p, a, thread, nthreads);
+      else
+        deliver_float(s, p, a, thread, nthreads);
     }
   }
 }

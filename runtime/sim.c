@@ -248,13 +248,21 @@ static bool collect_spikes(Sim *s) {
     p->spikes.len = 0;
     const uint8_t *f = p->spiked;
     int64_t i = 0;
-    /* Spikes are rare: skip eight silent neurons at a time. */
-    for (; i + 8 <= p->size; i += 8) {
-      uint64_t word;
-      memcpy(&word, f + i, 8);
-      if (!word) continue;
-      for (int64_t q = i; q < i + 8; q++)
-        if (f[q] && !index_push(&p->spikes, (int32_t)q)) return sim_fail(s, "out of memory");
+    /* Spikes are rare: skip 64 silent neurons at a time, and find the
+       spikes of a word by its set bytes, lowest first (little-endian). */
+    for (; i + 64 <= p->size; i += 64) {
+      uint64_t w[8];
+      memcpy(w, f + i, 64);
+      if (!(w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])) continue;
+      for (int q = 0; q < 8; q++) {
+        uint64_t word = w[q];
+        while (word) {
+          int byte = __builtin_ctzll(word) >> 3;
+          if (!index_push(&p->spikes, (int32_t)(i + 8 * q + byte)))
+            return sim_fail(s, "out of memory");
+          word &= ~(UINT64_C(0xff) << (8 * byte));
+        }
+      }
     }
     for (; i < p->size; i++)
       if (f[i] && !index_push(&p->spikes, (int32_t)i)) return sim_fail(s, "out of memory");
