@@ -11,34 +11,39 @@
 #include "units.h"
 
 static const Builtin builtins[] = {
-  {"exp", FN_EXP, 1, 1, DR_DIMENSIONLESS, false, "exp(x)"},
-  {"log", FN_LOG, 1, 1, DR_DIMENSIONLESS, false, "log(x)"},
-  {"log10", FN_LOG10, 1, 1, DR_DIMENSIONLESS, false, "log10(x)"},
-  {"sin", FN_SIN, 1, 1, DR_DIMENSIONLESS, false, "sin(x)"},
-  {"cos", FN_COS, 1, 1, DR_DIMENSIONLESS, false, "cos(x)"},
-  {"tan", FN_TAN, 1, 1, DR_DIMENSIONLESS, false, "tan(x)"},
-  {"sinh", FN_SINH, 1, 1, DR_DIMENSIONLESS, false, "sinh(x)"},
-  {"cosh", FN_COSH, 1, 1, DR_DIMENSIONLESS, false, "cosh(x)"},
-  {"tanh", FN_TANH, 1, 1, DR_DIMENSIONLESS, false, "tanh(x)"},
-  {"asin", FN_ASIN, 1, 1, DR_DIMENSIONLESS, false, "asin(x)"},
-  {"acos", FN_ACOS, 1, 1, DR_DIMENSIONLESS, false, "acos(x)"},
-  {"atan", FN_ATAN, 1, 1, DR_DIMENSIONLESS, false, "atan(x)"},
-  {"exprel", FN_EXPREL, 1, 1, DR_DIMENSIONLESS, false, "exprel(x)"},
-  {"sqrt", FN_SQRT, 1, 1, DR_SQRT, false, "sqrt(x)"},
-  {"abs", FN_ABS, 1, 1, DR_SAME, false, "abs(x)"},
-  {"floor", FN_FLOOR, 1, 1, DR_DIMENSIONLESS, false, "floor(x)"},
-  {"ceil", FN_CEIL, 1, 1, DR_DIMENSIONLESS, false, "ceil(x)"},
-  {"round", FN_ROUND, 1, 1, DR_DIMENSIONLESS, false, "round(x)"},
-  {"sign", FN_SIGN, 1, 1, DR_STEP, false, "sign(x)"},
-  {"min", FN_MIN, 2, 2, DR_SAME, false, "min(a, b)"},
-  {"max", FN_MAX, 2, 2, DR_SAME, false, "max(a, b)"},
-  {"clip", FN_CLIP, 3, 3, DR_SAME, false, "clip(x, low, high)"},
-  {"ifelse", FN_IFELSE, 3, 3, DR_IFELSE, false, "ifelse(condition, a, b)"},
-  {"heaviside", FN_HEAVISIDE, 1, 1, DR_STEP, false, "heaviside(x)"},
-  {"rand", FN_RAND, 0, 0, DR_NONE, true, "rand()"},
-  {"randn", FN_RANDN, 0, 0, DR_NONE, true, "randn()"},
-  {"uniform", FN_UNIFORM, 2, 2, DR_SAME, true, "uniform(low, high)"},
-  {"normal", FN_NORMAL, 2, 2, DR_SAME, true, "normal(mean, sd)"},
+  {"exp", FN_EXP, 1, 1, DR_DIMENSIONLESS, false, false, "exp(x)"},
+  {"log", FN_LOG, 1, 1, DR_DIMENSIONLESS, false, false, "log(x)"},
+  {"log10", FN_LOG10, 1, 1, DR_DIMENSIONLESS, false, false, "log10(x)"},
+  {"sin", FN_SIN, 1, 1, DR_DIMENSIONLESS, false, false, "sin(x)"},
+  {"cos", FN_COS, 1, 1, DR_DIMENSIONLESS, false, false, "cos(x)"},
+  {"tan", FN_TAN, 1, 1, DR_DIMENSIONLESS, false, false, "tan(x)"},
+  {"sinh", FN_SINH, 1, 1, DR_DIMENSIONLESS, false, false, "sinh(x)"},
+  {"cosh", FN_COSH, 1, 1, DR_DIMENSIONLESS, false, false, "cosh(x)"},
+  {"tanh", FN_TANH, 1, 1, DR_DIMENSIONLESS, false, false, "tanh(x)"},
+  {"asin", FN_ASIN, 1, 1, DR_DIMENSIONLESS, false, false, "asin(x)"},
+  {"acos", FN_ACOS, 1, 1, DR_DIMENSIONLESS, false, false, "acos(x)"},
+  {"atan", FN_ATAN, 1, 1, DR_DIMENSIONLESS, false, false, "atan(x)"},
+  {"exprel", FN_EXPREL, 1, 1, DR_DIMENSIONLESS, false, false, "exprel(x)"},
+  {"sqrt", FN_SQRT, 1, 1, DR_SQRT, false, false, "sqrt(x)"},
+  {"abs", FN_ABS, 1, 1, DR_SAME, false, false, "abs(x)"},
+  {"floor", FN_FLOOR, 1, 1, DR_DIMENSIONLESS, false, false, "floor(x)"},
+  {"ceil", FN_CEIL, 1, 1, DR_DIMENSIONLESS, false, false, "ceil(x)"},
+  {"round", FN_ROUND, 1, 1, DR_DIMENSIONLESS, false, false, "round(x)"},
+  {"sign", FN_SIGN, 1, 1, DR_STEP, false, false, "sign(x)"},
+  {"min", FN_MIN, 2, 2, DR_SAME, false, false, "min(a, b)"},
+  {"max", FN_MAX, 2, 2, DR_SAME, false, false, "max(a, b)"},
+  {"clip", FN_CLIP, 3, 3, DR_SAME, false, false, "clip(x, low, high)"},
+  {"ifelse", FN_IFELSE, 3, 3, DR_IFELSE, false, false, "ifelse(condition, a, b)"},
+  {"heaviside", FN_HEAVISIDE, 1, 1, DR_STEP, false, false, "heaviside(x)"},
+  {"rand", FN_RAND, 0, 0, DR_NONE, true, false, "rand()"},
+  {"randn", FN_RANDN, 0, 0, DR_NONE, true, false, "randn()"},
+  {"uniform", FN_UNIFORM, 2, 2, DR_SAME, true, false, "uniform(low, high)"},
+  {"normal", FN_NORMAL, 2, 2, DR_SAME, true, false, "normal(mean, sd)"},
+  {"mean", FN_MEAN, 1, 1, DR_SAME, false, true, "mean(values)"},
+  {"sum", FN_SUM, 1, 1, DR_SAME, false, true, "sum(values)"},
+  {"std", FN_STD, 1, 1, DR_SAME, false, true, "std(values)"},
+  {"count", FN_SPIKE_COUNT, 1, 1, DR_NONE, false, true, "count(E.spikes)"},
+  {"rate", FN_SPIKE_RATE, 1, 2, DR_NONE, false, true, "rate(E, last = 100 ms)"},
 };
 
 enum { NUM_BUILTINS = sizeof builtins / sizeof builtins[0] };
@@ -95,7 +100,8 @@ double builtin_eval(BuiltinId id, const double *a, int n) {
   case FN_CLIP: return a[0] < a[1] ? a[1] : a[0] > a[2] ? a[2] : a[0];
   case FN_IFELSE: return a[0] != 0 ? a[1] : a[2];
   case FN_HEAVISIDE: return a[0] >= 0 ? 1.0 : 0.0;
-  case FN_RAND: case FN_RANDN: case FN_UNIFORM: case FN_NORMAL: case FN_COUNT_:
+  case FN_RAND: case FN_RANDN: case FN_UNIFORM: case FN_NORMAL: case FN_MEAN: case FN_SUM:
+  case FN_STD: case FN_SPIKE_COUNT: case FN_SPIKE_RATE: case FN_COUNT_:
     break;
   }
   assert(!"builtin_eval: not a constant function");

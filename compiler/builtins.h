@@ -16,6 +16,7 @@ typedef enum BuiltinId {
   FN_SQRT, FN_ABS, FN_FLOOR, FN_CEIL, FN_ROUND, FN_SIGN,
   FN_MIN, FN_MAX, FN_CLIP, FN_IFELSE, FN_HEAVISIDE,
   FN_RAND, FN_RANDN, FN_UNIFORM, FN_NORMAL,
+  FN_MEAN, FN_SUM, FN_STD, FN_SPIKE_COUNT, FN_SPIKE_RATE,
   FN_COUNT_
 } BuiltinId;
 
@@ -35,6 +36,7 @@ typedef struct Builtin {
   int min_args, max_args;
   DimRule rule;
   bool random;      /* draws random numbers: only in initial values */
+  bool repl_only;   /* works on recorded data: only at the REPL prompt */
   const char *signature; /* for messages: "exp(x)" */
 } Builtin;
 

@@ -731,6 +731,23 @@ Model *model_check(Arena *arena, Diags *diags, Module *modules) {
   return m;
 }
 
+bool check_repl_expr(Model *m, Diags *d, Expr *e) {
+  Checker c;
+  memset(&c, 0, sizeof c);
+  c.m = m;
+  c.d = d;
+  c.a = m->arena;
+  c.scope = &m->globals;
+  c.flags = EF_PARAMS | EF_MEMBERS | EF_INDEXING | EF_TIME | EF_REPL;
+  c.context = "at the prompt";
+  m->globals.parent = &c.builtins;
+  int before = d->errors;
+  check_expr(&c, e);
+  m->globals.parent = NULL;
+  vec_free(&c.builtins.syms);
+  return d->errors == before && e->type != TY_UNKNOWN;
+}
+
 static void scope_free(Scope *s) { vec_free(&s->syms); }
 
 void model_free(Model *m) {

@@ -24,6 +24,7 @@ enum ExprFlags {
   EF_MEMBERS = 1 << 6,  /* E.v: members of populations (monitors, inputs) */
   EF_INDEXING = 1 << 7, /* E.v[0:10] */
   EF_PARAMS = 1 << 8,   /* parameters (overridable): not in constant contexts */
+  EF_REPL = 1 << 9,     /* at the REPL prompt: reductions and spike queries */
 };
 
 /* A typical set: everything a neuron's equations may read. */

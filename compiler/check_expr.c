@@ -615,12 +615,40 @@ static void check_extern_call(Checker *c, Expr *e, Symbol *s, Expr **args, int n
 
 enum { MAX_CALL_ARGS = 16 };
 
+/* count(E.spikes), count(E), rate(E), rate(E, last = 100 ms): the first
+   argument names a population; e->sym is set to it. */
+static void check_spike_query(Checker *c, Expr *e, const Builtin *b) {
+  Expr *a = e->args;
+  Expr *x = a ? expr_strip(a) : NULL;
+  if (x && x->kind == EX_MEMBER && strcmp(x->text, "spikes") == 0) x = expr_strip(x->lhs);
+  Symbol *s = x && x->kind == EX_NAME ? scope_lookup(&c->m->globals, x->text) : NULL;
+  if (!s || s->kind != SYM_POPULATION || !s->of.population) {
+    diag_error(c->d, a ? a->span : e->span, "%s() takes a population, as in %s", b->name,
+               b->signature);
+    return;
+  }
+  e->sym = s;
+  for (Expr *o = a->next; o; o = o->next) {
+    if (b->id != FN_SPIKE_RATE || !o->arg_name || strcmp(o->arg_name, "last") != 0) {
+      diag_error(c->d, o->span, "%s() takes a population%s", b->name,
+                 b->id == FN_SPIKE_RATE ? " and 'last = <time>'" : "");
+      return;
+    }
+    if (!check_number_dim(c, o, dim_time(), "'last'") || !require_const(c, o, "'last'")) return;
+  }
+  set_number(e, b->id == FN_SPIKE_RATE ? dim_div(dim_none(), dim_time()) : dim_none());
+}
+
 static void check_call(Checker *c, Expr *e) {
   set_unknown(e);
   Expr *args[MAX_CALL_ARGS];
   int n = 0;
+  const Builtin *query = builtin_lookup(e->text);
+  bool raw_args = query && (query->id == FN_SPIKE_COUNT || query->id == FN_SPIKE_RATE ||
+                            ((query->id == FN_MIN || query->id == FN_MAX) && e->args &&
+                             !e->args->next));
   for (Expr *a = e->args; a; a = a->next) {
-    check_expr(c, a);
+    if (!raw_args) check_expr(c, a);
     if (n < MAX_CALL_ARGS) args[n] = a;
     n++;
   }
@@ -643,6 +671,21 @@ static void check_call(Checker *c, Expr *e) {
       diag_error(c->d, e->name_span, "unknown function '%s'; did you mean '%s'?", e->text, hint);
     else
       diag_error(c->d, e->name_span, "unknown function '%s'", e->text);
+    return;
+  }
+  if (b->repl_only && !(c->flags & EF_REPL)) {
+    diag_error(c->d, e->name_span, "%s() works on recorded data and is only available at the "
+               "REPL prompt", b->name);
+    return;
+  }
+  if (b->id == FN_SPIKE_COUNT || b->id == FN_SPIKE_RATE) {
+    check_spike_query(c, e, b);
+    return;
+  }
+  if ((c->flags & EF_REPL) && (b->id == FN_MIN || b->id == FN_MAX) && n == 1) {
+    /* min(E.v): the smallest of a population's values */
+    check_expr(c, args[0]);
+    if (args[0]->type == TY_NUMBER) set_number(e, args[0]->dim);
     return;
   }
   if (n < b->min_args || n > b->max_args) {
@@ -673,6 +716,7 @@ static void check_call(Checker *c, Expr *e) {
 void check_expr(Checker *c, Expr *e) {
   if (!e) return;
   e->is_const = false;
+  e->type = TY_UNKNOWN;
   switch (e->kind) {
   case EX_NUMBER:
     check_number_literal(c, e);

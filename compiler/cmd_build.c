@@ -33,30 +33,24 @@ static const char build_help[] =
 /* The folder holding libsnnrt.a: SNN_RUNTIME_DIR, next to the snnc binary
    (build tree: runtime/ beside compiler/; installed: lib/snn), or the build
    tree snnc was configured in. */
-static bool find_runtime(char *out, size_t n) {
+static const char *find_runtime(Arena *a) {
   char exe[PATH_MAX];
   const char *env = getenv("SNN_RUNTIME_DIR");
-  char candidates[4][PATH_MAX];
+  const char *candidates[4];
   int nc = 0;
-  if (env && *env) snprintf(candidates[nc++], PATH_MAX, "%s", env);
+  if (env && *env) candidates[nc++] = env;
   ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (len > 0) {
     exe[len] = 0;
     char *slash = strrchr(exe, '/');
     if (slash) *slash = 0;
-    snprintf(candidates[nc++], PATH_MAX, "%.*s/../runtime", PATH_MAX - 16, exe);
-    snprintf(candidates[nc++], PATH_MAX, "%.*s/../lib/snn", PATH_MAX - 16, exe);
+    candidates[nc++] = arena_printf(a, "%s/../runtime", exe);
+    candidates[nc++] = arena_printf(a, "%s/../lib/snn", exe);
   }
-  snprintf(candidates[nc++], PATH_MAX, "%s", SNN_RUNTIME_BUILD_DIR);
-  for (int k = 0; k < nc; k++) {
-    char lib[PATH_MAX + 32];
-    snprintf(lib, sizeof lib, "%s/libsnnrt.a", candidates[k]);
-    if (file_exists(lib)) {
-      snprintf(out, n, "%s", candidates[k]);
-      return true;
-    }
-  }
-  return false;
+  candidates[nc++] = SNN_RUNTIME_BUILD_DIR;
+  for (int k = 0; k < nc; k++)
+    if (file_exists(arena_printf(a, "%s/libsnnrt.a", candidates[k]))) return candidates[k];
+  return NULL;
 }
 
 /* Runs argv (the linker) and waits; its messages go to stderr. */
@@ -153,10 +147,12 @@ int cmd_build(int argc, char **argv, const DriverOptions *opt) {
     return EXIT_USAGE;
   }
   const char *path = argv[optind];
-  char runtime[PATH_MAX];
-  if (!find_runtime(runtime, sizeof runtime)) {
+  Arena scratch = {0};
+  const char *runtime = find_runtime(&scratch);
+  if (!runtime) {
     driver_error("cannot find the runtime library (libsnnrt.a); set SNN_RUNTIME_DIR to the "
                  "folder that holds it");
+    arena_free(&scratch);
     return EXIT_MODEL_ERROR;
   }
   Compiled c;
@@ -174,5 +170,6 @@ int cmd_build(int argc, char **argv, const DriverOptions *opt) {
     }
   }
   compile_free(&c);
+  arena_free(&scratch);
   return status;
 }

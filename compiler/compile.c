@@ -15,15 +15,34 @@ double compile_clock(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize,
-                  const char *cpu) {
+/* Loads and checks the model (from a file, or from texts when path is NULL). */
+static bool load_model(Compiled *c, const char *path, const char *const *names,
+                       const char *const *texts, int ntexts, const DriverOptions *opt) {
+  if (path) {
+    c->model = driver_load(&c->arena, &c->diags, path, opt);
+    return c->model != NULL;
+  }
+  const char *search[] = {opt->stdlib_dir, NULL};
+  CheckOptions copt = {search, false};
+  c->model = model_load_session(&c->arena, &c->diags, NULL, names, texts, ntexts, &copt);
+  diag_flush(&c->diags);
+  if (c->model && c->diags.errors) {
+    model_free(c->model);
+    c->model = NULL;
+  }
+  return c->model != NULL;
+}
+
+static bool compile_model(Compiled *c, const char *path, const char *const *names,
+                          const char *const *texts, int ntexts, const DriverOptions *opt,
+                          bool optimize, const char *cpu) {
   memset(c, 0, sizeof *c);
   diags_init(&c->diags, stderr);
   c->diags.color = opt->color;
   double t0 = compile_clock();
-  c->model = driver_load(&c->arena, &c->diags, path, opt);
+  bool loaded = load_model(c, path, names, texts, ntexts, opt);
   double t1 = compile_clock();
-  if (!c->model) return false;
+  if (!loaded) return false;
   c->parse_s = c->model->parse_seconds;
   c->check_s = (t1 - t0) - c->parse_s;
   Plan plan;
@@ -64,6 +83,16 @@ bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool 
   }
   c->optimize_s = compile_clock() - t2;
   return true;
+}
+
+bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize,
+                  const char *cpu) {
+  return compile_model(c, path, NULL, NULL, 0, opt, optimize, cpu);
+}
+
+bool compile_texts(Compiled *c, const char *const *names, const char *const *texts, int ntexts,
+                   const DriverOptions *opt) {
+  return compile_model(c, NULL, names, texts, ntexts, opt, true, NULL);
 }
 
 void compile_free(Compiled *c) {

@@ -30,6 +30,8 @@ int cmd_fmt(int argc, char **argv, const DriverOptions *opt);
 int cmd_run(int argc, char **argv, const DriverOptions *opt);
 /* snnc build FILE -o OUT: a standalone native executable. */
 int cmd_build(int argc, char **argv, const DriverOptions *opt);
+/* snnc repl [FILE]: the interactive session. */
+int cmd_repl(int argc, char **argv, const DriverOptions *opt);
 /* snnc plot DIR: figures from a run's output folder. */
 int cmd_plot(int argc, char **argv, const DriverOptions *opt);
 /* snnc emit-llvm FILE: print the optimised IR. */

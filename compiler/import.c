@@ -193,8 +193,15 @@ Model *model_load_session(Arena *arena, Diags *diags, const char *path,
   L.diags = diags;
   L.opt = opt;
   if (path && !file_exists(path)) return NULL;
-  Module *main_mod = path ? load(&L, path, span_none()) : load_text(&L, "<session>", "");
-  for (int k = 0; main_mod && k < ntexts; k++) load_text(&L, names[k], texts[k]);
+  Module *main_mod;
+  int first = 0;
+  if (path)
+    main_mod = load(&L, path, span_none());
+  else if (ntexts > 0)
+    main_mod = load_text(&L, names[first++], texts[0]);
+  else
+    main_mod = load_text(&L, "<session>", "");
+  for (int k = first; main_mod && k < ntexts; k++) load_text(&L, names[k], texts[k]);
   for (int i = 0; i < L.loaded.len; i++) free(L.loaded.items[i]);
   vec_free(&L.loaded);
   vec_free(&L.stack);

@@ -20,6 +20,7 @@ static const char usage_text[] =
   "  fmt [-i] FILE...     print models in canonical form (-i: rewrite in place)\n"
   "  run FILE [options]   compile to native code and simulate ('snnc run --help')\n"
   "  build FILE [-o OUT]  compile to a standalone executable ('snnc build --help')\n"
+  "  repl [FILE]          explore a model interactively ('snnc repl --help')\n"
   "  plot DIR             draw the raster, rates and traces of a run's output\n"
   "  emit-llvm FILE       print the optimised LLVM IR of a model\n"
   "\n"
@@ -52,6 +53,7 @@ static Command find_command(const char *name) {
     {"fmt", cmd_fmt},
     {"run", cmd_run},
     {"build", cmd_build},
+    {"repl", cmd_repl},
     {"emit-llvm", cmd_emit_llvm},
     {"plot", cmd_plot},
   };

@@ -216,14 +216,19 @@ typedef struct CheckOptions {
    Returns NULL when the file cannot be read; otherwise a Model whose
    diags->errors tells whether it is usable. */
 Model *model_load(Arena *arena, Diags *diags, const char *path, const CheckOptions *opt);
-/* model_load for the REPL: the file (or an empty model when path is NULL)
-   followed by declarations typed at the prompt, each parsed as its own
-   source file named names[k], so that messages point into what was typed. */
+/* model_load for the REPL: the file (with path NULL: texts[0], named
+   names[0], or an empty model when there are no texts) followed by
+   declarations typed at the prompt, each parsed as its own source file
+   named names[k], so that messages point into what was typed. */
 Model *model_load_session(Arena *arena, Diags *diags, const char *path,
                           const char *const *names, const char *const *texts, int ntexts,
                           const CheckOptions *opt);
 /* Checks already parsed modules (the first is the main file). */
 Model *model_check(Arena *arena, Diags *diags, Module *modules);
+/* Checks an expression typed at the REPL prompt against a checked model:
+   parameters, constants, population members (E.v[0:5]), t, and the
+   prompt's reductions and spike queries; false after reporting errors. */
+bool check_repl_expr(Model *m, Diags *d, Expr *e);
 /* Frees the heap parts of a model (its arena belongs to the caller). */
 void model_free(Model *m);
 

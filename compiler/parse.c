@@ -8,14 +8,16 @@
 #include "snn.tab.h"
 #include "snn.lex.h"
 
-static Module *parse(Arena *arena, Diags *diags, SrcFile *file, bool expression, Expr **expr) {
+static Module *parse(Arena *arena, Diags *diags, SrcFile *file, bool expression, Expr **expr,
+                     size_t offset) {
   ParseCtx ps;
   memset(&ps, 0, sizeof ps);
   ps.expression_mode = expression;
   ps.arena = arena;
   ps.diags = diags;
   ps.file = file;
-  ps.line = ps.col = 1;
+  ps.line = 1;
+  ps.col = (int)offset + 1;
   ps.module = arena_alloc(arena, sizeof(Module));
   ps.module->file = file;
 
@@ -27,7 +29,7 @@ static Module *parse(Arena *arena, Diags *diags, SrcFile *file, bool expression,
     return ps.module;
   }
   ps.scanner = scanner;
-  YY_BUFFER_STATE buf = snn_yy_scan_bytes(file->text, (int)file->len, scanner);
+  YY_BUFFER_STATE buf = snn_yy_scan_bytes(file->text + offset, (int)(file->len - offset), scanner);
   int rc = yyparse(scanner, &ps);
   snn_yy_delete_buffer(buf, scanner);
   snn_yylex_destroy(scanner);
@@ -38,11 +40,12 @@ static Module *parse(Arena *arena, Diags *diags, SrcFile *file, bool expression,
 }
 
 Module *parse_file(Arena *arena, Diags *diags, SrcFile *file) {
-  return parse(arena, diags, file, false, NULL);
+  return parse(arena, diags, file, false, NULL, 0);
 }
 
-Expr *parse_expression(Arena *arena, Diags *diags, SrcFile *file) {
+Expr *parse_expression(Arena *arena, Diags *diags, SrcFile *file, size_t offset) {
   Expr *e = NULL;
-  parse(arena, diags, file, true, &e);
+  if (offset > file->len) offset = file->len;
+  parse(arena, diags, file, true, &e, offset);
   return e;
 }

@@ -48,7 +48,9 @@ typedef struct ParseCtx {
 
 /* Parses one file already registered in diags; never NULL. */
 Module *parse_file(Arena *arena, Diags *diags, SrcFile *file);
-/* Parses the text of a file as one expression; NULL after a syntax error. */
-Expr *parse_expression(Arena *arena, Diags *diags, SrcFile *file);
+/* Parses the text of a one-line file from byte `offset` on as one
+   expression (columns count from the start of the line); NULL after a
+   syntax error. */
+Expr *parse_expression(Arena *arena, Diags *diags, SrcFile *file, size_t offset);
 
 #endif

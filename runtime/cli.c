@@ -64,28 +64,13 @@ int snnrt_option_takes_value(const char *arg) {
   return 0;
 }
 
-/* Computes derived parameters (param tau = C / gl) from the others, except
-   those the command line set; repeated until nothing changes, which takes
-   as many passes as the longest chain of definitions. */
+/* Computes derived parameters; false after naming one that is not finite. */
 static bool derive_params(const char *prog, const SnnModel *m, double *param, const bool *fixed) {
-  for (int64_t pass = 0; pass <= m->nparam; pass++) {
-    bool changed = false;
-    for (int64_t k = 0; k < m->nparam; k++) {
-      if (!m->param[k].derive || (fixed && fixed[k])) continue;
-      double v = m->param[k].derive(param);
-      if (v != param[k]) {
-        param[k] = v;
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
-  for (int64_t k = 0; k < m->nparam; k++) {
-    if (!isfinite(param[k])) {
-      cli_error(prog, "parameter '%s' is %g; check the parameters it is computed from",
-                m->param[k].name, param[k]);
-      return false;
-    }
+  int64_t bad = snnrt_derive_params(m, param, fixed);
+  if (bad >= 0) {
+    cli_error(prog, "parameter '%s' is %g; check the parameters it is computed from",
+              m->param[bad].name, param[bad]);
+    return false;
   }
   return true;
 }

@@ -50,8 +50,7 @@ static double wall_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* mkdir -p */
-static bool make_dirs(const char *path) {
+bool sim_make_dirs(const char *path) {
   char buf[4096];
   size_t n = strlen(path);
   if (n >= sizeof buf) return false;
@@ -220,7 +219,7 @@ bool monitors_open(Sim *s) {
   ms->n = (int)s->model->nmonitor;
   ms->m = calloc((size_t)ms->n + 1, sizeof(MonitorRt));
   if (!ms->m) return sim_fail(s, "out of memory");
-  if (ms->n && !make_dirs(s->opt.out_dir))
+  if (ms->n && !sim_make_dirs(s->opt.out_dir))
     return sim_fail(s, "cannot create the output folder '%s': %s", s->opt.out_dir,
                     strerror(errno));
   ms->last_flush = wall_seconds();
@@ -275,7 +274,7 @@ static bool sample(Sim *s, MonitorRt *mo) {
 
 bool monitors_before_step(Sim *s) {
   Monitors *ms = s->monitors;
-  for (int k = 0; k < ms->n; k++) {
+  for (int k = 0; ms && k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
     int64_t kind = mo->desc->kind;
     if ((kind == SNN_MON_STATE || kind == SNN_MON_WEIGHTS) && s->step % mo->every == 0 &&
@@ -319,6 +318,8 @@ static bool write_rate_bin(Sim *s, MonitorRt *mo, int64_t steps) {
 
 bool monitors_after_step(Sim *s) {
   Monitors *ms = s->monitors;
+  if (s->after_step) s->after_step(s, s->after_step_ctx);
+  if (!ms) return true;
   for (int k = 0; k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
     const SnnMonitor *d = mo->desc;

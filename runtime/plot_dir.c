@@ -60,8 +60,8 @@ static double summary_number(const char *json, const char *key, double fallback)
 static void summary_unit(const char *json, const char *file, char *out, size_t n) {
   out[0] = 0;
   const char *units = json ? strstr(json, "\"units\"") : NULL;
-  char pattern[300];
-  snprintf(pattern, sizeof pattern, "\"%s\": \"", file);
+  char pattern[320];
+  if ((size_t)snprintf(pattern, sizeof pattern, "\"%.300s\": \"", file) >= sizeof pattern) return;
   const char *p = units ? strstr(units, pattern) : NULL;
   if (!p) return;
   p += strlen(pattern);

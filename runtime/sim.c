@@ -159,9 +159,10 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
   s->opt = *opt;
   s->real_size = (size_t)model->precision;
   s->param = calloc((size_t)model->nparam + 1, sizeof(double));
+  s->param_fixed = calloc((size_t)model->nparam + 1, sizeof(bool));
   s->pops = calloc((size_t)model->npop + 1, sizeof(RtPop));
   s->projs = calloc((size_t)model->nproj + 1, sizeof(RtProj));
-  if (!s->param || !s->pops || !s->projs) return sim_fail(s, "out of memory");
+  if (!s->param || !s->param_fixed || !s->pops || !s->projs) return sim_fail(s, "out of memory");
   memcpy(s->param, param, sizeof(double) * (size_t)model->nparam);
   for (int64_t k = 0; k < model->npop; k++) {
     RtPop *p = &s->pops[k];
@@ -357,6 +358,8 @@ void sim_free(Sim *s) {
   free(s->pops);
   free(s->projs);
   free(s->param);
+  free(s->param_fixed);
+  s->param_fixed = NULL;
   s->pops = NULL;
   s->projs = NULL;
   s->param = NULL;

@@ -105,11 +105,13 @@ typedef struct StepProfile {
   double seconds[PHASE_COUNT];
 } StepProfile;
 
-typedef struct Sim {
+typedef struct Sim Sim;
+struct Sim {
   const SnnModel *model;
   RunOptions opt;
   size_t real_size;        /* 8 or 4 */
   double *param;
+  bool *param_fixed;       /* set explicitly: not recomputed from others */
   RtPop *pops;
   RtProj *projs;
   int64_t step, nsteps;
@@ -117,21 +119,31 @@ typedef struct Sim {
   Monitors *monitors;
   Team *team;
   StepProfile *profile;    /* NULL unless profiling */
+  /* Called after every step with the step's spikes collected (the REPL
+     records them); NULL for none. */
+  void (*after_step)(Sim *s, void *ctx);
+  void *after_step_ctx;
   char error[SIM_ERRLEN];  /* set when a run stops on an error */
   bool failed;
-} Sim;
+};
 
 /* sim.c */
 /* Allocates state, builds the network and initialises it; false + s->error on failure. */
 bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const double *param);
 /* Runs nsteps steps (the monitors must be open); false if the run stopped on an error. */
 bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void *ctx);
+/* Recomputes what depends on parameters after s->param changed (session.c). */
+bool sim_refresh_params(Sim *s);
+/* Carries the state of what `from` and `to` share (by name) into `to`. */
+void sim_transfer(Sim *to, const Sim *from);
 /* Frees everything a Sim owns. */
 void sim_free(Sim *s);
 /* Records an error message; always returns false. */
 bool sim_fail(Sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Allocates n zeroed bytes aligned to 64; NULL on failure. */
 void *sim_alloc(size_t n);
+/* mkdir -p; true if the folder exists afterwards. */
+bool sim_make_dirs(const char *path);
 /* Bytes of memory the system can still give (MemAvailable). */
 uint64_t sim_available_memory(void);
 /* Frees a block from sim_alloc (NULL is fine). */

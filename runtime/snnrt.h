@@ -17,6 +17,7 @@
 #ifndef SNNRT_H
 #define SNNRT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -216,6 +217,10 @@ typedef struct SnnCompileInfo {
 int snnrt_main(const SnnModel *model, int argc, char **argv);
 /* snnrt_main with the compiler's phase times (snnc run). */
 int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompileInfo *info);
+/* Computes the derived parameters (param tau = C / gl) from the others,
+   except those marked fixed (set explicitly; NULL: none); returns -1, or the
+   index of the first parameter that is not finite. */
+int64_t snnrt_derive_params(const SnnModel *m, double *param, const bool *fixed);
 /* 1 if a run option (as "--seed") takes a separate value argument. */
 int snnrt_option_takes_value(const char *arg);
 /* Draws raster.png/.svg and state figures from an output folder; 0, or -1

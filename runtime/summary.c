@@ -100,7 +100,7 @@ bool summary_write(Sim *s, const PhaseTimes *times, const SnnCompileInfo *info, 
   char *path = malloc(n);
   if (!path) return false;
   snprintf(path, n, "%s/summary.json", s->opt.out_dir);
-  mkdir(s->opt.out_dir, 0777); /* monitors made it already, unless there are none */
+  sim_make_dirs(s->opt.out_dir); /* monitors made it already, unless there are none */
   FILE *f = fopen(path, "w");
   if (!f) {
     fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));

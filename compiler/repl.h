@@ -1,0 +1,77 @@
+/*
+** repl.h: the interactive session (snnc repl).
+**
+** A Session is a model that grows and runs under the user's hands: the
+** model file's text, the declarations typed since, the compiled code, and
+** a running simulation.  Each structural change compiles the whole model
+** again (tens of milliseconds) and carries the simulation's state over to
+** the new network, so a run continues where it stopped; a parameter change
+** needs no compilation at all.
+*/
+#ifndef SNN_REPL_H
+#define SNN_REPL_H
+
+#include "compile.h"
+#include "jit.h"
+#include "sim.h"
+
+/* Spikes recorded at the prompt, per population. */
+typedef struct SpikeRecord {
+  int64_t *step;
+  int32_t *index;
+  int64_t n, cap;
+} SpikeRecord;
+
+typedef struct Session {
+  DriverOptions opt;
+  bool interactive;          /* a terminal: prompts, history, completion */
+  FILE *out;                 /* results */
+  const char *model_path;    /* the file given on the command line, or NULL */
+  PtrVec names, texts;       /* model source pieces: [0] the file, then inputs */
+  int inputs_seen;           /* numbers the "<input N>" names */
+  /* the current compilation */
+  Compiled *compiled;
+  Jit *jit;
+  LLVMModuleRef ir;          /* a copy of the optimised module, for show ir/asm */
+  const SnnModel *model;
+  /* the current run */
+  Sim sim;
+  bool have_sim;
+  uint64_t seed;
+  double dt;
+  double *param;             /* values set at the prompt, by parameter name */
+  PtrVec set_names;          /* char*: parameters set at the prompt */
+  SpikeRecord *spikes;       /* per population of the current model */
+  int nspikes;
+  PtrVec completions;        /* tab completion candidates (char*) */
+  int completion_next;
+  /* where time went */
+  double t_parse, t_check, t_codegen, t_jit, t_build, t_simulate;
+  double simulated;
+} Session;
+
+/* A value computed at the prompt: a scalar or a population's values. */
+typedef struct Value {
+  ValueType type;            /* TY_NUMBER or TY_BOOL */
+  Dim dim;
+  int64_t n;
+  bool vector;
+  double *v;                 /* n values, SI (conditions as 0 and 1) */
+  const char *unit;          /* the unit to show it in, or NULL */
+  double unit_scale;
+} Value;
+
+/* Runs the session reading commands from `in`; returns the exit status. */
+int repl_main(Session *s, FILE *in);
+/* Evaluates a checked expression; false after reporting an error at its span. */
+bool repl_eval(Session *s, Diags *d, const Expr *e, Value *out);
+/* Writes a value with its unit ("20 ms", "[-65, -64.2, ...] mV"). */
+void repl_format(const Value *v, StrBuf *out);
+/* Frees a value's storage. */
+void repl_value_free(Value *v);
+/* The index of a parameter of the current model by name, or -1. */
+int64_t repl_param_index(const Session *s, const char *name);
+/* The index of a population of the current model by name, or -1. */
+int64_t repl_population_index(const Session *s, const char *name);
+
+#endif
