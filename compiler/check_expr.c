@@ -43,10 +43,11 @@ void note_declared_unit(Checker *c, const Expr *e) {
     diag_note(c->d, s->span, "'%s' is declared here as %s", s->name, unit);
     break;
   case SYM_PARAM: case SYM_CONST: case SYM_ALIAS:
-    if (dim_is_none(s->dim))
-      diag_note(c->d, s->span, "'%s' is defined here as a dimensionless number", s->name);
-    else
-      diag_note(c->d, s->span, "'%s' is defined here in %s", s->name, dims);
+    {
+      char what[128];
+      dim_describe(s->dim, what, sizeof what);
+      diag_note(c->d, s->span, "'%s' is defined here as %s", s->name, what);
+    }
     break;
   default:
     break;

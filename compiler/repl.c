@@ -329,8 +329,9 @@ static bool repl_set(Session *s, Diags *d, const char *line, size_t offset) {
     return false;
   }
   free(old_text);
-  fprintf(s->out, "recompiled in %.0f ms\n", (s->t_parse + s->t_check + s->t_codegen + s->t_jit +
-                                              now() - t0) * 1e3);
+  if (s->interactive)
+    fprintf(s->out, "recompiled in %.0f ms\n", (s->t_parse + s->t_check + s->t_codegen + s->t_jit +
+                                                now() - t0) * 1e3);
   return ok;
 }
 
@@ -589,24 +590,25 @@ static bool handle(Session *s, const char *line, bool *quit) {
   char word[32] = "";
   sscanf(line, " %31[A-Za-z_]", word);
   size_t after = (size_t)(strstr(line, word) - line) + strlen(word);
-  Diags d;
-  diags_init(&d, stderr);
-  d.color = s->opt.color;
+  /* Input lines join the compilation's source files, so that notes can
+     point into the model as well as at what was typed. */
+  Diags *d = &s->compiled->diags;
   bool ok = true;
-  if (!word[0] && line[strspn(line, " \t")] == 0) {
-    ok = true;
+  const char *first = line + strspn(line, " \t");
+  if (*first == 0 || *first == '#') {
+    ok = true; /* a blank line or a comment */
   } else if (strcmp(word, "quit") == 0 || strcmp(word, "exit") == 0) {
     *quit = true;
   } else if (strcmp(word, "help") == 0) {
     fputs(help_text, s->out);
   } else if (strcmp(word, "run") == 0) {
-    ok = repl_run(s, &d, line, after);
+    ok = repl_run(s, d, line, after);
   } else if (strcmp(word, "reset") == 0) {
     ok = build_network(s, NULL, false);
     s->simulated = 0;
     if (ok) fprintf(s->out, "t = 0 ms\n");
   } else if (strcmp(word, "set") == 0) {
-    ok = repl_set(s, &d, line, after);
+    ok = repl_set(s, d, line, after);
   } else if (strcmp(word, "plot") == 0) {
     ok = repl_plot(s, line + after);
   } else if (strcmp(word, "show") == 0) {
@@ -620,10 +622,9 @@ static bool handle(Session *s, const char *line, bool *quit) {
   } else if (is_declaration(word)) {
     ok = add_declaration(s, line);
   } else {
-    ok = evaluate_line(s, &d, line);
+    ok = evaluate_line(s, d, line);
   }
-  diag_flush(&d);
-  diags_free(&d);
+  diag_flush(&s->compiled->diags);
   return ok;
 }
 

@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 def snnc_path():
     if len(sys.argv) < 2:
         sys.exit("usage: %s SNNC [REFERENCE_DIR]" % sys.argv[0])
-    return sys.argv[1]
+    return os.path.abspath(sys.argv[1])
 
 
 def reference_dir():
