@@ -384,14 +384,15 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   t0 = now();
   bool closed = monitors_close(&sim);
   ok = ok && closed;
+  times.write = now() - t0;
+  if (sim.failed) cli_error(prog, "%s", sim.error);
+  bool summary_ok = true;
+  if (sim.monitors || sim.step > 0) summary_ok = summary_write(&sim, &times, info, ok);
+  /* The plot reads summary.json (title, units), so it comes after. */
   char plot_err[512] = "";
   bool plotted = true;
   if (ok && opt.plot) plotted = monitors_plot(&sim, plot_err, sizeof plot_err);
-  times.write = now() - t0;
-  if (sim.failed) cli_error(prog, "%s", sim.error);
   if (!plotted) cli_error(prog, "cannot draw the plot: %s", plot_err);
-  bool summary_ok = true;
-  if (sim.monitors || sim.step > 0) summary_ok = summary_write(&sim, &times, info, ok);
   if (!opt.quiet && sim.step > 0) summary_print(&sim, &times, stdout);
   monitors_free(&sim);
   sim_free(&sim);
