@@ -64,12 +64,14 @@ def bench_model(kind, ne, ni, p, tmp):
     return path
 
 
-def run_snnc(snnc, path, T, threads=1, seed=1):
+def run_snnc(snnc, path, T, threads=1, seed=1, binary=None):
+    """snnc run (or a native binary built from the model) and its summary."""
     out = tempfile.mkdtemp(prefix="snnbench-")
     t0 = time.perf_counter()
     env = dict(os.environ, SNNRT_PROFILE="1")
-    r = subprocess.run([snnc, "run", path, "--quiet", "--out", out, "--duration", "%gs" % T,
-                        "--seed", str(seed), "--threads", str(threads)],
+    cmd = [binary] if binary else [snnc, "run", path]
+    r = subprocess.run(cmd + ["--quiet", "--out", out, "--duration", "%gs" % T,
+                              "--seed", str(seed), "--threads", str(threads)],
                        capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     if r.returncode != 0:
@@ -149,6 +151,23 @@ def main():
     if with_brian2:
         header += ["Brian2 loop (s)", "Brian2 total (s)", "simulate ratio", "end-to-end ratio"]
     text = ["## CUBA and COBA, 4000 neurons, 10 s, one thread\n", table(rows, header)]
+
+    # 1b. The native binary against the JIT, on CUBA (alternating runs).
+    path = bench_model("cuba", 3200, 800, 0.02, tmp)
+    exe = os.path.join(tmp, "cuba_native")
+    subprocess.run([snnc, "build", path, "-o", exe], check=True)
+    jit, native = [], []
+    for s in range(reps_snnc):
+        jit.append(run_snnc(snnc, path, 10.0, seed=s + 1))
+        native.append(run_snnc(snnc, path, 10.0, seed=s + 1, binary=exe))
+    results["native"] = {"jit": jit, "native": native}
+    ratio = median_of(jit, "simulate") / median_of(native, "simulate")
+    text += ["\n## Native binary against the JIT, CUBA 10 s\n",
+             table([["%.3f" % median_of(jit, "simulate"), "%.3f" % median_of(native, "simulate"),
+                     "%.2f" % ratio, "%.3f" % median_of(native, "wall")]],
+                   ["JIT simulate (s)", "native simulate (s)", "JIT / native",
+                    "native end-to-end (s)"])]
+    print("native", ratio, flush=True)
 
     # 2. Scale series at 80 synapses per neuron (CUBA dynamics).
     rows = []
