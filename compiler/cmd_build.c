@@ -98,6 +98,9 @@ static bool link_executable(Compiled *c, const char *object, const char *output,
   add_arg(&args, a, "-lcairo");
   add_arg(&args, a, "-lpthread");
   add_arg(&args, a, "-lm");
+#ifdef SNN_RUNTIME_SANITIZED
+  add_arg(&args, a, "-fsanitize=address,undefined");
+#endif
   vec_push(&args, NULL);
   int rc = run_command((char **)args.items);
   vec_free(&args);
