@@ -91,8 +91,8 @@ bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool 
 }
 
 bool compile_texts(Compiled *c, const char *const *names, const char *const *texts, int ntexts,
-                   const DriverOptions *opt) {
-  return compile_model(c, NULL, names, texts, ntexts, opt, true, NULL);
+                   const DriverOptions *opt, bool optimize) {
+  return compile_model(c, NULL, names, texts, ntexts, opt, optimize, NULL);
 }
 
 void compile_free(Compiled *c) {

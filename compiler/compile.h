@@ -32,9 +32,9 @@ typedef struct Compiled {
 bool compile_file(Compiled *c, const char *path, const DriverOptions *opt, bool optimize,
                   const char *cpu);
 /* Compiles a model given as texts (texts[0] the main file, named names[0];
-   then declarations typed at the REPL), for the host CPU. */
+   then declarations typed at the REPL), for the host CPU; optimised or not. */
 bool compile_texts(Compiled *c, const char *const *names, const char *const *texts, int ntexts,
-                   const DriverOptions *opt);
+                   const DriverOptions *opt, bool optimize);
 /* Frees everything a compilation holds. */
 void compile_free(Compiled *c);
 /* Seconds since an arbitrary fixed point (monotonic). */

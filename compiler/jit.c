@@ -6,12 +6,22 @@
 ** absolute symbols pointing into this process, so they need not be exported
 ** from the snnc binary; everything else (libm) is found by searching the
 ** process's loaded libraries.
+**
+** `snnc run` compiles one module once (jit_load).  The REPL keeps one JIT
+** for the whole session and adds each recompilation as a new generation
+** (jit_add_generation): an exported function whose unoptimised IR, with
+** everything it reaches, is the same as in an earlier generation is not
+** compiled again; the new module declares the earlier machine code's
+** symbol instead.  Only the kernels that a change touched go through the
+** optimiser and the code generator, which is what makes a change of a
+** constant at the prompt take milliseconds.
 */
 #include "jit.h"
 
 #include "codegen.h"
 #include "externs.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +30,19 @@
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
 
+/* A function compiled in an earlier generation, found by its fingerprint. */
+typedef struct CachedFunction {
+  uint64_t hash;
+  char *fingerprint;  /* the unoptimised IR of it and all it reaches */
+  char *symbol;       /* its name in the JIT */
+} CachedFunction;
+
 struct Jit {
   LLVMOrcLLJITRef lljit;
+  int generation;          /* generations added so far */
+  PtrVec defined;          /* char*: absolute symbols already defined */
+  CachedFunction *cache;   /* exported functions of every generation */
+  int ncache, cache_cap;
 };
 
 static void report(const char *what, LLVMErrorRef err) {
@@ -30,16 +51,26 @@ static void report(const char *what, LLVMErrorRef err) {
   LLVMDisposeErrorMessage(msg);
 }
 
+/* --- Runtime and extern symbols -------------------------------------------- */
+
 /* Symbols defined for generated code: the runtime's entry points and the
-   model's extern functions. */
+   model's extern functions, each once per JIT. */
 typedef struct SymbolTable {
+  Jit *jit;
   LLVMOrcExecutionSessionRef es;
   LLVMJITCSymbolMapPair *pairs;
   int n, cap;
 } SymbolTable;
 
+static bool already_defined(const Jit *j, const char *name) {
+  for (int k = 0; k < j->defined.len; k++)
+    if (strcmp(j->defined.items[k], name) == 0) return true;
+  return false;
+}
+
 static void add_symbol(const char *name, void *addr, void *ctx) {
   SymbolTable *t = ctx;
+  if (already_defined(t->jit, name)) return;
   if (t->n == t->cap) {
     t->cap = t->cap ? 2 * t->cap : 16;
     t->pairs = xrealloc(t->pairs, sizeof *t->pairs * (size_t)t->cap);
@@ -50,23 +81,29 @@ static void add_symbol(const char *name, void *addr, void *ctx) {
   p->Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
                               LLVMJITSymbolGenericFlagsCallable;
   p->Sym.Flags.TargetFlags = 0;
+  vec_push(&t->jit->defined, xstrdup(name));
 }
 
-static bool define_symbols(Compiled *c, LLVMOrcLLJITRef jit) {
-  SymbolTable t = {LLVMOrcLLJITGetExecutionSession(jit), NULL, 0, 0};
+static bool define_symbols(Jit *j, Compiled *c) {
+  SymbolTable t = {j, LLVMOrcLLJITGetExecutionSession(j->lljit), NULL, 0, 0};
+  int first_new = j->defined.len;
   add_symbol("snnrt_uniform", (void *)snnrt_uniform, &t);
   add_symbol("snnrt_normal", (void *)snnrt_normal, &t);
   add_symbol("snnrt_propagator", (void *)snnrt_propagator, &t);
   bool ok = extern_load_all(c->model, &c->diags, add_symbol, &t);
   diag_flush(&c->diags);
   LLVMErrorRef err = NULL;
-  if (ok) {
+  if (ok && t.n > 0) {
     LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(t.pairs, (size_t)t.n);
-    err = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit), mu);
+    err = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit), mu);
   } else {
     for (int k = 0; k < t.n; k++) LLVMOrcReleaseSymbolStringPoolEntry(t.pairs[k].Name);
   }
   free(t.pairs);
+  if (!ok || err) {
+    /* Nothing of this table was defined: forget the names again. */
+    while (j->defined.len > first_new) free(j->defined.items[--j->defined.len]);
+  }
   if (err) {
     report("cannot define the runtime symbols", err);
     return false;
@@ -74,8 +111,9 @@ static bool define_symbols(Compiled *c, LLVMOrcLLJITRef jit) {
   return ok;
 }
 
-const SnnModel *jit_load(Compiled *c, Jit **out) {
-  *out = NULL;
+/* --- Creating the JIT and adding modules ----------------------------------- */
+
+static Jit *jit_create(Compiled *c) {
   /* The same target machine settings as `snnc build` uses, so that JIT and
      native binaries compute bit for bit the same. */
   LLVMTargetMachineRef tm = codegen_target_machine(c->cpu, c->features,
@@ -85,42 +123,256 @@ const SnnModel *jit_load(Compiled *c, Jit **out) {
     return NULL;
   }
   LLVMOrcJITTargetMachineBuilderRef jtmb = LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(tm);
-  LLVMErrorRef err;
   LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
   LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder, jtmb);
   LLVMOrcLLJITRef lljit;
-  if ((err = LLVMOrcCreateLLJIT(&lljit, builder))) {
+  LLVMErrorRef err = LLVMOrcCreateLLJIT(&lljit, builder);
+  if (err) {
     report("cannot start the JIT", err);
     return NULL;
   }
   Jit *j = xcalloc(1, sizeof *j);
   j->lljit = lljit;
-  *out = j;
   LLVMOrcDefinitionGeneratorRef gen;
   err = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
       &gen, LLVMOrcLLJITGetGlobalPrefix(lljit), NULL, NULL);
   if (err) {
     report("cannot search the process for symbols", err);
+    jit_free(j);
     return NULL;
   }
   LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(lljit), gen);
-  if (!define_symbols(c, lljit)) return NULL;
+  return j;
+}
+
+/* Hands c->module to the JIT and returns the address of `descriptor`. */
+static const SnnModel *add_module(Jit *j, Compiled *c, const char *descriptor) {
+  if (!define_symbols(j, c)) return NULL;
   LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(c->module, c->tsc);
   c->module = NULL;
-  if ((err = LLVMOrcLLJITAddLLVMIRModule(lljit, LLVMOrcLLJITGetMainJITDylib(lljit), tsm))) {
+  LLVMErrorRef err =
+      LLVMOrcLLJITAddLLVMIRModule(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), tsm);
+  if (err) {
     report("cannot add the model to the JIT", err);
     return NULL;
   }
   LLVMOrcExecutorAddress addr = 0;
-  if ((err = LLVMOrcLLJITLookup(lljit, &addr, "snn_model"))) {
+  if ((err = LLVMOrcLLJITLookup(j->lljit, &addr, descriptor))) {
     report("cannot compile the model", err);
     return NULL;
   }
   return (const SnnModel *)(uintptr_t)addr;
 }
 
+const SnnModel *jit_load(Compiled *c, Jit **out) {
+  *out = jit_create(c);
+  return *out ? add_module(*out, c, "snn_model") : NULL;
+}
+
+/* --- Reusing machine code across generations -------------------------------- */
+
+typedef struct Fingerprint {
+  StrBuf text;
+  PtrVec seen;  /* LLVMValueRef: functions and globals already included */
+} Fingerprint;
+
+static void fingerprint_value(Fingerprint *f, LLVMValueRef v);
+
+/* Walks an operand: a function or global is included whole (once); a
+   constant expression is searched for the ones it refers to. */
+static void fingerprint_operand(Fingerprint *f, LLVMValueRef op) {
+  if (!op) return;
+  if (LLVMIsAFunction(op) || LLVMIsAGlobalVariable(op)) {
+    fingerprint_value(f, op);
+  } else if (LLVMIsAConstantExpr(op) || LLVMIsAConstantStruct(op) ||
+             LLVMIsAConstantArray(op)) {
+    int n = LLVMGetNumOperands(op);
+    for (int k = 0; k < n; k++) fingerprint_operand(f, LLVMGetOperand(op, (unsigned)k));
+  }
+}
+
+static void append_attributes(Fingerprint *f, LLVMAttributeRef *attrs, unsigned n) {
+  for (unsigned k = 0; k < n; k++) {
+    if (LLVMIsStringAttribute(attrs[k])) {
+      unsigned klen, vlen;
+      const char *key = LLVMGetStringAttributeKind(attrs[k], &klen);
+      const char *val = LLVMGetStringAttributeValue(attrs[k], &vlen);
+      sb_printf(&f->text, " \"%.*s\"=\"%.*s\"", (int)klen, key, (int)vlen, val);
+    } else {
+      sb_printf(&f->text, " %u=%llu", LLVMGetEnumAttributeKind(attrs[k]),
+                (unsigned long long)LLVMGetEnumAttributeValue(attrs[k]));
+    }
+  }
+  sb_putc(&f->text, '\n');
+}
+
+/* The attributes of a call instruction, at every index. */
+static void fingerprint_call_attributes(Fingerprint *f, LLVMValueRef call) {
+  unsigned nargs = LLVMGetNumArgOperands(call);
+  for (unsigned idx = 0; idx <= nargs + 1; idx++) {
+    LLVMAttributeIndex at = idx == nargs + 1 ? (LLVMAttributeIndex)LLVMAttributeFunctionIndex : idx;
+    unsigned n = LLVMGetCallSiteAttributeCount(call, at);
+    if (n == 0) continue;
+    LLVMAttributeRef *attrs = xcalloc(n, sizeof *attrs);
+    LLVMGetCallSiteAttributes(call, at, attrs);
+    sb_printf(&f->text, "call attrs %u:", (unsigned)at);
+    append_attributes(f, attrs, n);
+    free(attrs);
+  }
+}
+
+/* Appends the attributes at one index: printing a function shows them
+   only as numbered groups, whose numbering depends on the whole module. */
+static void fingerprint_attributes(Fingerprint *f, LLVMValueRef fn, LLVMAttributeIndex idx) {
+  unsigned n = LLVMGetAttributeCountAtIndex(fn, idx);
+  if (n == 0) return;
+  LLVMAttributeRef *attrs = xcalloc(n, sizeof *attrs);
+  LLVMGetAttributesAtIndex(fn, idx, attrs);
+  sb_printf(&f->text, "attrs %u:", (unsigned)idx);
+  append_attributes(f, attrs, n);
+  free(attrs);
+}
+
+/* Appends printed IR without the numbers of attribute groups ("#3"): they
+   number the module's groups in order of use, so they differ between
+   modules that agree on everything else.  What the groups hold is
+   appended by fingerprint_attributes instead. */
+static void append_ir(Fingerprint *f, const char *text) {
+  for (const char *p = text; *p; p++) {
+    sb_putc(&f->text, *p);
+    if (*p == '#')
+      while (p[1] >= '0' && p[1] <= '9') p++;
+  }
+  sb_putc(&f->text, '\n');
+}
+
+static void fingerprint_value(Fingerprint *f, LLVMValueRef v) {
+  for (int k = 0; k < f->seen.len; k++)
+    if (f->seen.items[k] == v) return;
+  vec_push(&f->seen, v);
+  char *text = LLVMPrintValueToString(v);
+  append_ir(f, text);
+  LLVMDisposeMessage(text);
+  if (LLVMIsAGlobalVariable(v)) {
+    fingerprint_operand(f, LLVMGetInitializer(v));
+    return;
+  }
+  unsigned nparams = LLVMCountParams(v);
+  fingerprint_attributes(f, v, LLVMAttributeFunctionIndex);
+  fingerprint_attributes(f, v, LLVMAttributeReturnIndex);
+  for (unsigned p = 1; p <= nparams; p++) fingerprint_attributes(f, v, p);
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(v); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) {
+      if (LLVMIsACallInst(in)) fingerprint_call_attributes(f, in);
+      int n = LLVMGetNumOperands(in);
+      for (int k = 0; k < n; k++) fingerprint_operand(f, LLVMGetOperand(in, (unsigned)k));
+    }
+}
+
+static uint64_t hash_text(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+static const CachedFunction *cache_find(const Jit *j, uint64_t hash, const char *text) {
+  for (int k = 0; k < j->ncache; k++)
+    if (j->cache[k].hash == hash && strcmp(j->cache[k].fingerprint, text) == 0)
+      return &j->cache[k];
+  return NULL;
+}
+
+static void cache_add(Jit *j, uint64_t hash, char *text, char *symbol) {
+  if (j->ncache == j->cache_cap) {
+    j->cache_cap = j->cache_cap ? 2 * j->cache_cap : 16;
+    j->cache = xrealloc(j->cache, sizeof *j->cache * (size_t)j->cache_cap);
+  }
+  j->cache[j->ncache++] = (CachedFunction){hash, text, symbol};
+}
+
+/* Replaces fn by a declaration of the symbol compiled earlier. */
+static void reuse_function(LLVMModuleRef mod, LLVMValueRef fn, const char *symbol) {
+  LLVMValueRef decl = LLVMGetNamedFunction(mod, symbol);
+  if (!decl) decl = LLVMAddFunction(mod, symbol, LLVMGlobalGetValueType(fn));
+  LLVMReplaceAllUsesWith(fn, decl);
+  LLVMDeleteFunction(fn);
+}
+
+const SnnModel *jit_add_generation(Jit **jp, Compiled *c, JitReuse *stats) {
+  memset(stats, 0, sizeof *stats);
+  if (!*jp && !(*jp = jit_create(c))) return NULL;
+  Jit *j = *jp;
+  int gen = j->generation++;
+  /* Fingerprints first, while the module is whole. */
+  PtrVec fns = {0};
+  for (LLVMValueRef fn = LLVMGetFirstFunction(c->module); fn; fn = LLVMGetNextFunction(fn))
+    if (LLVMCountBasicBlocks(fn) > 0 && LLVMGetLinkage(fn) == LLVMExternalLinkage)
+      vec_push(&fns, fn);
+  int npending = 0;
+  CachedFunction *pending = xcalloc((size_t)fns.len + 1, sizeof *pending);
+  for (int k = 0; k < fns.len; k++) {
+    LLVMValueRef fn = fns.items[k];
+    Fingerprint f = {{0}, {0}};
+    fingerprint_value(&f, fn);
+    vec_free(&f.seen);
+    char *text = f.text.data ? f.text.data : xstrdup("");  /* the buffer's, now ours */
+    uint64_t hash = hash_text(text);
+
+    const CachedFunction *hit = cache_find(j, hash, text);
+    if (hit) {
+      reuse_function(c->module, fn, hit->symbol);
+      free(text);
+      stats->reused++;
+      continue;
+    }
+    size_t len;
+    const char *name = LLVMGetValueName2(fn, &len);
+    StrBuf renamed = {0};
+    sb_printf(&renamed, "%.*s.g%d", (int)len, name, gen);
+    char *symbol = renamed.data;
+    LLVMSetValueName2(fn, symbol, strlen(symbol));
+    pending[npending++] = (CachedFunction){hash, text, symbol};
+    stats->compiled++;
+  }
+  vec_free(&fns);
+  char descriptor[48];
+  snprintf(descriptor, sizeof descriptor, "snn_model.g%d", gen);
+  LLVMValueRef desc = LLVMGetNamedGlobal(c->module, "snn_model");
+  assert(desc != NULL);
+  LLVMSetValueName2(desc, descriptor, strlen(descriptor));
+
+  double t0 = compile_clock();
+  char *error = NULL;
+  const SnnModel *model = NULL;
+  if (!codegen_optimize(c->module, c->tm, &error)) {
+    driver_error("optimisation failed: %s", error ? error : "unknown error");
+    LLVMDisposeErrorMessage(error);
+  } else {
+    c->optimize_s = compile_clock() - t0;
+    model = add_module(j, c, descriptor);
+  }
+  /* Only machine code that exists can be reused later. */
+  for (int k = 0; k < npending; k++) {
+    if (model) {
+      cache_add(j, pending[k].hash, pending[k].fingerprint, pending[k].symbol);
+    } else {
+      free(pending[k].fingerprint);
+      free(pending[k].symbol);
+    }
+  }
+  free(pending);
+  return model;
+}
+
 void jit_free(Jit *j) {
   if (!j) return;
   if (j->lljit) LLVMOrcDisposeLLJIT(j->lljit);
+  for (int k = 0; k < j->defined.len; k++) free(j->defined.items[k]);
+  vec_free(&j->defined);
+  for (int k = 0; k < j->ncache; k++) {
+    free(j->cache[k].fingerprint);
+    free(j->cache[k].symbol);
+  }
+  free(j->cache);
   free(j);
 }

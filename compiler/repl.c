@@ -22,6 +22,7 @@
 #include <editline/readline.h>
 
 #include "check.h"
+#include "codegen.h"
 #include "npy.h"
 #include "parse.h"
 #include "summary.h"
@@ -32,17 +33,16 @@
 
 static double now(void) { return compile_clock(); }
 
-/* Compiled code: what compile_session makes and install_code puts in use. */
+/* Compiled code: what compile_session makes and build_network puts in
+   use.  Its machine code lives in the session's JIT, which outlasts it. */
 typedef struct Code {
   Compiled *compiled;
-  Jit *jit;
   const SnnModel *model;
-  LLVMModuleRef ir;
+  LLVMModuleRef ir;  /* the unoptimised module, for show ir/asm */
 } Code;
 
 static void drop_code(Code *k) {
   if (k->ir) LLVMDisposeModule(k->ir);
-  jit_free(k->jit);
   if (k->compiled) {
     compile_free(k->compiled);
     free(k->compiled);
@@ -50,23 +50,23 @@ static void drop_code(Code *k) {
   memset(k, 0, sizeof *k);
 }
 
-/* Compiles names/texts into new code, leaving the session's code alone. */
+/* Compiles names/texts into new code, leaving the session's code alone.
+   The session's JIT compiles only the kernels that differ from code it
+   already holds. */
 static bool compile_session(Session *s, Code *out) {
   Compiled *c = xcalloc(1, sizeof *c);
-  double t0 = now();
   bool ok = compile_texts(c, (const char *const *)s->names.items,
-                          (const char *const *)s->texts.items, s->names.len, &s->opt);
-  Jit *jit = NULL;
+                          (const char *const *)s->texts.items, s->names.len, &s->opt, false);
   const SnnModel *model = NULL;
   LLVMModuleRef ir = NULL;
   double t1 = now();
+  JitReuse reuse = {0, 0};
   if (ok) {
     ir = LLVMCloneModule(c->module);
-    model = jit_load(c, &jit);
+    model = jit_add_generation(&s->jit, c, &reuse);
     ok = model != NULL;
   }
   out->compiled = c;
-  out->jit = jit;
   out->model = model;
   out->ir = ir;
   if (!ok) {
@@ -76,8 +76,8 @@ static bool compile_session(Session *s, Code *out) {
   s->t_parse = c->parse_s;
   s->t_check = c->check_s;
   s->t_codegen = c->codegen_s;
-  s->t_jit = c->optimize_s + (now() - t1);
-  (void)t0;
+  s->t_jit = now() - t1;
+  s->reuse = reuse;
   return true;
 }
 
@@ -170,10 +170,9 @@ static bool build_network(Session *s, Code *next, bool carry) {
   if (s->have_sim) sim_free(&s->sim);
   free_spikes(s->spikes, s->nspikes);
   if (next) {
-    Code old = {s->compiled, s->jit, s->model, s->ir};
+    Code old = {s->compiled, s->model, s->ir};
     drop_code(&old);
     s->compiled = next->compiled;
-    s->jit = next->jit;
     s->model = next->model;
     s->ir = next->ir;
   }
@@ -330,8 +329,9 @@ static bool repl_set(Session *s, Diags *d, const char *line, size_t offset) {
   }
   free(old_text);
   if (s->interactive)
-    fprintf(s->out, "recompiled in %.0f ms\n", (s->t_parse + s->t_check + s->t_codegen + s->t_jit +
-                                                now() - t0) * 1e3);
+    fprintf(s->out, "recompiled in %.0f ms (%d kernel%s compiled, %d reused)\n",
+            (s->t_parse + s->t_check + s->t_codegen + s->t_jit + now() - t0) * 1e3,
+            s->reuse.compiled, s->reuse.compiled == 1 ? "" : "s", s->reuse.reused);
   return ok;
 }
 
@@ -394,6 +394,43 @@ static bool repl_plot(Session *s, const char *args) {
   return ok;
 }
 
+/* Prints the machine code of function `fn` of the optimised module `mod`. */
+static bool show_asm(Session *s, LLVMModuleRef mod, const char *fn, const char *pop) {
+  char *error = NULL;
+  LLVMMemoryBufferRef buf;
+  if (LLVMTargetMachineEmitToMemoryBuffer(s->compiled->tm, mod, LLVMAssemblyFile, &error, &buf)) {
+    fprintf(stderr, "error: %s\n", error);
+    LLVMDisposeMessage(error);
+    return false;
+  }
+  const char *text = LLVMGetBufferStart(buf);
+  char label[80];
+  snprintf(label, sizeof label, "\n%s:", fn);
+  const char *start = strstr(text, label);
+  const char *end = start ? strstr(start, ".Lfunc_end") : NULL;
+  if (start && end)
+    fprintf(s->out, "%.*s\n", (int)(end - start - 1), start + 1);
+  else
+    fprintf(stderr, "error: population '%s' has no kernel\n", pop);
+  LLVMDisposeMemoryBuffer(buf);
+  return start && end;
+}
+
+/* When the optimiser merged identical kernels, the copies only jump to
+   the one kept: its name, or NULL if fn has a body of its own. */
+static const char *shared_kernel(LLVMValueRef fn) {
+  if (LLVMCountBasicBlocks(fn) != 1) return NULL;
+  for (LLVMValueRef in = LLVMGetFirstInstruction(LLVMGetFirstBasicBlock(fn)); in;
+       in = LLVMGetNextInstruction(in)) {
+    if (!LLVMIsACallInst(in)) continue;
+    LLVMValueRef callee = LLVMGetCalledValue(in);
+    size_t len;
+    const char *name = callee ? LLVMGetValueName2(callee, &len) : "";
+    if (strncmp(name, "snn_step_", 9) == 0) return name;
+  }
+  return NULL;
+}
+
 /* show ir E / show asm E: the population's step kernel. */
 static bool repl_show(Session *s, const char *args) {
   const char *p = args;
@@ -411,39 +448,39 @@ static bool repl_show(Session *s, const char *args) {
   }
   char fn[64];
   snprintf(fn, sizeof fn, "snn_step_%lld", (long long)k);
-  if (!asm_) {
-    LLVMValueRef f = LLVMGetNamedFunction(s->ir, fn);
-    if (!f) {
-      fprintf(stderr, "error: population '%s' has no kernel (it is an input)\n",
-              s->model->pop[k].name);
-      return false;
-    }
-    char *text = LLVMPrintValueToString(f);
-    fprintf(s->out, "%s\n", text);
-    LLVMDisposeMessage(text);
-    return true;
-  }
+  /* The session keeps the module unoptimised (the JIT optimises only what
+     changed); optimise a copy to show what runs. */
   LLVMModuleRef copy = LLVMCloneModule(s->ir);
   char *error = NULL;
-  LLVMMemoryBufferRef buf;
-  if (LLVMTargetMachineEmitToMemoryBuffer(s->compiled->tm, copy, LLVMAssemblyFile, &error, &buf)) {
-    fprintf(stderr, "error: %s\n", error);
-    LLVMDisposeMessage(error);
+  if (!codegen_optimize(copy, s->compiled->tm, &error)) {
+    fprintf(stderr, "error: %s\n", error ? error : "optimisation failed");
+    LLVMDisposeErrorMessage(error);
     LLVMDisposeModule(copy);
     return false;
   }
-  const char *text = LLVMGetBufferStart(buf);
-  char label[80];
-  snprintf(label, sizeof label, "\n%s:", fn);
-  const char *start = strstr(text, label);
-  const char *end = start ? strstr(start, ".Lfunc_end") : NULL;
-  if (start && end)
-    fprintf(s->out, "%.*s\n", (int)(end - start - 1), start + 1);
-  else
-    fprintf(stderr, "error: population '%s' has no kernel\n", s->model->pop[k].name);
-  LLVMDisposeMemoryBuffer(buf);
+  if (!LLVMGetNamedFunction(copy, fn)) {
+    fprintf(stderr, "error: population '%s' has no kernel (it is an input)\n",
+            s->model->pop[k].name);
+    LLVMDisposeModule(copy);
+    return false;
+  }
+  const char *shared = shared_kernel(LLVMGetNamedFunction(copy, fn));
+  if (shared) {
+    int64_t owner = strtoll(shared + strlen("snn_step_"), NULL, 10);
+    fprintf(s->out, "; population '%s' runs the same kernel as '%s':\n", s->model->pop[k].name,
+            owner >= 0 && owner < s->model->npop ? s->model->pop[owner].name : shared);
+    snprintf(fn, sizeof fn, "%s", shared);
+  }
+  bool ok = true;
+  if (asm_) {
+    ok = show_asm(s, copy, fn, s->model->pop[k].name);
+  } else {
+    char *text = LLVMPrintValueToString(LLVMGetNamedFunction(copy, fn));
+    fprintf(s->out, "%s\n", text);
+    LLVMDisposeMessage(text);
+  }
   LLVMDisposeModule(copy);
-  return start && end;
+  return ok;
 }
 
 /* save DIR: the spikes recorded so far, as snnc run writes them
@@ -494,10 +531,12 @@ static bool repl_save(Session *s, const char *args) {
 }
 
 static void repl_time(Session *s) {
-  fprintf(s->out, "last compilation: parse %.1f ms, check %.1f ms, codegen %.1f ms, JIT %.1f ms\n"
+  fprintf(s->out, "last compilation: parse %.1f ms, check %.1f ms, codegen %.1f ms, JIT %.1f ms "
+          "(%d kernel%s compiled, %d reused)\n"
           "network build: %.1f ms\n"
           "simulation: %g ms simulated in %.1f ms of wall time (%.2fx real time)\n",
           s->t_parse * 1e3, s->t_check * 1e3, s->t_codegen * 1e3, s->t_jit * 1e3,
+          s->reuse.compiled, s->reuse.compiled == 1 ? "" : "s", s->reuse.reused,
           s->t_build * 1e3, s->simulated * 1e3, s->t_simulate * 1e3,
           s->t_simulate > 0 ? s->simulated / s->t_simulate : 0.0);
 }

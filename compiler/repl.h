@@ -3,10 +3,10 @@
 **
 ** A Session is a model that grows and runs under the user's hands: the
 ** model file's text, the declarations typed since, the compiled code, and
-** a running simulation.  Each structural change compiles the whole model
-** again (tens of milliseconds) and carries the simulation's state over to
-** the new network, so a run continues where it stopped; a parameter change
-** needs no compilation at all.
+** a running simulation.  Each structural change checks the whole model
+** again, but the JIT compiles only the kernels whose code changed, and the
+** simulation's state is carried over to the new network, so a run
+** continues where it stopped; a parameter change needs no compilation.
 */
 #ifndef SNN_REPL_H
 #define SNN_REPL_H
@@ -31,8 +31,9 @@ typedef struct Session {
   int inputs_seen;           /* numbers the "<input N>" names */
   /* the current compilation */
   Compiled *compiled;
-  Jit *jit;
-  LLVMModuleRef ir;          /* a copy of the optimised module, for show ir/asm */
+  Jit *jit;                  /* machine code of every compilation so far */
+  JitReuse reuse;            /* what the last compilation compiled and reused */
+  LLVMModuleRef ir;          /* a copy of the unoptimised module, for show ir/asm */
   const SnnModel *model;
   /* the current run */
   Sim sim;

@@ -63,7 +63,12 @@ bool sim_make_dirs(const char *path) {
     buf[k] = c;
   }
   struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+  if (stat(path, &st) != 0) return false;
+  if (!S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    return false;
+  }
+  return true;
 }
 
 static char *file_path(const Sim *s, const char *stem, const char *suffix) {
@@ -219,14 +224,14 @@ bool monitors_open(Sim *s) {
   ms->n = (int)s->model->nmonitor;
   ms->m = calloc((size_t)ms->n + 1, sizeof(MonitorRt));
   if (!ms->m) return sim_fail(s, "out of memory");
+  /* Descriptors first: closing after a failed open walks every monitor. */
+  for (int k = 0; k < ms->n; k++) ms->m[k].desc = &s->model->monitor[k];
   if (ms->n && !sim_make_dirs(s->opt.out_dir))
     return sim_fail(s, "cannot create the output folder '%s': %s", s->opt.out_dir,
                     strerror(errno));
   ms->last_flush = wall_seconds();
-  for (int k = 0; k < ms->n; k++) {
-    ms->m[k].desc = &s->model->monitor[k];
+  for (int k = 0; k < ms->n; k++)
     if (!open_monitor(s, ms, k)) return false;
-  }
   return true;
 }
 

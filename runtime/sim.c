@@ -252,11 +252,18 @@ static bool collect_spikes(Sim *s) {
     /* Spikes are rare: skip 64 silent neurons at a time, and find the
        spikes of a word by its set bytes, lowest first (little-endian). */
     for (; i + 64 <= p->size; i += 64) {
-      uint64_t w[8];
-      memcpy(w, f + i, 64);
-      if (!(w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])) continue;
+      /* Word loads straight from the flags (not through a copy on the
+         stack, which would stall on store-to-load forwarding). */
+      uint64_t any = 0;
       for (int q = 0; q < 8; q++) {
-        uint64_t word = w[q];
+        uint64_t w;
+        memcpy(&w, f + i + 8 * q, 8);
+        any |= w;
+      }
+      if (!any) continue;
+      for (int q = 0; q < 8; q++) {
+        uint64_t word;
+        memcpy(&word, f + i + 8 * q, 8);
         while (word) {
           int byte = __builtin_ctzll(word) >> 3;
           if (!index_push(&p->spikes, (int32_t)(i + 8 * q + byte)))

@@ -7,7 +7,8 @@
   it is allocated;
 - --format csv writes the same spikes as the .npy files;
 - summary.json records counts, rates, synapses and phase times;
-- bad command-line values are refused with a message.
+- bad command-line values and an unusable output folder are refused with a
+  message.
 """
 import os
 import subprocess
@@ -39,6 +40,14 @@ def test():
     with open(os.path.join(out, "summary.json")) as f:
         s = json.load(f)
     check(s["status"] == "stopped on an error" and "infinite" in s["error"], "summary %s", s)
+
+    # An output "folder" that is a file: one clear message, no crash.
+    blocker = out + "-file"
+    with open(blocker, "w") as f:
+        f.write("not a folder\n")
+    r = run(snnc, model("lif_const.snn"), expect_fail=True, out=blocker)
+    check("cannot create the output folder" in r.stderr and "Not a directory" in r.stderr
+          and r.stderr.count("error") == 1, "output folder message: %s", r.stderr)
 
     a = run(snnc, model("lif_const.snn"))
     b = run(snnc, model("lif_const.snn"), "--format", "csv")

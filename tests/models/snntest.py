@@ -65,7 +65,9 @@ def run(snnc, path, *args, expect_fail=False, out=None):
     cmd = [snnc, "run", path, "--quiet", "--out", out] + [str(a) for a in args]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if expect_fail:
-        assert r.returncode != 0, "expected %s to fail" % " ".join(cmd)
+        # A signal (negative status) is a crash, not a clean failure.
+        assert r.returncode > 0, "expected %s to fail cleanly, got status %d:\n%s" % (
+            " ".join(cmd), r.returncode, r.stderr)
         return r
     if r.returncode != 0:
         raise AssertionError("%s failed (%d):\n%s%s" % (" ".join(cmd), r.returncode,
