@@ -190,6 +190,15 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
     if (!init_population(s, p)) return false;
   }
   int threads = opt->threads > 0 ? opt->threads : 1;
+  if (threads > SIM_MAX_THREADS) threads = SIM_MAX_THREADS;
+  s->nthreads = threads;
+  for (int64_t k = 0; k < model->npop; k++) {
+    RtPop *p = &s->pops[k];
+    size_t bytes = sizeof(SpikePart) * (size_t)threads;
+    p->part = aligned_alloc(_Alignof(SpikePart), bytes);
+    if (!p->part) return sim_fail(s, "out of memory");
+    memset(p->part, 0, bytes);
+  }
   for (int64_t k = 0; k < model->nproj; k++)
     if (!route_prepare(s, &s->projs[k], threads)) return false;
   if (threads > 1 && !team_start(s, threads))
@@ -227,6 +236,40 @@ static void report_non_finite(Sim *s, RtPop *p) {
 }
 
 /* Phase 2 for one thread: the kernels over its ranges. */
+/* Appends the neurons of [begin, end) whose spike flag is set to out, in
+   ascending order; false when out of memory. */
+static bool scan_spike_flags(const uint8_t *f, int64_t begin, int64_t end, IndexList *out) {
+  int64_t i = begin;
+  /* Spikes are rare: skip 64 silent neurons at a time, and find the spikes
+     of a word by its set bytes, lowest first (little-endian).  The words
+     are loaded from the flags directly (a copy on the stack would stall
+     on store-to-load forwarding). */
+  for (; i + 64 <= end; i += 64) {
+    uint64_t any = 0;
+    for (int q = 0; q < 8; q++) {
+      uint64_t w;
+      memcpy(&w, f + i + 8 * q, 8);
+      any |= w;
+    }
+    if (!any) continue;
+    for (int q = 0; q < 8; q++) {
+      uint64_t word;
+      memcpy(&word, f + i + 8 * q, 8);
+      while (word) {
+        int byte = __builtin_ctzll(word) >> 3;
+        if (!index_push(out, (int32_t)(i + 8 * q + byte))) return false;
+        word &= ~(UINT64_C(0xff) << (8 * byte));
+      }
+    }
+  }
+  for (; i < end; i++)
+    if (f[i] && !index_push(out, (int32_t)i)) return false;
+  return true;
+}
+
+/* Phase 2, and the first half of phase 3: each thread runs the kernels
+   over its ranges and lists the spikes there while the flags are still
+   in its cache (reading them from another core would move every line). */
 static void integrate_range(Sim *s, int thread, int nthreads, int32_t *bad) {
   for (int64_t k = 0; k < s->model->npop; k++) {
     RtPop *p = &s->pops[k];
@@ -235,11 +278,16 @@ static void integrate_range(Sim *s, int thread, int nthreads, int32_t *bad) {
     sim_range(p->size, thread, nthreads, &begin, &end);
     SnnKernelArgs a = kernel_args(s, p);
     if (p->desc->step(&a, begin, end)) bad[k] = 1;
+    SpikePart *part = &p->part[thread];
+    part->list.len = 0;
+    if (!scan_spike_flags(p->spiked, begin, end, &part->list)) part->failed = true;
   }
 }
 
-/* Phase 3: spike lists in ascending order. */
-static bool collect_spikes(Sim *s) {
+/* Phase 3: spike lists in ascending order (the threads' ranges are
+   contiguous and in order, so their lists are joined one after another);
+   spike sources emit theirs. */
+static bool collect_spikes(Sim *s, int nthreads) {
   for (int64_t k = 0; k < s->model->npop; k++) {
     RtPop *p = &s->pops[k];
     if (p->desc->kind != SNN_POP_NEURONS) {
@@ -247,33 +295,12 @@ static bool collect_spikes(Sim *s) {
       continue;
     }
     p->spikes.len = 0;
-    const uint8_t *f = p->spiked;
-    int64_t i = 0;
-    /* Spikes are rare: skip 64 silent neurons at a time, and find the
-       spikes of a word by its set bytes, lowest first (little-endian). */
-    for (; i + 64 <= p->size; i += 64) {
-      /* Word loads straight from the flags (not through a copy on the
-         stack, which would stall on store-to-load forwarding). */
-      uint64_t any = 0;
-      for (int q = 0; q < 8; q++) {
-        uint64_t w;
-        memcpy(&w, f + i + 8 * q, 8);
-        any |= w;
-      }
-      if (!any) continue;
-      for (int q = 0; q < 8; q++) {
-        uint64_t word;
-        memcpy(&word, f + i + 8 * q, 8);
-        while (word) {
-          int byte = __builtin_ctzll(word) >> 3;
-          if (!index_push(&p->spikes, (int32_t)(i + 8 * q + byte)))
-            return sim_fail(s, "out of memory");
-          word &= ~(UINT64_C(0xff) << (8 * byte));
-        }
-      }
+    for (int t = 0; t < nthreads; t++) {
+      const IndexList *l = &p->part[t].list;
+      if (p->part[t].failed) return sim_fail(s, "out of memory");
+      for (int64_t n = 0; n < l->len; n++)
+        if (!index_push(&p->spikes, l->items[n])) return sim_fail(s, "out of memory");
     }
-    for (; i < p->size; i++)
-      if (f[i] && !index_push(&p->spikes, (int32_t)i)) return sim_fail(s, "out of memory");
     p->total_spikes += (uint64_t)p->spikes.len;
   }
   return true;
@@ -327,7 +354,7 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
         ok = false;
       }
     }
-    if (!ok || !collect_spikes(s)) { ok = false; break; }
+    if (!ok || !collect_spikes(s, nthreads)) { ok = false; break; }
     phase_mark(s, PHASE_COLLECT, &t0);
     if (s->team)
       team_run(s, parallel_route);
@@ -340,7 +367,6 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
     if (progress && (s->step & 1023) == 0) progress(s, ctx);
   }
   if (!s->team) free(bad);
-  (void)nthreads;
   return ok && !s->failed;
 }
 
@@ -358,6 +384,8 @@ void sim_free(Sim *s) {
     sim_release(p->spiked);
     sim_release(p->coef);
     free(p->spikes.items);
+    for (int t = 0; p->part && t < s->nthreads; t++) free(p->part[t].list.items);
+    free(p->part);
     free(p->next_spike);
     free(p->drawn);
     free(p->rate);

@@ -32,6 +32,13 @@ typedef struct IndexList {
 } IndexList;
 
 /* A population at run time. */
+/* The spikes one thread found in its range of a population, on a cache
+   line of its own so that threads do not write to each other's lines. */
+typedef struct SpikePart {
+  IndexList list;
+  bool failed;             /* out of memory while collecting */
+} __attribute__((aligned(64))) SpikePart;
+
 typedef struct RtPop {
   const SnnPopulation *desc;
   int64_t size;
@@ -43,6 +50,7 @@ typedef struct RtPop {
   uint8_t *spiked;
   double *coef;
   IndexList spikes;        /* who spiked in the current step, ascending */
+  SpikePart *part;         /* per thread: the spikes in its range */
   uint64_t total_spikes;
   /* Poisson sources */
   int64_t *next_spike;     /* step of each neuron's next spike */
@@ -118,6 +126,7 @@ struct Sim {
   double t;
   Monitors *monitors;
   Team *team;
+  int nthreads;            /* threads stepping the network (1: the caller) */
   StepProfile *profile;    /* NULL unless profiling */
   /* Called after every step with the step's spikes collected (the REPL
      records them); NULL for none. */

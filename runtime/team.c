@@ -3,8 +3,11 @@
 **
 ** Each phase is a generation: the caller publishes the function and bumps
 ** the generation counter; workers see it, run their share, and count
-** themselves done.  Waiting spins for a short while (phases are tens of
-** microseconds) and then sleeps on a condition variable.
+** themselves done.  Waiting spins for a few microseconds (a phase of a
+** small network is shorter than a system call), then yields the CPU
+** between checks, and after a long wait sleeps on a condition variable.
+** The spin has no PAUSE instruction: on virtual machines PAUSE loops make
+** the hypervisor deschedule the spinning vCPU, which then reacts late.
 */
 #include "team.h"
 
@@ -39,7 +42,7 @@ static long wait_generation(Team *t, long old) {
   for (int k = 0; k < SPIN_LIMIT; k++) {
     long g = atomic_load_explicit(&t->generation, memory_order_acquire);
     if (g != old) return g;
-    if (k > 100) sched_yield();
+    if (k > 4000) sched_yield();
   }
   pthread_mutex_lock(&t->lock);
   atomic_fetch_add(&t->sleepers, 1);
@@ -116,7 +119,7 @@ void team_run(Sim *s, void (*fn)(Sim *, int, int)) {
   publish(t);
   fn(s, 0, t->n);
   for (int k = 0; atomic_load_explicit(&t->done, memory_order_acquire) < t->n - 1; k++)
-    if (k > 100) sched_yield();
+    if (k > 4000) sched_yield();
 }
 
 void team_stop(Sim *s) {
