@@ -56,6 +56,8 @@ SavedContext enter_context(Checker *c, Scope *scope, int flags, const char *cont
 /* Restores what enter_context saved. */
 void leave_context(Checker *c, SavedContext saved);
 
+/* The value of a binary operator on two numbers (conditions as 0 and 1). */
+double check_fold_binary(Op op, double a, double b);
 /* Checks an expression: type, dimension, constant value. */
 void check_expr(Checker *c, Expr *e);
 /* Checks e and requires a number of dimension `want`; `what` names the

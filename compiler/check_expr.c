@@ -407,7 +407,7 @@ static bool check_power(Checker *c, Expr *e) {
   return false;
 }
 
-static double fold_binary(Op op, double a, double b) {
+double check_fold_binary(Op op, double a, double b) {
   switch (op) {
   case OP_ADD: return a + b;
   case OP_SUB: return a - b;
@@ -425,7 +425,7 @@ static double fold_binary(Op op, double a, double b) {
   case OP_OR: return a != 0 || b != 0;
   default: break;
   }
-  assert(!"fold_binary: not a binary operator");
+  assert(!"check_fold_binary: not a binary operator");
   return NAN;
 }
 
@@ -481,7 +481,7 @@ static void check_binary(Checker *c, Expr *e) {
   }
   if (e->type != TY_UNKNOWN && l->is_const && r->is_const) {
     e->is_const = true;
-    e->cval = fold_binary(e->op, l->cval, r->cval);
+    e->cval = check_fold_binary(e->op, l->cval, r->cval);
   }
 }
 

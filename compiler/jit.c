@@ -191,46 +191,37 @@ static void fingerprint_operand(Fingerprint *f, LLVMValueRef op) {
   }
 }
 
-static void append_attributes(Fingerprint *f, LLVMAttributeRef *attrs, unsigned n) {
-  for (unsigned k = 0; k < n; k++) {
-    if (LLVMIsStringAttribute(attrs[k])) {
-      unsigned klen, vlen;
-      const char *key = LLVMGetStringAttributeKind(attrs[k], &klen);
-      const char *val = LLVMGetStringAttributeValue(attrs[k], &vlen);
-      sb_printf(&f->text, " \"%.*s\"=\"%.*s\"", (int)klen, key, (int)vlen, val);
-    } else {
-      sb_printf(&f->text, " %u=%llu", LLVMGetEnumAttributeKind(attrs[k]),
-                (unsigned long long)LLVMGetEnumAttributeValue(attrs[k]));
-    }
-  }
-  sb_putc(&f->text, '\n');
-}
-
-/* The attributes of a call instruction, at every index. */
-static void fingerprint_call_attributes(Fingerprint *f, LLVMValueRef call) {
-  unsigned nargs = LLVMGetNumArgOperands(call);
-  for (unsigned idx = 0; idx <= nargs + 1; idx++) {
-    LLVMAttributeIndex at = idx == nargs + 1 ? (LLVMAttributeIndex)LLVMAttributeFunctionIndex : idx;
-    unsigned n = LLVMGetCallSiteAttributeCount(call, at);
+/* Appends the attributes of a function, or of a call instruction's site,
+   at every index (return value, parameters, the function itself): printed
+   IR shows them only as numbered groups, whose numbering depends on the
+   whole module. */
+static void fingerprint_attributes(Fingerprint *f, LLVMValueRef v, bool call_site) {
+  unsigned nparams = call_site ? LLVMGetNumArgOperands(v) : LLVMCountParams(v);
+  for (unsigned q = 0; q <= nparams + 1; q++) {
+    LLVMAttributeIndex idx = q == nparams + 1 ? (LLVMAttributeIndex)LLVMAttributeFunctionIndex : q;
+    unsigned n = call_site ? LLVMGetCallSiteAttributeCount(v, idx)
+                           : LLVMGetAttributeCountAtIndex(v, idx);
     if (n == 0) continue;
     LLVMAttributeRef *attrs = xcalloc(n, sizeof *attrs);
-    LLVMGetCallSiteAttributes(call, at, attrs);
-    sb_printf(&f->text, "call attrs %u:", (unsigned)at);
-    append_attributes(f, attrs, n);
+    if (call_site)
+      LLVMGetCallSiteAttributes(v, idx, attrs);
+    else
+      LLVMGetAttributesAtIndex(v, idx, attrs);
+    sb_printf(&f->text, "%s attributes %u:", call_site ? "call" : "function", (unsigned)idx);
+    for (unsigned k = 0; k < n; k++) {
+      if (LLVMIsStringAttribute(attrs[k])) {
+        unsigned klen, vlen;
+        const char *key = LLVMGetStringAttributeKind(attrs[k], &klen);
+        const char *val = LLVMGetStringAttributeValue(attrs[k], &vlen);
+        sb_printf(&f->text, " \"%.*s\"=\"%.*s\"", (int)klen, key, (int)vlen, val);
+      } else {
+        sb_printf(&f->text, " %u=%llu", LLVMGetEnumAttributeKind(attrs[k]),
+                  (unsigned long long)LLVMGetEnumAttributeValue(attrs[k]));
+      }
+    }
+    sb_putc(&f->text, '\n');
     free(attrs);
   }
-}
-
-/* Appends the attributes at one index: printing a function shows them
-   only as numbered groups, whose numbering depends on the whole module. */
-static void fingerprint_attributes(Fingerprint *f, LLVMValueRef fn, LLVMAttributeIndex idx) {
-  unsigned n = LLVMGetAttributeCountAtIndex(fn, idx);
-  if (n == 0) return;
-  LLVMAttributeRef *attrs = xcalloc(n, sizeof *attrs);
-  LLVMGetAttributesAtIndex(fn, idx, attrs);
-  sb_printf(&f->text, "attrs %u:", (unsigned)idx);
-  append_attributes(f, attrs, n);
-  free(attrs);
 }
 
 /* Appends printed IR without the numbers of attribute groups ("#3"): they
@@ -257,13 +248,10 @@ static void fingerprint_value(Fingerprint *f, LLVMValueRef v) {
     fingerprint_operand(f, LLVMGetInitializer(v));
     return;
   }
-  unsigned nparams = LLVMCountParams(v);
-  fingerprint_attributes(f, v, LLVMAttributeFunctionIndex);
-  fingerprint_attributes(f, v, LLVMAttributeReturnIndex);
-  for (unsigned p = 1; p <= nparams; p++) fingerprint_attributes(f, v, p);
+  fingerprint_attributes(f, v, false);
   for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(v); bb; bb = LLVMGetNextBasicBlock(bb))
     for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) {
-      if (LLVMIsACallInst(in)) fingerprint_call_attributes(f, in);
+      if (LLVMIsACallInst(in)) fingerprint_attributes(f, in, true);
       int n = LLVMGetNumOperands(in);
       for (int k = 0; k < n; k++) fingerprint_operand(f, LLVMGetOperand(in, (unsigned)k));
     }

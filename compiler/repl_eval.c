@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "check.h"
 #include "externs.h"
 #include "repl.h"
 
@@ -119,26 +120,6 @@ static bool index_value(Session *s, Diags *d, const Expr *e, Value *out) {
   return ok;
 }
 
-static double apply_binary(Op op, double a, double b) {
-  switch (op) {
-  case OP_ADD: return a + b;
-  case OP_SUB: return a - b;
-  case OP_MUL: return a * b;
-  case OP_DIV: return a / b;
-  case OP_MOD: return fmod(a, b);
-  case OP_POW: return pow(a, b);
-  case OP_LT: return a < b;
-  case OP_LE: return a <= b;
-  case OP_GT: return a > b;
-  case OP_GE: return a >= b;
-  case OP_EQ: return a == b;
-  case OP_NE: return a != b;
-  case OP_AND: return a != 0 && b != 0;
-  case OP_OR: return a != 0 || b != 0;
-  default: return NAN;
-  }
-}
-
 /* Element by element, a scalar side repeated. */
 static bool binary_value(Session *s, Diags *d, const Expr *e, Value *out) {
   Value l, r;
@@ -157,7 +138,7 @@ static bool binary_value(Session *s, Diags *d, const Expr *e, Value *out) {
     int64_t n = l.n > r.n ? l.n : r.n;
     ok = alloc_value(out, e->type, e->dim, n, l.vector || r.vector);
     for (int64_t i = 0; ok && i < n; i++)
-      out->v[i] = apply_binary(e->op, l.v[l.n == 1 ? 0 : i], r.v[r.n == 1 ? 0 : i]);
+      out->v[i] = check_fold_binary(e->op, l.v[l.n == 1 ? 0 : i], r.v[r.n == 1 ? 0 : i]);
     /* A sum or difference keeps the unit of the variable it came from. */
     const Value *src = l.unit ? &l : &r;
     if (ok && src->unit && dim_eq(e->dim, src->dim)) {

@@ -6,7 +6,8 @@
 ** is used instead and s = 0.  The degree-m diagonal Pade approximant is
 ** r_m = (V - U)^-1 (V + U) with U the odd and V the even part of the
 ** numerator p_m(A) = sum b_j A^j; the system is solved by Gaussian
-** elimination with partial pivoting, then r_m is squared s times.
+** elimination with partial pivoting, then r_m is squared s times.  A
+** positive mean eigenvalue is shifted out first (see shift_trace).
 **
 ** All matrices are n x n, row-major, in one malloc'd block.
 */
@@ -179,9 +180,27 @@ static int choose_degree(double norm, int *squarings) {
   return 4;
 }
 
+/*
+** Shifts A by mu = trace(A) / n when that is positive, using
+** exp(A) = e^mu exp(A - mu I), and returns the shift.  With a positive
+** spectrum the Pade denominator is a sum of alternating terms that cancel
+** by about e^||A||, costing digits the shift saves (a scalar becomes
+** exact).  A negative shift is not applied: it could overflow exp(A - mu I)
+** when the result itself is representable.
+*/
+static double shift_trace(int n, double *a) {
+  double mu = 0;
+  for (int i = 0; i < n; i++) mu += a[i * n + i];
+  mu /= n;
+  if (!(mu > 0)) return 0;
+  for (int i = 0; i < n; i++) a[i * n + i] -= mu;
+  return mu;
+}
+
 /* Runs the method on w[SA]; the result goes to out. */
 static int expm_scratch(int n, double **w, double *out) {
   size_t nn = (size_t)n * (size_t)n;
+  double mu = shift_trace(n, w[SA]);
   int s, d = choose_degree(norm1(n, w[SA]), &s);
   if (s > 0)
     for (size_t i = 0; i < nn; i++) w[SA][i] = ldexp(w[SA][i], -s); /* exact */
@@ -201,8 +220,11 @@ static int expm_scratch(int n, double **w, double *out) {
     matmul(n, out, out, w[ST]);
     memcpy(out, w[ST], sizeof(double) * nn);
   }
-  for (size_t i = 0; i < nn; i++)
+  double scale = exp(mu); /* 1 when unshifted */
+  for (size_t i = 0; i < nn; i++) {
+    out[i] *= scale;
     if (!isfinite(out[i])) return -1;
+  }
   return 0;
 }
 

@@ -11,10 +11,13 @@
 ** Method: scaling and squaring with diagonal Pade approximants of degree
 ** 3, 5, 7, 9 or 13, chosen from the 1-norm with the thresholds theta_m of
 ** N. J. Higham, "The scaling and squaring method for the matrix
-** exponential revisited", SIAM J. Matrix Anal. Appl. 26(4), 2005.  In exact
-** arithmetic the result is exp(A + E) with ||E||_1 <= 2^-53 ||A||_1.
-** Scratch space comes from malloc, about 8 n^2 doubles (32 n^2 for a
-** propagator), and is freed before return.
+** exponential revisited", SIAM J. Matrix Anal. Appl. 26(4), 2005, after
+** shifting A by trace(A)/n when that is positive.  The truncation error of
+** the approximant is a backward error ||E||_1 <= 2^-53 ||A||_1 with
+** exp(A + E) computed; rounding adds roughly ||A||_1 ulps more.
+**
+** Scratch space comes from malloc (8 n^2 doubles for expm; 40 n^2 for a
+** propagator, whose block matrix is 2n x 2n) and is freed before return.
 */
 #ifndef SNN_EXPM_H
 #define SNN_EXPM_H

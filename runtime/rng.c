@@ -200,13 +200,12 @@ static uint64_t binomial_inversion(RngStream *s, uint64_t n, double p) {
 ** log(f(k) / f(m)), computed from Stirling's series with its tail terms.
 */
 typedef struct Btrs {
-  double n, p, r, a, b, c, alpha, vr, m, h;
+  double n, r, a, b, c, alpha, vr, m, h;
 } Btrs;
 
 static void btrs_setup(Btrs *t, double n, double p) {
   double spq = sqrt(n * p * (1 - p));
   t->n = n;
-  t->p = p;
   t->r = p / (1 - p);
   t->b = 1.15 + 2.53 * spq;
   t->a = -0.0873 + 0.0248 * t->b + 0.01 * p;

@@ -30,6 +30,17 @@
 ** rng_next_binomial and rng_next_poisson use rejection and take a variable,
 ** but still deterministic, number of words.
 **
+** The discrete samplers are exact, not approximations: below a mean of 10
+** they invert the distribution function by sequential search (expected
+** cost: mean + 1 steps); above it they use W. Hormann's transformed
+** rejection with squeeze, BTRS for the binomial ("The generation of
+** binomial random variates", J. Statist. Comput. Simul. 46, 1993) and PTRS
+** for the Poisson ("The transformed rejection method for generating
+** Poisson random variables", Insurance: Math. Econom. 12, 1993), whose
+** cost does not grow with the mean and whose acceptance test uses the
+** exact probability ratio.  The binomial needs n <= 2^53 and the Poisson
+** mean < 4e15, so that every count is exact in a double.
+**
 ** A RngStream is a small value: make one on the stack at each position.
 */
 #ifndef SNN_RNG_H
@@ -50,8 +61,7 @@ typedef struct RngStream {
 /* Starts the stream keyed by (seed, stream) at position (a, b): e.g. a = neuron index, b = time step. */
 void rng_stream_init(RngStream *s, uint64_t seed, uint32_t stream, uint64_t a, uint32_t b);
 
-/* Next 32 random bits.  Inline because it runs per neuron per step; rng.c
-** holds the external definition. */
+/* Next 32 random bits (inline: it runs per neuron per step; rng.c holds the external definition). */
 inline uint32_t rng_next_u32(RngStream *s) {
   if (s->used >= 4) {
     rng_philox4x32_10(s->ctr, s->key, s->buf);
@@ -61,31 +71,26 @@ inline uint32_t rng_next_u32(RngStream *s) {
   return s->buf[s->used++];
 }
 
-/* Uniform in [0, 1): 53 random bits from two words, so every double of the
-** form k / 2^53 is equally likely. */
+/* Uniform in [0, 1): k / 2^53 with k made of 27 + 26 bits of two words. */
 inline double rng_next_uniform(RngStream *s) {
-  uint64_t hi = rng_next_u32(s) >> 5; /* 27 bits */
-  uint64_t lo = rng_next_u32(s) >> 6; /* 26 bits */
+  uint64_t hi = rng_next_u32(s) >> 5;
+  uint64_t lo = rng_next_u32(s) >> 6;
   return (double)((hi << 26) | lo) * (1.0 / 9007199254740992.0);
 }
 
 /* Uniform in (0, 1), safe to take the log of: (k + 1/2) / 2^52 from two words. */
 double rng_next_uniform_open(RngStream *s);
-/* Standard normal, by the Box-Muller transform (cosine branch only, so no
-** state is carried between calls). */
+/* Standard normal by Box-Muller, cosine branch only, so nothing is carried between calls. */
 double rng_next_normal(RngStream *s);
 /* Unbiased integer in [0, n) for n > 0, by Lemire's multiply-and-reject. */
 uint64_t rng_next_below(RngStream *s, uint64_t n);
-/* Exponential with mean 1. */
+/* Exponential with mean 1: -log of an open uniform. */
 double rng_next_exponential(RngStream *s);
-/* Binomial(n, p), exact: inversion when n min(p, 1-p) < 10, else Hormann's
-** BTRS transformed rejection.  p <= 0 gives 0, p >= 1 gives n; n <= 2^53. */
+/* Binomial(n, p), exact: inversion if n min(p, 1-p) < 10, else BTRS; p <= 0 gives 0, p >= 1 gives n. */
 uint64_t rng_next_binomial(RngStream *s, uint64_t n, double p);
-/* Poisson(mean), exact: inversion when mean < 10, else Hormann's PTRS
-** transformed rejection.  mean <= 0 gives 0. */
+/* Poisson(mean), exact: inversion if mean < 10, else PTRS; mean <= 0 gives 0. */
 uint64_t rng_next_poisson(RngStream *s, double mean);
-/* log(k!), accurate to a few ulps for any k (Stirling series with a table
-** for small k); shared by the samplers and useful to tests. */
+/* log(k!) to about 1e-15 relative, from Stirling's series (shared by the samplers, checked by tests). */
 double rng_log_factorial(uint64_t k);
 
 #endif

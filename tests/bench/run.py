@@ -136,7 +136,8 @@ def main():
         path = bench_model(kind, 3200, 800, 0.02, tmp)
         ours = [run_snnc(snnc, path, 10.0, seed=s + 1) for s in range(reps_snnc)]
         case = {"model": kind, "snnc": ours}
-        row = [kind.upper(), "%.3f" % median_of(ours, "simulate"), "%.3f" % median_of(ours, "wall")]
+        row = [kind.upper(), "%.3f" % median_of(ours, "compile"), "%.3f" % median_of(ours, "simulate"),
+               "%.3f" % median_of(ours, "wall")]
         if with_brian2:
             theirs = [run_brian2(kind, 4000, 10.0) for _ in range(reps_brian)]
             case["brian2"] = theirs
@@ -147,7 +148,7 @@ def main():
         results["cases"].append(case)
         rows.append(row)
         print(kind, row, flush=True)
-    header = ["model", "snnc simulate (s)", "snnc end-to-end (s)"]
+    header = ["model", "snnc compile (s)", "snnc simulate (s)", "snnc end-to-end (s)"]
     if with_brian2:
         header += ["Brian2 loop (s)", "Brian2 total (s)", "simulate ratio", "end-to-end ratio"]
     text = ["## CUBA and COBA, 4000 neurons, 10 s, one thread\n", table(rows, header)]
