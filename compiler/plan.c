@@ -275,9 +275,22 @@ bool plan_build(Arena *a, Diags *d, Model *m, Plan *p) {
       }
     }
   }
+  /* Current inputs by population, kept in the arena like the rest of the
+     plan (which has no free function): count, allocate, fill. */
   for (int k = 0; k < m->currents.len; k++) {
     CurrentInput *ci = m->currents.items[k];
-    if (ci->target) vec_push(&p->pops[ci->target->index].currents, ci);
+    if (ci->target) p->pops[ci->target->index].currents.cap++;
+  }
+  for (int k = 0; k < m->populations.len; k++) {
+    PtrVec *v = &p->pops[k].currents;
+    if (v->cap > 0) v->items = arena_alloc(a, sizeof(void *) * (size_t)v->cap);
+  }
+  for (int k = 0; k < m->currents.len; k++) {
+    CurrentInput *ci = m->currents.items[k];
+    if (!ci->target) continue;
+    PtrVec *v = &p->pops[ci->target->index].currents;
+    assert(v->len < v->cap);
+    v->items[v->len++] = ci;
   }
   for (int k = 0; k < m->projections.len; k++) {
     Projection *pr = m->projections.items[k];
