@@ -9,7 +9,18 @@ Expr *expr_new(Arena *a, ExprKind kind, Span span) {
   Expr *e = arena_alloc(a, sizeof *e);
   e->kind = kind;
   e->span = span;
+  e->depth = 1;
   return e;
+}
+
+void expr_set_depth(Expr *e) {
+  int deepest = 0;
+  const Expr *parts[3] = {e->lhs, e->rhs, e->hi};
+  for (int k = 0; k < 3; k++)
+    if (parts[k] && parts[k]->depth > deepest) deepest = parts[k]->depth;
+  for (const Expr *a = e->args; a; a = a->next)
+    if (a->depth > deepest) deepest = a->depth;
+  e->depth = deepest + 1;
 }
 
 Stmt *stmt_new(Arena *a, Span span) {

@@ -68,6 +68,7 @@ struct Expr {
   const char *arg_name; /* an argument written `name = value` */
   Span arg_name_span;
   Expr *next;
+  int depth;           /* levels of the tree from here down (a leaf: 1) */
   /* checker */
   ValueType type;
   Dim dim;
@@ -178,6 +179,8 @@ Decl *decl_new(Arena *a, DeclKind kind, Span span);
 
 /* Appends b to list a (either may be NULL); returns the head. */
 Expr *expr_append(Expr *a, Expr *b);
+/* Sets e->depth from its operands' depths (they are set already). */
+void expr_set_depth(Expr *e);
 /* Appends b to list a (either may be NULL); returns the head. */
 Decl *decl_append(Decl *a, Decl *b);
 /* Appends b to list a (either may be NULL); returns the head. */

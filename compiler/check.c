@@ -51,8 +51,24 @@ static const char *sym_kind_name(SymKind k) {
   case SYM_POPULATION: return "population";
   case SYM_CURRENT: return "input";
   case SYM_EXTERN: return "extern function";
+  case SYM_FUNCTION: return "built-in function";
+  case SYM_CONSTANT: return "built-in constant";
+  case SYM_UNIT: return "unit";
   default: return "name";
   }
+}
+
+const char *symbol_description(const Symbol *s, char *buf, size_t n) {
+  if (s->kind == SYM_VARIABLE) {
+    if (strcmp(s->name, "t") == 0) return "the simulation time";
+    if (strcmp(s->name, "dt") == 0) return "the time step";
+    if (strcmp(s->name, "N") == 0) return "the size of a population";
+    return "a neuron index";
+  }
+  if (s->kind == SYM_NAMESPACE) return "an end of the synapse";
+  const char *kind = sym_kind_name(s->kind);
+  snprintf(buf, n, "%s %s", strchr("aeio", kind[0]) ? "an" : "a", kind);
+  return buf;
 }
 
 Symbol *declare(Checker *c, Scope *s, SymKind kind, const char *name, Span span, Decl *d) {
@@ -230,7 +246,7 @@ static void misplaced(Checker *c, Decl *m, const char *block) {
   }
   const char *kind = decl_kind_name(m->kind);
   diag_error(c->d, m->span, "%s %s does not belong in %s; it goes in %s",
-             strchr("aeiou", kind[0]) ? "an" : "a", kind, block, where);
+             strchr("aeio", kind[0]) ? "an" : "a", kind, block, where);
 }
 
 /* Declares a neuron or synapse member that names something. */
@@ -303,11 +319,15 @@ static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int fla
     leave_context(c, saved);
     return;
   }
+  check_expr(c, ode->value);
+  check_ode_dimension(c, s, ode->value);
+  leave_context(c, saved);
+}
+
+void check_ode_dimension(Checker *c, const Symbol *s, Expr *v) {
   Dim want = dim_div(s->dim, dim_time());
   char what[160];
   snprintf(what, sizeof what, "the right side of d%s/dt", s->name);
-  check_expr(c, ode->value);
-  Expr *v = ode->value;
   if (v->type == TY_NUMBER && !dim_eq(v->dim, want) && !is_bare_zero(v)) {
     char dw[128], dg[128];
     dim_describe(want, dw, sizeof dw);
@@ -320,7 +340,6 @@ static void check_ode(Checker *c, Scope *scope, Decl *ode, PtrVec *seen, int fla
   } else if (v->type == TY_BOOL) {
     diag_error(c->d, v->span, "%s must be a number, not a condition", what);
   }
-  leave_context(c, saved);
 }
 
 /* Checks the initial value and bounds of a state variable. */
@@ -495,7 +514,9 @@ static void check_assignment(Checker *c, Stmt *st, bool synapse) {
     }
     break;
   default:
-    diag_error(c->d, t->span, "cannot assign to '%s': it is a %s%s", name, sym_kind_name(s->kind),
+    char what[64];
+    diag_error(c->d, t->span, "cannot assign to '%s': it is %s%s", name,
+               symbol_description(s, what, sizeof what),
                s->kind == SYM_PARAM ? " (parameters are fixed during a run)" : "");
     if (s->decl) diag_note(c->d, s->span, "'%s' is declared here", name);
     return;
@@ -511,13 +532,15 @@ static void check_assignment(Checker *c, Stmt *st, bool synapse) {
     char dw[128], dg[128];
     dim_describe(want, dw, sizeof dw);
     dim_describe(st->value->dim, dg, sizeof dg);
-    if (scaling)
-      diag_error(c->d, st->value->span, "'%s' can only be scaled by a dimensionless number, but "
-                 "this is %s", assign_op_text(st->op), dg);
-    else
-      diag_error(c->d, st->value->span, "cannot assign %s to '%s', which is %s", dg,
-                 t->kind == EX_MEMBER ? arena_printf(c->a, "%s.%s",
-                 expr_strip(t->lhs)->text, t->text) : name, dw);
+    if (scaling) {
+      /* The variable's own unit is beside the point: the factor has none. */
+      diag_error(c->d, st->value->span, "'%s' takes a dimensionless factor, but this is %s",
+                 assign_op_text(st->op), dg);
+      return;
+    }
+    diag_error(c->d, st->value->span, "cannot assign %s to '%s', which is %s", dg,
+               t->kind == EX_MEMBER ? arena_printf(c->a, "%s.%s",
+               expr_strip(t->lhs)->text, t->text) : name, dw);
     note_declared_unit(c, st->value);
     if (s->unit_text) diag_note(c->d, s->span, "'%s' is declared here as %s", name, s->unit_text);
   }

@@ -56,6 +56,11 @@ SavedContext enter_context(Checker *c, Scope *scope, int flags, const char *cont
 /* Restores what enter_context saved. */
 void leave_context(Checker *c, SavedContext saved);
 
+/* What a symbol is, with its article ("a parameter", "the simulation
+   time"); may use buf (n bytes) for the text. */
+const char *symbol_description(const Symbol *s, char *buf, size_t n);
+/* Reports an ODE right side v whose dimension is not that of s per time. */
+void check_ode_dimension(Checker *c, const Symbol *s, Expr *v);
 /* The value of a binary operator on two numbers (conditions as 0 and 1). */
 double check_fold_binary(Op op, double a, double b);
 /* Checks an expression: type, dimension, constant value. */

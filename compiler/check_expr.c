@@ -72,8 +72,9 @@ static const char *suggest_name(const Checker *c, const char *name) {
 }
 
 void report_unknown_name(Checker *c, Span span, const char *name, const char *what) {
+  /* Units are not offered here: 'v' or 'Vth' are far likelier to be a
+     variable missing its declaration than a misspelled 'V'. */
   const char *hint = suggest_name(c, name);
-  if (!hint) hint = unit_suggest(name);
   if (hint)
     diag_error(c->d, span, "unknown %s '%s'; did you mean '%s'?", what, name, hint);
   else
@@ -520,8 +521,13 @@ static bool check_builtin_dims(Checker *c, Expr *e, const Builtin *b, Expr **arg
     for (int k = 0; k < n; k++) {
       if (!dim_is_none(args[k]->dim)) {
         dim_describe(args[k]->dim, d, sizeof d);
-        diag_error(c->d, args[k]->span, "the argument of %s() must be dimensionless, but it is "
-                   "%s; divide it by a unit, as in %s(x / mV)", b->name, d, b->name);
+        const char *unit = unit_typical(args[k]->dim);
+        if (unit)
+          diag_error(c->d, args[k]->span, "the argument of %s() must be dimensionless, but it "
+                     "is %s; divide it by a unit, as in %s(x / %s)", b->name, d, b->name, unit);
+        else
+          diag_error(c->d, args[k]->span, "the argument of %s() must be dimensionless, but it "
+                     "is %s; divide it by a quantity of the same unit", b->name, d);
         note_declared_unit(c, args[k]);
         return false;
       }
@@ -654,7 +660,14 @@ static void check_call(Checker *c, Expr *e) {
     n++;
   }
   Symbol *s = scope_lookup(c->scope, e->text);
-  if (s && s->kind != SYM_EXTERN) s = NULL; /* a variable cannot be called */
+  if (s && s->kind != SYM_EXTERN && s->kind != SYM_FUNCTION && !builtin_lookup(e->text)) {
+    /* tau(1) with tau a parameter: say so, rather than suggest tan. */
+    char what[64];
+    diag_error(c->d, e->name_span, "'%s' is %s, not a function", e->text,
+               symbol_description(s, what, sizeof what));
+    return;
+  }
+  if (s && s->kind != SYM_EXTERN) s = NULL; /* a built-in function */
   if (n > MAX_CALL_ARGS) {
     diag_error(c->d, e->span, "too many arguments in the call of %s()", e->text);
     return;
@@ -803,8 +816,11 @@ bool check_bool(Checker *c, Expr *e, const char *what) {
   if (e->type != TY_BOOL) {
     char d[128];
     dim_describe(e->dim, d, sizeof d);
-    diag_error(c->d, e->span, "%s must be true or false (a comparison such as v > -50 mV), but "
-               "this is a number: %s", what, d);
+    if (dim_is_none(e->dim))
+      diag_error(c->d, e->span, "%s must be true or false, but this is %s", what, d);
+    else
+      diag_error(c->d, e->span, "%s must be true or false (a comparison such as v > -50 mV), "
+                 "but this is a number: %s", what, d);
     return false;
   }
   return true;

@@ -50,6 +50,7 @@ static void check_overrides(Checker *c, Population *p) {
       Decl *o = p->overrides.items[k];
       if (strcmp(o->name, m->name) == 0) {
         diag_error(c->d, m->span, "'%s' is set twice for population '%s'", m->name, p->name);
+        diag_note(c->d, o->span, "the first one is here");
         break;
       }
     }
@@ -147,7 +148,9 @@ static void check_spike_times(Checker *c, Decl *d, Population *p) {
     if (check_number_dim(c, g->lhs, dim_none(), "a neuron index") &&
         require_const(c, g->lhs, "a neuron index")) {
       double v = g->lhs->cval;
-      if (v != floor(v) || v < 0 || (p->size && v >= (double)p->size))
+      if (v != floor(v))
+        diag_error(c->d, g->lhs->span, "a neuron index must be a whole number, but it is %g", v);
+      else if (v < 0 || (p->size && v >= (double)p->size))
         diag_error(c->d, g->lhs->span, "neuron index %g is outside 0 .. %lld of '%s'", v,
                    (long long)p->size - 1, p->name);
       else
@@ -324,9 +327,13 @@ static void check_connect_member(Checker *c, Projection *pr, Decl *m, Decl **rul
     saved = enter_context(c, &mod->globals, EF_PARAMS | EF_I | EF_J, "in a connection condition");
     check_bool(c, m->value, "a 'where' condition");
     leave_context(c, saved);
-    if (pr->where) diag_error(c->d, m->span, "a connection has one 'where' condition; join "
-                              "them with 'and'");
+    if (pr->where) {
+      diag_error(c->d, m->span, "a connection has one 'where' condition; join them with 'and'");
+      diag_note(c->d, pr->where_span, "the first one is here");
+      return;
+    }
     pr->where = m->value;
+    pr->where_span = m->span;
     return;
   case D_RULE:
     if (strcmp(m->name, "all") == 0)
@@ -502,6 +509,15 @@ static void check_state_monitor(Checker *c, Decl *d) {
     Expr *lo = x->rhs, *hi = x->hi;
     if (!require_const(c, lo, "an index") || (hi && !require_const(c, hi, "an index"))) continue;
     double l = lo->cval, h = hi ? hi->cval : lo->cval + 1;
+    if (!hi && l != floor(l)) {
+      diag_error(c->d, x->span, "a neuron index must be a whole number, but it is %g", l);
+      continue;
+    }
+    if (!hi && (l < 0 || l >= (double)p->size)) {
+      diag_error(c->d, x->span, "neuron index %g is outside 0 .. %lld of '%s'", l,
+                 (long long)p->size - 1, p->name);
+      continue;
+    }
     if (l != floor(l) || h != floor(h) || l < 0 || h > (double)p->size || l >= h) {
       diag_error(c->d, x->span, "the range [%g:%g] is not a non-empty range inside 0 .. %lld of "
                  "population '%s'", l, h, (long long)p->size, p->name);
@@ -556,6 +572,10 @@ static void check_monitor(Checker *c, Decl *d) {
       diag_error(c->d, a->span, "name the connection by its two populations, as in X -> Y");
       return;
     }
+    /* Unknown ends first: "no connection" would send the user looking for one. */
+    bool from_known = connect_end(c, from, false) != NULL;
+    bool to_known = connect_end(c, to, false) != NULL;
+    if (!from_known || !to_known) return;
     Projection *found = NULL;
     int matches = 0;
     for (int k = 0; k < c->m->projections.len; k++) {

@@ -52,9 +52,11 @@ static void collect_synapse_members(Checker *c, SynapseModel *s) {
       if (strcmp(m->name, "delay") == 0) {
         if (s->delay) {
           diag_error(c->d, m->span, "synapse '%s' already has a delay", s->name);
+          diag_note(c->d, s->delay_span, "the first one is here");
           continue;
         }
         s->delay = m->value;
+        s->delay_span = m->span;
         continue;
       }
       declare_synapse_member(c, s, m);
@@ -134,14 +136,7 @@ static void check_code(Checker *c, SynapseModel *s) {
                  "the synapse's own values, but '%s' can change at any step; make the equation "
                  "clock-driven", outside->kind == EX_MEMBER ? arena_printf(c->a, "%s.%s",
                  expr_strip(outside->lhs)->text, outside->text) : outside->text);
-    Dim want = dim_div(var->dim, dim_time());
-    if (v->type == TY_NUMBER && var->checked && !dim_eq(v->dim, want) && !is_bare_zero(v)) {
-      char dw[128], dg[128];
-      dim_describe(want, dw, sizeof dw);
-      dim_describe(v->dim, dg, sizeof dg);
-      diag_error(c->d, v->span, "the right side of d%s/dt must be %s, but it is %s", var->name,
-                 dw, dg);
-    }
+    if (var->checked) check_ode_dimension(c, var, v);
   }
   c->context = "in on_pre";
   if (s->on_pre) check_block(c, s->on_pre->body, "on_pre", true);

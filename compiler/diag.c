@@ -102,6 +102,15 @@ const char *src_line(const SrcFile *f, int line, int *len) {
   return start;
 }
 
+int src_col_to_byte(const char *line, int len, int col) {
+  int chars = 0;
+  for (int i = 0; i < len; i++) {
+    if (((unsigned char)line[i] & 0xC0) == 0x80) continue; /* inside a character */
+    if (++chars == col) return i;
+  }
+  return len;
+}
+
 Span span_join(Span a, Span b) {
   if (a.file < 0) return b;
   if (b.file < 0 || b.file != a.file) return a;
@@ -178,6 +187,13 @@ static bool same_diagnostic(const Diagnostic *a, const Diagnostic *b) {
          strcmp(a->msg, b->msg) == 0;
 }
 
+/* The number of UTF-8 characters in len bytes. */
+static int src_chars(const char *text, int len) {
+  int n = 0;
+  for (int i = 0; i < len; i++) n += ((unsigned char)text[i] & 0xC0) != 0x80;
+  return n;
+}
+
 /* Prints the source line of the span with a caret line under it. */
 static void print_snippet(Diags *d, const SrcFile *f, Span s, const char *colour) {
   int len;
@@ -187,18 +203,21 @@ static void print_snippet(Diags *d, const SrcFile *f, Span s, const char *colour
   int width = snprintf(gutter, sizeof gutter, "%d", s.line);
   fprintf(d->out, " %s | %.*s\n", gutter, len, text);
   fprintf(d->out, " %*s | ", width, "");
-  int first = s.col - 1;
-  int last = (s.end_line == s.line && s.end_col >= s.col) ? s.end_col - 1 : len - 1;
-  if (last < first) last = first;
+  /* Columns count characters; the text is bytes. */
+  int first = src_col_to_byte(text, len, s.col);
+  int end = (s.end_line == s.line && s.end_col >= s.col)
+                ? src_col_to_byte(text, len, s.end_col + 1) : len;
   /* Copy tabs so the caret lines up whatever the tab width. */
-  for (int i = 0; i < first && i < len; i++) fputc(text[i] == '\t' ? '\t' : ' ', d->out);
-  for (int i = len; i < first; i++) fputc(' ', d->out);
+  for (int i = 0; i < first; i++) {
+    if (((unsigned char)text[i] & 0xC0) == 0x80) continue;
+    fputc(text[i] == '\t' ? '\t' : ' ', d->out);
+  }
+  if (first == len) /* past the end of the line (an expected ';', say) */
+    for (int c = src_chars(text, len) + 1; c < s.col; c++) fputc(' ', d->out);
   if (d->color) fputs(colour, d->out);
   fputc('^', d->out);
-  for (int i = first + 1; i <= last && i < len; i++) {
-    /* Count a UTF-8 character once: skip its continuation bytes. */
+  for (int i = first + 1; i < end; i++)
     if (((unsigned char)text[i] & 0xC0) != 0x80) fputc('~', d->out);
-  }
   if (d->color) fputs("\033[0m", d->out);
   fputc('\n', d->out);
 }

@@ -65,6 +65,9 @@ SrcFile *diag_add_text(Diags *d, const char *name, const char *text, size_t len)
 SrcFile *diag_file(const Diags *d, int id);
 /* The text of a (1-based) line without its newline, and its length. */
 const char *src_line(const SrcFile *f, int line, int *len);
+/* The byte offset in a line of `len` bytes where 1-based column `col`
+   starts (columns count UTF-8 characters); len when past the end. */
+int src_col_to_byte(const char *line, int len, int col);
 /* The span covering a and b (same file, a first). */
 Span span_join(Span a, Span b);
 /* A span with no location (a message about the command line). */

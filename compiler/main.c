@@ -2,6 +2,7 @@
 ** main.c: the snnc command line: global options and subcommand dispatch.
 */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static Command find_command(const char *name) {
   return NULL;
 }
 
-int main(int argc, char **argv) {
+static int snnc_main(int argc, char **argv) {
   DriverOptions opt = {isatty(2) && !getenv("NO_COLOR"), SNN_STDLIB_DIR};
   const char *env_stdlib = getenv("SNN_STDLIB");
   if (env_stdlib && *env_stdlib) opt.stdlib_dir = env_stdlib;
@@ -111,4 +112,36 @@ int main(int argc, char **argv) {
   int sub = optind;
   optind = 0; /* GNU getopt: 0 starts over, for the subcommand's own options */
   return cmd(argc - sub, argv + sub, &opt);
+}
+
+/* The checker, the formatter and code generation recurse on expressions,
+   whose trees can be 10,000 levels deep (see MAX_EXPR_DEPTH in snn.y):
+   near what the usual 8 MiB main stack holds with sanitizers on.  The work
+   runs on a thread with a 256 MiB stack; only the pages used are touched. */
+enum { STACK_BYTES = 256 << 20 };
+
+typedef struct MainCall {
+  int argc;
+  char **argv;
+  int status;
+} MainCall;
+
+static void *run_main(void *arg) {
+  MainCall *call = arg;
+  call->status = snnc_main(call->argc, call->argv);
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  MainCall call = {argc, argv, 0};
+  pthread_attr_t attr;
+  pthread_t thread;
+  if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, STACK_BYTES) == 0 &&
+      pthread_create(&thread, &attr, run_main, &call) == 0) {
+    pthread_attr_destroy(&attr);
+    pthread_join(thread, NULL);
+    return call.status;
+  }
+  /* No room for the big stack (a tight ulimit -v): run here instead. */
+  return snnc_main(argc, argv);
 }

@@ -106,6 +106,7 @@ struct SynapseModel {
   PtrVec every;         /* Decl* D_EVERY */
   Decl *on_pre, *on_post;
   Expr *delay;          /* the `delay = ...` definition, or NULL */
+  Span delay_span;      /* its declaration, for notes */
   Symbol *delay_sym;
   Method method;
   Decl *method_decl;
@@ -159,6 +160,7 @@ typedef struct Projection {
   Expr *p;              /* RULE_PROBABILITY: may use i and j */
   int64_t fan;          /* RULE_FANIN, RULE_FANOUT */
   Expr *where;          /* optional filter on (i, j) */
+  Span where_span;      /* the `where` declaration, for notes */
   const char *file;     /* RULE_FILE: resolved path */
   bool autapses;        /* allow i == j when pre == post */
   Expr *delay;          /* overrides the synapse model's delay, or NULL */

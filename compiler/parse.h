@@ -40,9 +40,19 @@ typedef struct ParseCtx {
   bool forget_parens;          /* drop open ( and [ at the next token */
   int lex_error_line;          /* line of the last character error, 0 if none */
   bool expression_mode;        /* parse one expression, not a file */
+  int brace_depth;             /* blocks open */
+  bool close_pending;          /* a '}' was returned: pop its brackets at the next token */
+  /* error recovery: after a syntax error, line ends inside blocks opened
+     from the error on are not passed to the parser, so that it skips a
+     broken declaration's whole block instead of reporting its contents */
+  bool recovering;
+  int recover_depth;           /* brace_depth at the error */
+  int brace_hint_line;         /* a '{' on this line was already explained */
+  const char *bad_string;      /* the last string with a bad escape */
   bool start_sent;
   /* parser state */
   int syntax_errors;
+  bool reported_depth;         /* "expression too long" said once */
   Expr *expr;                  /* the result in expression mode */
 } ParseCtx;
 

@@ -24,6 +24,7 @@
 %code requires {
 #include "ast.h"
 #include "parse.h"
+#include "units.h"
 
 typedef struct NumLit {
   double value;
@@ -170,7 +171,12 @@ sep
 
 item
   : IMPORT STRING
-      { $$ = decl(ps, D_IMPORT, @$); $$->text = $2; $$->text_span = @2; }
+      {
+        /* A path with a bad escape was reported; looking for it would only
+           add "cannot find" to that. */
+        if ($2 == ps->bad_string) $$ = NULL;
+        else { $$ = decl(ps, D_IMPORT, @$); $$->text = $2; $$->text_span = @2; }
+      }
   | PARAM IDENT '=' expr
       { $$ = decl(ps, D_PARAM, @$); $$->name = $2; $$->name_span = @2; $$->value = $4; }
   | CONST IDENT '=' expr
@@ -384,14 +390,16 @@ expr
 postfix
   : primary                   { $$ = $1; }
   | postfix '.' IDENT
-      { $$ = expr_new(ps->arena, EX_MEMBER, @$); $$->lhs = $1; $$->text = $3; $$->name_span = @3; }
+      { $$ = expr_new(ps->arena, EX_MEMBER, @$); $$->lhs = $1; $$->text = $3; $$->name_span = @3;
+        expr_set_depth($$); }
   | postfix '[' expr ']'
-      { $$ = expr_new(ps->arena, EX_INDEX, @$); $$->lhs = $1; $$->rhs = $3; }
+      { $$ = expr_new(ps->arena, EX_INDEX, @$); $$->lhs = $1; $$->rhs = $3; expr_set_depth($$); }
   | postfix '[' expr ':' expr ']'
       { $$ = expr_new(ps->arena, EX_INDEX, @$); $$->lhs = $1; $$->rhs = $3; $$->hi = $5;
-        $$->is_slice = true; }
+        $$->is_slice = true; expr_set_depth($$); }
   | IDENT '(' opt_args ')'
-      { $$ = expr_new(ps->arena, EX_CALL, @$); $$->text = $1; $$->name_span = @1; $$->args = $3.head; }
+      { $$ = expr_new(ps->arena, EX_CALL, @$); $$->text = $1; $$->name_span = @1; $$->args = $3.head;
+        expr_set_depth($$); }
   ;
 
 primary
@@ -412,9 +420,11 @@ primary
   | STRING                    { $$ = expr_new(ps->arena, EX_STRING, @$); $$->text = $1; }
   | TRUE                      { $$ = expr_new(ps->arena, EX_BOOL, @$); $$->num = 1; }
   | FALSE                     { $$ = expr_new(ps->arena, EX_BOOL, @$); $$->num = 0; }
-  | '(' expr ')'              { $$ = expr_new(ps->arena, EX_PAREN, @$); $$->lhs = $2; }
+  | '(' expr ')'
+      { $$ = expr_new(ps->arena, EX_PAREN, @$); $$->lhs = $2; expr_set_depth($$); }
   | '(' expr ':' args ')'
-      { $$ = expr_new(ps->arena, EX_GROUP, @$); $$->lhs = $2; $$->args = $4.head; }
+      { $$ = expr_new(ps->arena, EX_GROUP, @$); $$->lhs = $2; $$->args = $4.head;
+        expr_set_depth($$); }
   ;
 
 /* Keywords that also read well as argument names and monitor kinds:
@@ -454,16 +464,34 @@ arg
   | IDENT '=' expr            { $$ = $3; $$->arg_name = $1; $$->arg_name_span = @1; }
   | soft_keyword '=' expr     { $$ = $3; $$->arg_name = $1; $$->arg_name_span = @1; }
   | expr ARROW expr
-      { $$ = expr_new(ps->arena, EX_ARROW, @$); $$->lhs = $1; $$->rhs = $3; }
+      { $$ = expr_new(ps->arena, EX_ARROW, @$); $$->lhs = $1; $$->rhs = $3; expr_set_depth($$); }
   ;
 
 %%
 
+/* A chain such as 1 + 1 + ... + 1 builds a tree as deep as it is long
+   without deepening the parser's stack, and the stages after the parser
+   recurse on the tree (the driver gives them a stack with room for this
+   depth); LLVM's optimiser also slows down on very long chains (60,000
+   terms take a minute).  A chain longer than this is refused here. */
+enum { MAX_EXPR_DEPTH = 10000 };
+
 static Expr *binary(ParseCtx *ps, Op op, Expr *l, Expr *r, Span s) {
+  int depth = 1 + (l->depth > r->depth ? l->depth : r->depth);
+  if (depth > MAX_EXPR_DEPTH) {
+    if (!ps->reported_depth)
+      diag_error(ps->diags, s, "this expression is too long: more than %d operations "
+                 "nested in one another; split it with intermediate definitions",
+                 MAX_EXPR_DEPTH);
+    ps->reported_depth = true;
+    ps->syntax_errors++;
+    return l;
+  }
   Expr *e = expr_new(ps->arena, EX_BINARY, s);
   e->op = op;
   e->lhs = l;
   e->rhs = r;
+  e->depth = depth;
   return e;
 }
 
@@ -471,6 +499,7 @@ static Expr *unary(ParseCtx *ps, Op op, Expr *x, Span s) {
   Expr *e = expr_new(ps->arena, EX_UNARY, s);
   e->op = op;
   e->lhs = x;
+  expr_set_depth(e);
   return e;
 }
 
@@ -564,9 +593,9 @@ static void describe_found(ParseCtx *ps, yysymbol_kind_t k, Span loc, char *buf,
   if (k == YYSYMBOL_NEWLINE) { snprintf(buf, n, "end of line"); return; }
   int len;
   const char *line = src_line(ps->file, loc.line, &len);
-  int from = loc.col - 1, to = loc.end_line == loc.line ? loc.end_col : len;
-  if (from < 0 || from >= len || to <= from) { snprintf(buf, n, "%s", yysymbol_name(k)); return; }
-  if (to > len) to = len;
+  int from = src_col_to_byte(line, len, loc.col);
+  int to = loc.end_line == loc.line ? src_col_to_byte(line, len, loc.end_col + 1) : len;
+  if (from >= len || to <= from) { snprintf(buf, n, "%s", yysymbol_name(k)); return; }
   if (to - from > 40) to = from + 40;
   const char *what = k == YYSYMBOL_IDENT ? "name " : k == YYSYMBOL_NUMBER ? "number " :
                      k == YYSYMBOL_STRING ? "string " : "";
@@ -622,9 +651,73 @@ static int describe_expected(ExpectedSet *e, StrBuf *out) {
   return nw;
 }
 
-/* A hint for a frequent mistake, or NULL. */
-static const char *syntax_hint(ParseCtx *ps, const ExpectedSet *e, yysymbol_kind_t found) {
+/* True if only blanks come before column `col` on `line`. */
+static bool first_on_line(ParseCtx *ps, int line, int col) {
+  int len;
+  const char *text = src_line(ps->file, line, &len);
+  int end = src_col_to_byte(text, len, col);
+  for (int i = 0; i < end; i++)
+    if (text[i] != ' ' && text[i] != '\t') return false;
+  return true;
+}
+
+/* The keyword nearest to a name found where a declaration was expected
+   ("nueron"), among those the parser expected, or NULL. */
+static const char *misspelled_keyword(const ExpectedSet *e, const char *name) {
+  const char *best = NULL;
+  int best_d = strlen(name) <= 3 ? 2 : 3;
+  for (int i = 0; i < e->n; i++) {
+    const char *sym = yysymbol_name(e->kinds[i]);
+    if (sym[0] != '\'' || !isalpha((unsigned char)sym[1])) continue;
+    char word[32];
+    snprintf(word, sizeof word, "%.*s", (int)strlen(sym) - 2, sym + 1);
+    int d = edit_distance(name, word);
+    if (d < best_d) {
+      best_d = d;
+      best = sym;
+    }
+  }
+  return best;
+}
+
+/* The line of the next non-blank character after the end of `line` if it
+   is '{', else 0. */
+static int brace_on_next_line(ParseCtx *ps, int line) {
+  if (line >= ps->file->nlines) return 0;
+  const char *p = ps->file->text + ps->file->line_starts[line];
+  int at = line + 1;
+  for (; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
+    if (*p == '\n') at++;
+  return *p == '{' ? at : 0;
+}
+
+static bool is_binary_operator(yysymbol_kind_t k) {
+  static const char *const ops[] = {"'+'", "'-'", "'*'", "'/'", "'%'", "'^'", "'and'",
+                                    "'or'", "'<'", "'>'", "'<='", "'>='", "'=='", "'!='"};
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (is_sym(k, ops[i])) return true;
+  return false;
+}
+
+/* A hint for a frequent mistake, or NULL; `name` is the text found. */
+static const char *syntax_hint(ParseCtx *ps, const ExpectedSet *e, yysymbol_kind_t found,
+                               Span loc, const char *name, char *buf, size_t n) {
   int prev = ps->prev_tokens[0], prev2 = ps->prev_tokens[1];
+  bool line_start = first_on_line(ps, loc.line, loc.col);
+  if (found == YYSYMBOL_NEWLINE && expects(e, "'{'") && brace_on_next_line(ps, loc.line)) {
+    ps->brace_hint_line = brace_on_next_line(ps, loc.line);
+    return "a block's '{' goes on the same line as its header, as in 'neuron LIF {'";
+  }
+  if (found == YYSYMBOL_IDENT && line_start && expects(e, "'neuron'")) {
+    const char *kw = misspelled_keyword(e, name);
+    if (kw) {
+      snprintf(buf, n, "did you mean %s?", kw);
+      return buf;
+    }
+  }
+  if (is_binary_operator(found) && line_start && prev == NEWLINE)
+    return "the line break ended the statement: to continue it, end the line with the "
+           "operator";
   if (is_sym(found, "'='") && prev == IDENT && prev2 == STATE)
     return "a state variable needs a unit, as in 'state v : mV = -65 mV', or ': 1' if it "
            "has none";
@@ -633,10 +726,11 @@ static const char *syntax_hint(ParseCtx *ps, const ExpectedSet *e, yysymbol_kind
   if (found == YYSYMBOL_IDENT && prev == ')' && expects(e, "end of line"))
     return "a unit may follow a number directly ('20 ms'); after anything else, multiply "
            "by it: '(a + b) * ms'";
-  if ((found == YYSYMBOL_IDENT || found == YYSYMBOL_NUMBER) && expects(e, "end of line"))
+  if ((found == YYSYMBOL_IDENT || found == YYSYMBOL_NUMBER) && expects(e, "end of line") &&
+      !line_start)
     return "is an operator missing? Two statements on one line need ';' between them";
   if (expects(e, "end of line") && yysymbol_name(found)[0] == '\'' &&
-      isalpha((unsigned char)yysymbol_name(found)[1]))
+      isalpha((unsigned char)yysymbol_name(found)[1]) && !line_start)
     return "two statements on one line need ';' between them";
   if (is_sym(found, "':'") && prev == IDENT && prev2 == PARAM)
     return "a parameter takes its unit from its value: 'param tau = 20 ms'";
@@ -665,13 +759,19 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, ParseCt
   yysymbol_kind_t found = yypcontext_token(ctx);
   Span loc = *yypcontext_location(ctx);
   ps->syntax_errors++;
+  /* Recovery skips the rest of the declaration, with any block it opens. */
+  ps->recovering = true;
+  ps->recover_depth = ps->brace_depth - (is_sym(found, "'{'") ? 1 : 0);
   /* A bad character was reported on this line already; what the parser
      makes of the rest of the line would only repeat it. */
   if (ps->lex_error_line == loc.line) return 0;
+  /* The '{' that the error on the line before explained. */
+  if (is_sym(found, "'{'") && ps->brace_hint_line == loc.line) return 0;
 
-  char what[96];
+  char what[96], name[64] = "", hint_buf[96];
   describe_found(ps, found, loc, what, sizeof what);
-  const char *hint = syntax_hint(ps, &e, found);
+  if (found == YYSYMBOL_IDENT) sscanf(what, "name '%63[A-Za-z0-9_]", name);
+  const char *hint = syntax_hint(ps, &e, found, loc, name, hint_buf, sizeof hint_buf);
   StrBuf msg = {0}, expected = {0};
   int nwords = describe_expected(&e, &expected);
   if (found == YYSYMBOL_YYEOF && expects(&e, "'}'")) {
