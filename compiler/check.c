@@ -513,13 +513,14 @@ static void check_assignment(Checker *c, Stmt *st, bool synapse) {
       return;
     }
     break;
-  default:
+  default: {
     char what[64];
     diag_error(c->d, t->span, "cannot assign to '%s': it is %s%s", name,
                symbol_description(s, what, sizeof what),
                s->kind == SYM_PARAM ? " (parameters are fixed during a run)" : "");
     if (s->decl) diag_note(c->d, s->span, "'%s' is declared here", name);
     return;
+  }
   }
   if (st->value->type == TY_UNKNOWN) return;
   if (st->value->type != TY_NUMBER) {
