@@ -15,7 +15,7 @@ seeds=$(mktemp -d)
 corpus=$(mktemp -d)
 trap 'rm -rf "$seeds" "$corpus"' EXIT
 n=0
-for f in "$root"/examples/*.snn "$root"/stdlib/*.snn "$root"/tests/models/*.snn \
+for f in "$root"/examples/*.snn "$root"/stdlib/*/*.snn "$root"/tests/models/*.snn \
          "$root"/tests/repl/*.snn "$root"/tests/diagnostics/*.snn \
          "$root"/tests/diagnostics/imports/*.snn; do
   n=$((n + 1))
