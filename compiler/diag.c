@@ -195,20 +195,37 @@ static int src_chars(const char *text, int len) {
 }
 
 /* Prints the source line of the span with a caret line under it. */
+/* Moves a byte offset back to the start of its UTF-8 character. */
+static int char_start(const char *text, int i) {
+  while (i > 0 && ((unsigned char)text[i] & 0xC0) == 0x80) i--;
+  return i;
+}
+
+enum { SNIPPET_BYTES = 160, SNIPPET_BEFORE = 60 }; /* a window on very long lines */
+
+/* Prints the source line of the span with a caret line under it; of a
+   very long line, only a window around the caret, marked with "...". */
 static void print_snippet(Diags *d, const SrcFile *f, Span s, const char *colour) {
   int len;
   const char *text = src_line(f, s.line, &len);
   if (s.line < 1 || s.line > f->nlines) return;
-  char gutter[16];
-  int width = snprintf(gutter, sizeof gutter, "%d", s.line);
-  fprintf(d->out, " %s | %.*s\n", gutter, len, text);
-  fprintf(d->out, " %*s | ", width, "");
   /* Columns count characters; the text is bytes. */
   int first = src_col_to_byte(text, len, s.col);
   int end = (s.end_line == s.line && s.end_col >= s.col)
                 ? src_col_to_byte(text, len, s.end_col + 1) : len;
+  int from = 0, to = len;
+  if (len > SNIPPET_BYTES) {
+    from = first > SNIPPET_BEFORE ? char_start(text, first - SNIPPET_BEFORE) : 0;
+    to = from + SNIPPET_BYTES < len ? char_start(text, from + SNIPPET_BYTES) : len;
+    if (end > to) end = to;
+  }
+  const char *before = from > 0 ? "..." : "", *after = to < len ? "..." : "";
+  char gutter[16];
+  int width = snprintf(gutter, sizeof gutter, "%d", s.line);
+  fprintf(d->out, " %s | %s%.*s%s\n", gutter, before, to - from, text + from, after);
+  fprintf(d->out, " %*s | %*s", width, "", (int)strlen(before), "");
   /* Copy tabs so the caret lines up whatever the tab width. */
-  for (int i = 0; i < first; i++) {
+  for (int i = from; i < first && i < to; i++) {
     if (((unsigned char)text[i] & 0xC0) == 0x80) continue;
     fputc(text[i] == '\t' ? '\t' : ' ', d->out);
   }
