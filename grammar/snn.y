@@ -587,19 +587,28 @@ static bool drop_group(ExpectedSet *e, const char *const *group, int need) {
   return true;
 }
 
-/* The text of the token at loc, quoted, or its description. */
-static void describe_found(ParseCtx *ps, yysymbol_kind_t k, Span loc, char *buf, size_t n) {
-  if (k == YYSYMBOL_YYEOF) { snprintf(buf, n, "end of file"); return; }
-  if (k == YYSYMBOL_NEWLINE) { snprintf(buf, n, "end of line"); return; }
+/* The source text of the token at loc (at most 40 bytes); false if there
+   is none to show. */
+static bool token_text(ParseCtx *ps, Span loc, char *buf, size_t n) {
   int len;
   const char *line = src_line(ps->file, loc.line, &len);
   int from = src_col_to_byte(line, len, loc.col);
   int to = loc.end_line == loc.line ? src_col_to_byte(line, len, loc.end_col + 1) : len;
-  if (from >= len || to <= from) { snprintf(buf, n, "%s", yysymbol_name(k)); return; }
+  if (from >= len || to <= from) return false;
   if (to - from > 40) to = from + 40;
+  snprintf(buf, n, "%.*s", to - from, line + from);
+  return true;
+}
+
+/* The text of the token at loc, quoted, or its description. */
+static void describe_found(ParseCtx *ps, yysymbol_kind_t k, Span loc, char *buf, size_t n) {
+  if (k == YYSYMBOL_YYEOF) { snprintf(buf, n, "end of file"); return; }
+  if (k == YYSYMBOL_NEWLINE) { snprintf(buf, n, "end of line"); return; }
+  char text[48];
+  if (!token_text(ps, loc, text, sizeof text)) { snprintf(buf, n, "%s", yysymbol_name(k)); return; }
   const char *what = k == YYSYMBOL_IDENT ? "name " : k == YYSYMBOL_NUMBER ? "number " :
                      k == YYSYMBOL_STRING ? "string " : "";
-  snprintf(buf, n, "%s'%.*s'", what, to - from, line + from);
+  snprintf(buf, n, "%s'%s'", what, text);
 }
 
 /* Words for the expected tokens, most helpful first; returns how many. */
@@ -768,9 +777,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, ParseCt
   /* The '{' that the error on the line before explained. */
   if (is_sym(found, "'{'") && ps->brace_hint_line == loc.line) return 0;
 
-  char what[96], name[64] = "", hint_buf[96];
+  char what[96], name[48] = "", hint_buf[96];
   describe_found(ps, found, loc, what, sizeof what);
-  if (found == YYSYMBOL_IDENT) sscanf(what, "name '%63[A-Za-z0-9_]", name);
+  if (found == YYSYMBOL_IDENT) token_text(ps, loc, name, sizeof name);
   const char *hint = syntax_hint(ps, &e, found, loc, name, hint_buf, sizeof hint_buf);
   StrBuf msg = {0}, expected = {0};
   int nwords = describe_expected(&e, &expected);
