@@ -63,6 +63,12 @@ const char *symbol_description(const Symbol *s, char *buf, size_t n);
 void check_ode_dimension(Checker *c, const Symbol *s, Expr *v);
 /* The value of a binary operator on two numbers (conditions as 0 and 1). */
 double check_fold_binary(Op op, double a, double b);
+/* Marks e as having an error (TY_UNKNOWN), which silences later ones. */
+void expr_set_unknown(Expr *e);
+/* Marks e as a number of dimension d. */
+void expr_set_number(Expr *e, Dim d);
+/* Checks a call (e->kind == EX_CALL): arguments, dimension rules, folding. */
+void check_call(Checker *c, Expr *e);
 /* Checks an expression: type, dimension, constant value. */
 void check_expr(Checker *c, Expr *e);
 /* Checks e and requires a number of dimension `want`; `what` names the
