@@ -1,5 +1,5 @@
 /*
-** plot_internal.h: what the figure modules of plot.c share: sizes, the
+** plot_internal.h: what the figure modules (plot_*.c) share: sizes, the
 ** palette, ticks, text, axes, legends and the PNG/SVG output.  Not part of
 ** the runtime's interface (that is plot.h).
 */
