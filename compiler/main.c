@@ -2,7 +2,6 @@
 ** main.c: the snnc command line: global options and subcommand dispatch.
 */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,33 +114,22 @@ static int snnc_main(int argc, char **argv) {
 }
 
 /* The checker, the formatter and code generation recurse on expressions,
-   whose trees can be 10,000 levels deep (see MAX_EXPR_DEPTH in snn.y):
-   near what the usual 8 MiB main stack holds with sanitizers on.  The work
-   runs on a thread with a 256 MiB stack; only the pages used are touched. */
-enum { STACK_BYTES = 256 << 20 };
-
+   whose trees can be 10,000 levels deep: near what the usual 8 MiB main
+   stack holds with sanitizers on.  The work runs on a bigger stack; only
+   the pages used are touched. */
 typedef struct MainCall {
   int argc;
   char **argv;
   int status;
 } MainCall;
 
-static void *run_main(void *arg) {
-  MainCall *call = arg;
+static void run_main(void *ctx) {
+  MainCall *call = ctx;
   call->status = snnc_main(call->argc, call->argv);
-  return NULL;
 }
 
 int main(int argc, char **argv) {
   MainCall call = {argc, argv, 0};
-  pthread_attr_t attr;
-  pthread_t thread;
-  if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, STACK_BYTES) == 0 &&
-      pthread_create(&thread, &attr, run_main, &call) == 0) {
-    pthread_attr_destroy(&attr);
-    pthread_join(thread, NULL);
-    return call.status;
-  }
-  /* No room for the big stack (a tight ulimit -v): run here instead. */
-  return snnc_main(argc, argv);
+  run_with_stack(COMPILER_STACK_BYTES, run_main, &call);
+  return call.status;
 }

@@ -1,10 +1,12 @@
 /*
-** util.c: arena allocation, growable strings and arrays, small file helpers.
+** util.c: arena allocation, growable strings and arrays, small file
+** helpers, and running a function on a big stack.
 */
 #include "util.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,4 +192,28 @@ char *read_file(const char *path, size_t *len) {
   if (!b.data) sb_putn(&b, "", 0);
   *len = b.len;
   return b.data;
+}
+
+typedef struct StackCall {
+  void (*fn)(void *ctx);
+  void *ctx;
+} StackCall;
+
+static void *stack_call(void *arg) {
+  StackCall *call = arg;
+  call->fn(call->ctx);
+  return NULL;
+}
+
+void run_with_stack(size_t bytes, void (*fn)(void *ctx), void *ctx) {
+  StackCall call = {fn, ctx};
+  pthread_attr_t attr;
+  pthread_t thread;
+  bool started = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, bytes) == 0 &&
+                 pthread_create(&thread, &attr, stack_call, &call) == 0;
+  pthread_attr_destroy(&attr);
+  if (started)
+    pthread_join(thread, NULL);
+  else
+    fn(ctx); /* no room for the big stack (a tight ulimit -v, say) */
 }

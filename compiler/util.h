@@ -81,6 +81,12 @@ void vec_free(PtrVec *v);
 void format_double(char *buf, size_t n, double x);
 /* True if the text names an existing regular file. */
 bool file_exists(const char *path);
+/* Runs fn(ctx) on a thread with a stack of `bytes` (the recursive stages
+   need room for deep expressions, see MAX_EXPR_DEPTH in snn.y) and waits
+   for it; runs it on the calling thread if no such thread can be made. */
+void run_with_stack(size_t bytes, void (*fn)(void *ctx), void *ctx);
+/* The stack the compiler's stages are given. */
+enum { COMPILER_STACK_BYTES = 256 << 20 };
 /* Reads a whole file into a new heap buffer; NULL on error (errno set). */
 char *read_file(const char *path, size_t *len);
 

@@ -8,8 +8,11 @@
 ** model means or fail to be idempotent.  Any crash, hang, leak or
 ** sanitizer report is a bug.
 **
+** The stages run on a stack as big as snnc gives them (run_with_stack):
+** deep expressions that snnc accepts must not overflow the harness's.
+**
 ** Build: CC=clang cmake -S . -B build-fuzz -DSNN_FUZZ=ON -DSNN_SANITIZE=ON
-** Run:   build-fuzz/tests/fuzz_frontend -max_total_time=600 corpus/ tests/fuzz_seeds
+** Run:   tests/fuzz/run.sh build-fuzz 600
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +29,14 @@ typedef struct Result {
   StrBuf formatted;
 } Result;
 
-static Result front_end(const char *text, size_t len, FILE *sink) {
+typedef struct Job {
+  const char *text;
+  size_t len;
+  FILE *sink;
+  Result result;
+} Job;
+
+static Result front_end_on_this_stack(const char *text, size_t len, FILE *sink) {
   Result r = {0, {0}};
   Arena arena = {0};
   Diags diags;
@@ -47,6 +57,17 @@ static Result front_end(const char *text, size_t len, FILE *sink) {
   diags_free(&diags);
   arena_free(&arena);
   return r;
+}
+
+static void run_job(void *ctx) {
+  Job *job = ctx;
+  job->result = front_end_on_this_stack(job->text, job->len, job->sink);
+}
+
+static Result front_end(const char *text, size_t len, FILE *sink) {
+  Job job = {text, len, sink, {0, {0}}};
+  run_with_stack(COMPILER_STACK_BYTES, run_job, &job);
+  return job.result;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
