@@ -21,7 +21,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 1
+#define SNN_ABI_VERSION 2
+
+/* The run-time parameter table that every generated function receives as
+   `const double *param` has SnnModel.nparam + 1 entries: the parameters in
+   the order of SnnModel.param, then the time step (s).  So any function
+   that may read parameters may read dt too, and a --dt given on the
+   command line reaches them all. */
+
+/* Synaptic delays are stored in steps as 16-bit numbers. */
+#define SNN_MAX_DELAY_STEPS 65535
 
 /* Arguments of the per-population functions.  `state[k]` is the array of
    state variable k, `input[k]` the accumulator row of input slot k for the
@@ -217,10 +226,11 @@ typedef struct SnnCompileInfo {
 int snnrt_main(const SnnModel *model, int argc, char **argv);
 /* snnrt_main with the compiler's phase times (snnc run). */
 int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompileInfo *info);
-/* Computes the derived parameters (param tau = C / gl) from the others,
-   except those marked fixed (set explicitly; NULL: none); returns -1, or the
-   index of the first parameter that is not finite. */
-int64_t snnrt_derive_params(const SnnModel *m, double *param, const bool *fixed);
+/* Stores the time step dt in param[m->nparam] and computes the derived
+   parameters (param tau = C / gl) from the others, except those marked
+   fixed (set explicitly; NULL: none); returns -1, or the index of the
+   first parameter that is not finite. */
+int64_t snnrt_derive_params(const SnnModel *m, double *param, double dt, const bool *fixed);
 /* 1 if a run option (as "--seed") takes a separate value argument. */
 int snnrt_option_takes_value(const char *arg);
 /* Draws raster.png/.svg and state figures from an output folder; 0, or -1

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "snnrt.h"
 
 typedef struct Record {
   CodeGen *g;
@@ -283,7 +284,7 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   for (int k = 0; k < nmon; k++) monitor_record(g, &mons[k], m->monitors.items[k]);
   const char *path = m->main->file->path;
   Record model = {g, {0}, 0};
-  r_i64(&model, 1);
+  r_i64(&model, SNN_ABI_VERSION);
   r_str(&model, base_name(g, path));
   r_str(&model, path);
   r_i64(&model, m->precision == PRECISION_SINGLE ? 4 : 8);

@@ -293,7 +293,10 @@ static LLVMValueRef name_value(Env *env, const Expr *e) {
   case SYM_VARIABLE:
     switch ((BuiltinVar)s->builtin) {
     case VAR_T: assert(env->t); return env->t;
-    case VAR_DT: assert(env->dt); return env->dt;
+    case VAR_DT:
+      /* Functions that get dt as an argument use it; every other one reads
+         it from the parameter table, whose last slot holds it (snnrt.h). */
+      return env->dt ? env->dt : cg_param(env, env->g->plan->nparams);
     case VAR_I: assert(env->i); return env->i;
     case VAR_J: assert(env->j); return env->j;
     case VAR_N: assert(env->n); return env->n;

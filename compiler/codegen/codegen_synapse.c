@@ -117,7 +117,7 @@ static LLVMValueRef init_function(CodeGen *g, int proj) {
     denv.i = LLVMBuildSIToFP(g->b, i, g->f64, "");
     denv.j = LLVMBuildSIToFP(g->b, j, g->f64, "");
     denv.n = LLVMConstReal(g->f64, (double)jp->proj->pre->size);
-    denv.dt = LLVMConstReal(g->f64, 0); /* not available in delays */
+    denv.dt = NULL; /* read in double from the parameter table */
     cg_store_at(g, g->f64, delays, s, cg_expr(&denv, jp->delay));
   }
   LLVMValueRef next = LLVMBuildAdd(g->b, s, cg_i64(g, 1), "");

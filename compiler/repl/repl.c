@@ -123,7 +123,6 @@ static double *initial_params(Session *s, const SnnModel *m, bool *fixed) {
       fixed[k] = true;
     }
   }
-  snnrt_derive_params(m, param, fixed);
   return param;
 }
 
@@ -144,7 +143,7 @@ static bool build_network(Session *s, Code *next, bool carry) {
   double *param = initial_params(s, m, fixed);
   Sim sim;
   double t0 = now();
-  bool ok = sim_setup(&sim, m, &opt, param);
+  bool ok = sim_setup(&sim, m, &opt, param, fixed);
   s->t_build = now() - t0;
   free(param);
   if (!ok) {
@@ -153,7 +152,6 @@ static bool build_network(Session *s, Code *next, bool carry) {
     free(fixed);
     return false;
   }
-  memcpy(sim.param_fixed, fixed, sizeof(bool) * (size_t)m->nparam);
   free(fixed);
   SpikeRecord *records = xcalloc((size_t)m->npop + 1, sizeof(SpikeRecord));
   if (s->have_sim && carry) {
@@ -271,12 +269,14 @@ static bool repl_set(Session *s, Diags *d, const char *line, size_t offset) {
                          "the value of '%s'", key), &v))
       return false;
     double old = s->sim.param[k];
+    bool old_fixed = s->sim.param_fixed[k];
     s->sim.param[k] = v;
     s->sim.param_fixed[k] = true;
     if (!sim_refresh_params(&s->sim)) {
       fprintf(stderr, "error: %s\n", s->sim.error);
       s->sim.failed = false;
       s->sim.param[k] = old;
+      s->sim.param_fixed[k] = old_fixed;
       sim_refresh_params(&s->sim);
       return false;
     }

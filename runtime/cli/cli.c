@@ -65,8 +65,9 @@ int snnrt_option_takes_value(const char *arg) {
 }
 
 /* Computes derived parameters; false after naming one that is not finite. */
-static bool derive_params(const char *prog, const SnnModel *m, double *param, const bool *fixed) {
-  int64_t bad = snnrt_derive_params(m, param, fixed);
+static bool check_derived_params(const char *prog, const SnnModel *m, double *param, double dt,
+                                 const bool *fixed) {
+  int64_t bad = snnrt_derive_params(m, param, dt, fixed);
   if (bad >= 0) {
     cli_error(prog, "parameter '%s' is %g; check the parameters it is computed from",
               m->param[bad].name, param[bad]);
@@ -100,7 +101,7 @@ static void print_help(const SnnModel *m, const char *prog) {
   double *values = calloc((size_t)m->nparam + 1, sizeof(double));
   if (!values) return;
   for (int64_t k = 0; k < m->nparam; k++) values[k] = m->param[k].value;
-  derive_params(prog, m, values, NULL);
+  check_derived_params(prog, m, values, m->dt, NULL);
   for (int64_t k = 0; k < m->nparam; k++) {
     const SnnParam *p = &m->param[k];
     char dims[64];
@@ -267,7 +268,7 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
     cli_error(prog, "unexpected argument '%s'", argv[optind]);
     return 2;
   }
-  if (!derive_params(prog, m, param, fixed)) return 2;
+  if (!check_derived_params(prog, m, param, opt->dt, fixed)) return 2;
   if (opt->threads == 0) opt->threads = default_threads(m);
   if (opt->dt > opt->duration) {
     cli_error(prog, "the time step (%g ms) is longer than the run (%g ms)", opt->dt * 1e3,
@@ -351,9 +352,9 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
     return 1;
   }
   int rc = parse_options(model, argc, argv, &opt, param, fixed, out_buf, sizeof out_buf);
-  free(fixed);
   if (rc >= 0) {
     free(param);
+    free(fixed);
     return rc;
   }
   PhaseTimes times;
@@ -366,9 +367,10 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   }
   Sim sim;
   double t0 = now();
-  bool ok = sim_setup(&sim, model, &opt, param);
+  bool ok = sim_setup(&sim, model, &opt, param, fixed);
   times.build = now() - t0;
   free(param);
+  free(fixed);
   bool opened = ok && monitors_open(&sim);
   ok = opened;
   StepProfile profile = {{0}};

@@ -37,14 +37,9 @@ bool inputs_setup(Sim *s, RtPop *p) {
   if (!p->drawn || !p->next_spike || !p->rate)
     return sim_fail(s, "out of memory for input '%s'", d->name);
   if (d->rate_varies) return true;
-  for (int64_t i = 0; i < p->size; i++) {
-    double r = d->rate(s->param, 0.0, i);
-    if (!(r >= 0) || !isfinite(r))
-      return sim_fail(s, "input '%s': the rate of neuron %lld is %g Hz; it must be finite and "
-                      "not negative", d->name, (long long)i, r);
-    p->rate[i] = r;
-    p->next_spike[i] = geometric_gap(s, p, i, r * s->opt.dt);
-  }
+  if (!derive_population(s, p)) return false;
+  for (int64_t i = 0; i < p->size; i++)
+    p->next_spike[i] = geometric_gap(s, p, i, p->rate[i] * s->opt.dt);
   return true;
 }
 

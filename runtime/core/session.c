@@ -2,9 +2,9 @@
 ** session.c: what an interactive session needs from a running simulation.
 **
 ** The REPL changes a model while it runs.  A new parameter value takes
-** effect without rebuilding anything (sim_refresh_params recomputes what
-** depends on parameters: derived parameters, propagators, uniform weights,
-** delays and Poisson rates).  A new declaration or constant means a new
+** effect without rebuilding anything (sim_refresh_params, in derive.c,
+** recomputes what depends on parameters: derived parameters, propagators,
+** uniform weights, delays and Poisson rates).  A new declaration or constant means a new
 ** compiled model and a new Sim; sim_transfer then carries the state of
 ** everything the two have in common (matched by name) into the new one, so
 ** the run continues where it stopped.
@@ -16,7 +16,8 @@
 #include "rng.h"
 #include "sim.h"
 
-int64_t snnrt_derive_params(const SnnModel *m, double *param, const bool *fixed) {
+int64_t snnrt_derive_params(const SnnModel *m, double *param, double dt, const bool *fixed) {
+  param[m->nparam] = dt;
   /* Repeated until nothing changes: as many passes as the longest chain of
      definitions (param a = 2 * b, param b = c / d, ...). */
   for (int64_t pass = 0; pass <= m->nparam; pass++) {
@@ -34,42 +35,6 @@ int64_t snnrt_derive_params(const SnnModel *m, double *param, const bool *fixed)
   for (int64_t k = 0; k < m->nparam; k++)
     if (!isfinite(param[k])) return k;
   return -1;
-}
-
-bool sim_refresh_params(Sim *s) {
-  const SnnModel *m = s->model;
-  snnrt_derive_params(m, s->param, s->param_fixed);
-  for (int64_t k = 0; k < m->npop; k++) {
-    RtPop *p = &s->pops[k];
-    const SnnPopulation *d = p->desc;
-    if (d->kind == SNN_POP_NEURONS && d->coef && d->coef(s->param, s->opt.dt, p->coef) != 0)
-      return sim_fail(s, "population '%s': the propagators cannot be computed for these "
-                      "parameters", d->name);
-    if (d->kind == SNN_POP_POISSON && !d->rate_varies) {
-      for (int64_t i = 0; i < p->size; i++) {
-        double r = d->rate(s->param, s->t, i);
-        if (!(r >= 0) || !isfinite(r))
-          return sim_fail(s, "input '%s': the rate of neuron %lld is %g Hz", d->name,
-                          (long long)i, r);
-        p->rate[i] = r;
-      }
-    }
-  }
-  for (int64_t k = 0; k < m->nproj; k++) {
-    RtProj *p = &s->projs[k];
-    const SnnProjection *d = p->desc;
-    for (int64_t a = 0; a < d->nadditive; a++)
-      if (d->additive[a].value < 0) p->weight[a] = d->additive[a].weight(s->param);
-    if (d->delay_kind == SNN_DELAY_CONSTANT) {
-      double delay = d->delay(s->param);
-      int64_t steps = (int64_t)llround(delay / s->opt.dt);
-      if (!(delay >= 0) || steps > p->max_delay)
-        return sim_fail(s, "projection '%s': the new delay (%g ms) does not fit the delays the "
-                        "network was built with; 'reset' rebuilds it", d->name, delay * 1e3);
-      p->delay_steps = steps;
-    }
-  }
-  return true;
 }
 
 /* Copies n reals between arrays of possibly different precision. */

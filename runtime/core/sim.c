@@ -140,30 +140,27 @@ static SnnKernelArgs kernel_args(const Sim *s, RtPop *p) {
 static bool init_population(Sim *s, RtPop *p) {
   const SnnPopulation *d = p->desc;
   if (d->kind != SNN_POP_NEURONS) return inputs_setup(s, p);
-  if (d->coef && d->coef(s->param, s->opt.dt, p->coef) != 0)
-    return sim_fail(s, "population '%s': cannot compute the exact propagators for dt = %g ms "
-                    "(are the parameters finite?)", d->name, s->opt.dt * 1e3);
-  for (int64_t k = 0; k < d->ncoef; k++)
-    if (!isfinite(p->coef[k]))
-      return sim_fail(s, "population '%s': the exact propagators are not finite for dt = %g ms; "
-                      "check the time constants", d->name, s->opt.dt * 1e3);
+  if (!derive_population(s, p)) return false;
   for (int64_t k = 0; k < d->ninput; k++) p->input_row[k] = p->input[k];
   SnnKernelArgs a = kernel_args(s, p);
   d->init(&a, 0, p->size);
   return true;
 }
 
-bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const double *param) {
+bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const double *param,
+               const bool *fixed) {
   memset(s, 0, sizeof *s);
   s->model = model;
   s->opt = *opt;
   s->real_size = (size_t)model->precision;
-  s->param = calloc((size_t)model->nparam + 1, sizeof(double));
+  s->param = calloc((size_t)model->nparam + 1, sizeof(double)); /* + the time step */
   s->param_fixed = calloc((size_t)model->nparam + 1, sizeof(bool));
   s->pops = calloc((size_t)model->npop + 1, sizeof(RtPop));
   s->projs = calloc((size_t)model->nproj + 1, sizeof(RtProj));
   if (!s->param || !s->param_fixed || !s->pops || !s->projs) return sim_fail(s, "out of memory");
   memcpy(s->param, param, sizeof(double) * (size_t)model->nparam);
+  if (fixed) memcpy(s->param_fixed, fixed, sizeof(bool) * (size_t)model->nparam);
+  if (!derive_params(s)) return false;
   for (int64_t k = 0; k < model->npop; k++) {
     RtPop *p = &s->pops[k];
     p->desc = &model->pop[k];

@@ -118,7 +118,7 @@ struct Sim {
   const SnnModel *model;
   RunOptions opt;
   size_t real_size;        /* 8 or 4 */
-  double *param;
+  double *param;           /* nparam values, then the time step (snnrt.h) */
   bool *param_fixed;       /* set explicitly: not recomputed from others */
   RtPop *pops;
   RtProj *projs;
@@ -137,12 +137,14 @@ struct Sim {
 };
 
 /* sim.c */
-/* Allocates state, builds the network and initialises it; false + s->error on failure. */
-bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const double *param);
+/* Allocates state, builds the network and initialises it from the
+   parameter values `param` (model->nparam of them; derived ones are
+   computed unless marked in `fixed`, which may be NULL); false + s->error
+   on failure. */
+bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const double *param,
+               const bool *fixed);
 /* Runs nsteps steps (the monitors must be open); false if the run stopped on an error. */
 bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void *ctx);
-/* Recomputes what depends on parameters after s->param changed (session.c). */
-bool sim_refresh_params(Sim *s);
 /* Carries the state of what `from` and `to` share (by name) into `to`. */
 void sim_transfer(Sim *to, const Sim *from);
 /* Frees everything a Sim owns. */
@@ -161,6 +163,18 @@ void sim_release(void *p);
 void sim_range(int64_t size, int thread, int nthreads, int64_t *begin, int64_t *end);
 /* Appends an index to a list; false when out of memory. */
 bool index_push(IndexList *l, int32_t i);
+
+/* derive.c: values computed from the parameters and the time step */
+/* Sets the time step's slot and the derived parameters; false + s->error
+   naming a parameter that is not finite. */
+bool derive_params(Sim *s);
+/* A population's propagators, or a Poisson source's constant rates. */
+bool derive_population(Sim *s, RtPop *p);
+/* A projection's uniform weights and constant delay; when `building`, the
+   delay sets max_delay, afterwards it must fit within it. */
+bool derive_projection(Sim *s, RtProj *p, bool building);
+/* Everything of the above, after s->param changed during a run. */
+bool sim_refresh_params(Sim *s);
 
 /* network.c */
 /* Builds the synapses of projection k from its rule; false + s->error on failure. */

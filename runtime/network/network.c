@@ -255,6 +255,25 @@ static double expected_synapses(const RtProj *p) {
   }
 }
 
+/* Refuses a synaptic initial value that is NaN or infinite (a parameter
+   set to 0 that it divides by, say), naming the synapse. */
+static bool check_initial_values(Sim *s, const RtProj *p, void *const *values,
+                                 const int32_t *pre, const int32_t *post, int64_t first,
+                                 int64_t n) {
+  const SnnProjection *d = p->desc;
+  for (int64_t v = 0; v < d->nvalue; v++) {
+    for (int64_t q = 0; q < n; q++) {
+      double x = s->real_size == 8 ? ((const double *)values[v])[q]
+                                   : ((const float *)values[v])[q];
+      if (!isfinite(x))
+        return sim_fail(s, "projection '%s': the initial value of '%s' is %g for synapse %lld "
+                        "(%d -> %d); check the parameters it is computed from", d->name,
+                        d->value[v].name, x, (long long)(first + q), pre[q], post[q]);
+    }
+  }
+  return true;
+}
+
 /* Values, weights and delays of the synapses, in chunks. */
 static bool init_synapses(Sim *s, RtProj *p) {
   const SnnProjection *d = p->desc;
@@ -265,20 +284,7 @@ static bool init_synapses(Sim *s, RtProj *p) {
       return sim_fail(s, "out of memory for the synaptic values of '%s'", d->name);
   p->weight = calloc((size_t)d->nadditive + 1, sizeof(double));
   if (!p->weight) return sim_fail(s, "out of memory");
-  for (int64_t k = 0; k < d->nadditive; k++) {
-    if (d->additive[k].value >= 0) continue;
-    p->weight[k] = d->additive[k].weight(s->param);
-    if (!isfinite(p->weight[k]))
-      return sim_fail(s, "projection '%s': the synaptic weight is not finite", d->name);
-  }
-  if (d->delay_kind == SNN_DELAY_CONSTANT) {
-    double delay = d->delay(s->param);
-    if (!(delay >= 0) || delay / s->opt.dt > 65535)
-      return sim_fail(s, "projection '%s': the delay %g ms is negative or longer than 65535 "
-                      "steps", d->name, delay * 1e3);
-    p->delay_steps = (int64_t)llround(delay / s->opt.dt);
-    p->max_delay = p->delay_steps;
-  }
+  if (!derive_projection(s, p, true)) return false;
   bool per_syn_delay = d->delay_kind == SNN_DELAY_PER_SYNAPSE;
   if (per_syn_delay && !(p->delay = malloc(sizeof(uint16_t) * (size_t)(p->nsyn + 1))))
     return sim_fail(s, "out of memory for the delays of '%s'", d->name);
@@ -302,12 +308,13 @@ static bool init_synapses(Sim *s, RtProj *p) {
       values[v] = (char *)p->value[v] + (size_t)first * s->real_size;
     SnnSynapseArgs a = {s->param, s->opt.seed, pre, post, values, delay, first, s->opt.dt};
     d->init(&a, n);
+    ok = check_initial_values(s, p, values, pre, post, first, n);
     for (int64_t q = 0; per_syn_delay && q < n; q++) {
       double steps = delay[q] / s->opt.dt;
-      if (!(steps >= 0) || steps > 65535) {
+      if (!(steps >= 0) || steps > SNN_MAX_DELAY_STEPS) {
         ok = sim_fail(s, "projection '%s': synapse %lld (%d -> %d) has delay %g ms, negative or "
-                      "longer than 65535 steps", d->name, (long long)(first + q), pre[q],
-                      post[q], delay[q] * 1e3);
+                      "longer than %d steps", d->name, (long long)(first + q), pre[q],
+                      post[q], delay[q] * 1e3, SNN_MAX_DELAY_STEPS);
         break;
       }
       p->delay[first + q] = (uint16_t)llround(steps);

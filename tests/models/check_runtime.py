@@ -76,6 +76,14 @@ def test():
     check(abs(e.summary["parameters"]["tau"]["value"] - 10) < 1e-9,
           "derived tau: %s", e.summary["parameters"]["tau"])
 
+    # Values computed from parameters are checked after --set too.
+    run(snnc, model("derived_weight.snn"))
+    for name, msg in (("taus", "projection 'src -> A': the synaptic weight is inf"),
+                      ("tauw", "projection 'src -> B': the initial value of 'w' is inf for "
+                               "synapse 0 (0 -> 0)")):
+        r = run(snnc, model("derived_weight.snn"), "--set", name + "=0ms", expect_fail=True)
+        check(msg in r.stderr, "--set %s=0ms: %s", name, r.stderr)
+
     c = run(snnc, model("lif_const.snn"), "--set", "RI=20mV")
     check(c.population("N")["spikes"] > 11, "--set RI=20mV did not raise the rate")
     for bad, msg in ((["--set", "RI=20ms"], "is a voltage (in mV), but 20ms is a time"),

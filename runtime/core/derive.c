@@ -1,0 +1,101 @@
+/*
+** derive.c: every value the runtime computes from the parameters and the
+** time step, in one place.
+**
+** A run computes these when it starts, and again whenever a parameter
+** changes while it runs (`set` at the REPL prompt): the time step's slot
+** and the derived parameters of the table, each population's exact
+** propagators and constant Poisson rates, each projection's uniform
+** weights and constant delay.  Every one of them is checked here, so a
+** value that is NaN or infinite after `--set` is refused with the name of
+** the object it belongs to, whether it is met at the start of a run or in
+** the middle of one.
+**
+** Per-synapse initial values and delays are drawn once, when the network
+** is built (network.c), and are not recomputed: plasticity may have changed
+** them since.
+*/
+#include <math.h>
+
+#include "sim.h"
+
+bool derive_params(Sim *s) {
+  const SnnModel *m = s->model;
+  int64_t bad = snnrt_derive_params(m, s->param, s->opt.dt, s->param_fixed);
+  if (bad >= 0)
+    return sim_fail(s, "parameter '%s' is %g; check the parameters it is computed from",
+                    m->param[bad].name, s->param[bad]);
+  return true;
+}
+
+/* The exact propagators of a neuron population. */
+static bool derive_propagators(Sim *s, RtPop *p) {
+  const SnnPopulation *d = p->desc;
+  if (!d->coef) return true;
+  if (d->coef(s->param, s->opt.dt, p->coef) != 0)
+    return sim_fail(s, "population '%s': cannot compute the exact propagators for dt = %g ms; "
+                    "check its time constants", d->name, s->opt.dt * 1e3);
+  for (int64_t k = 0; k < d->ncoef; k++)
+    if (!isfinite(p->coef[k]))
+      return sim_fail(s, "population '%s': the exact propagators are not finite for dt = %g ms; "
+                      "check its time constants", d->name, s->opt.dt * 1e3);
+  return true;
+}
+
+/* The per-neuron rates of a Poisson source whose rate does not depend on t. */
+static bool derive_rates(Sim *s, RtPop *p) {
+  const SnnPopulation *d = p->desc;
+  if (d->rate_varies) return true;
+  for (int64_t i = 0; i < p->size; i++) {
+    double r = d->rate(s->param, s->t, i);
+    if (!(r >= 0) || !isfinite(r))
+      return sim_fail(s, "input '%s': the rate of neuron %lld is %g Hz; it must be finite and "
+                      "not negative", d->name, (long long)i, r);
+    p->rate[i] = r;
+  }
+  return true;
+}
+
+bool derive_population(Sim *s, RtPop *p) {
+  switch (p->desc->kind) {
+  case SNN_POP_NEURONS: return derive_propagators(s, p);
+  case SNN_POP_POISSON: return derive_rates(s, p);
+  default: return true;
+  }
+}
+
+bool derive_projection(Sim *s, RtProj *p, bool building) {
+  const SnnProjection *d = p->desc;
+  for (int64_t k = 0; k < d->nadditive; k++) {
+    if (d->additive[k].value >= 0) continue;
+    double w = d->additive[k].weight(s->param);
+    if (!isfinite(w))
+      return sim_fail(s, "projection '%s': the synaptic weight is %g; check the parameters it "
+                      "is computed from", d->name, w);
+    p->weight[k] = w;
+  }
+  if (d->delay_kind != SNN_DELAY_CONSTANT) return true;
+  double delay = d->delay(s->param);
+  double steps = delay / s->opt.dt;
+  if (!(steps >= 0) || steps > SNN_MAX_DELAY_STEPS)
+    return sim_fail(s, "projection '%s': the delay %g ms is negative or longer than %d steps",
+                    d->name, delay * 1e3, SNN_MAX_DELAY_STEPS);
+  int64_t whole = (int64_t)llround(steps);
+  if (building) {
+    p->max_delay = whole;
+  } else if (whole > p->max_delay) {
+    return sim_fail(s, "projection '%s': the new delay (%g ms) is longer than the delays the "
+                    "network was built with; 'reset' rebuilds it", d->name, delay * 1e3);
+  }
+  p->delay_steps = whole;
+  return true;
+}
+
+bool sim_refresh_params(Sim *s) {
+  if (!derive_params(s)) return false;
+  for (int64_t k = 0; k < s->model->npop; k++)
+    if (!derive_population(s, &s->pops[k])) return false;
+  for (int64_t k = 0; k < s->model->nproj; k++)
+    if (!derive_projection(s, &s->projs[k], false)) return false;
+  return true;
+}
