@@ -12,7 +12,10 @@
 **
 ** Layout rule: every field of the structures the compiler emits is 8 bytes
 ** wide (int64_t, double or a pointer), so the C layout has no padding and
-** the code generator can build them as plain LLVM structs.
+** the code generator can build them as plain LLVM structs.  The order and
+** kind of the fields are also written in snnrt_layout.h, the table the code
+** generator builds them from; its static assertions fail the build when a
+** structure here and its row there disagree.
 */
 #ifndef SNNRT_H
 #define SNNRT_H
@@ -87,6 +90,7 @@ typedef struct SnnEventArgs {
   double t;
   double dt;
   uint64_t seed;
+  int64_t step;            /* the step the event is delivered in */
 } SnnEventArgs;
 
 /* Runs on_pre for synapse `syn` from neuron i to neuron j. */
@@ -236,5 +240,7 @@ int snnrt_option_takes_value(const char *arg);
 /* Draws raster.png/.svg and state figures from an output folder; 0, or -1
    with a message in err. */
 int snnrt_plot_dir(const char *dir, char *err, size_t errlen);
+
+#include "snnrt_layout.h"
 
 #endif

@@ -16,14 +16,17 @@ LLVMValueRef cg_i64(CodeGen *g, int64_t v) {
   return LLVMConstInt(g->i64, (unsigned long long)v, 1);
 }
 
-/* struct SnnKernelArgs, SnnSynapseArgs and SnnEventArgs: 8-byte fields. */
-static LLVMTypeRef record(CodeGen *g, const char *name, const char *fields) {
-  LLVMTypeRef st = LLVMStructCreateNamed(g->ctx, name);
+/* A structure shared with the runtime, built from its row of the layout
+   table: every field is a pointer, a double or a 64-bit integer. */
+static LLVMTypeRef shared_struct(CodeGen *g, SnnLayout layout) {
+  LLVMTypeRef st = LLVMStructCreateNamed(g->ctx, layout.name);
   LLVMTypeRef types[32];
-  int n = 0;
-  for (const char *f = fields; *f; f++)
-    types[n++] = *f == 'p' ? g->ptr : *f == 'd' ? g->f64 : g->i64;
-  LLVMStructSetBody(st, types, (unsigned)n, 0);
+  assert(layout.nfields <= 32 && (int)strlen(layout.kinds) == layout.nfields);
+  for (int k = 0; k < layout.nfields; k++) {
+    char kind = layout.kinds[k];
+    types[k] = kind == 'p' ? g->ptr : kind == 'd' ? g->f64 : g->i64;
+  }
+  LLVMStructSetBody(st, types, (unsigned)layout.nfields, 0);
   return st;
 }
 
@@ -49,10 +52,16 @@ void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMCont
   g->void_t = LLVMVoidTypeInContext(ctx);
   g->ptr = cg_ptr_to(g->i8);
   g->real = m->precision == PRECISION_SINGLE ? g->f32 : g->f64;
-  /* Field order as in runtime/snnrt.h. */
-  g->kernel_args = record(g, "SnnKernelArgs", "ppppppddiii");
-  g->synapse_args = record(g, "SnnSynapseArgs", "pippppid");
-  g->event_args = record(g, "SnnEventArgs", "pppppddi");
+  g->kernel_args = shared_struct(g, snnrt_layout_of(SnnKernelArgs));
+  g->synapse_args = shared_struct(g, snnrt_layout_of(SnnSynapseArgs));
+  g->event_args = shared_struct(g, snnrt_layout_of(SnnEventArgs));
+  g->param_t = shared_struct(g, snnrt_layout_of(SnnParam));
+  g->variable_t = shared_struct(g, snnrt_layout_of(SnnVariable));
+  g->population_t = shared_struct(g, snnrt_layout_of(SnnPopulation));
+  g->additive_t = shared_struct(g, snnrt_layout_of(SnnAdditive));
+  g->projection_t = shared_struct(g, snnrt_layout_of(SnnProjection));
+  g->monitor_t = shared_struct(g, snnrt_layout_of(SnnMonitor));
+  g->model_t = shared_struct(g, snnrt_layout_of(SnnModel));
 }
 
 void codegen_free(CodeGen *g) {
@@ -115,10 +124,11 @@ void cg_store_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i
   LLVMBuildStore(g->b, v, p);
 }
 
-LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, unsigned index,
-                           LLVMTypeRef field) {
+LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, int index) {
+  assert(index >= 0 && (unsigned)index < LLVMCountStructElementTypes(st));
+  LLVMTypeRef field = LLVMStructGetTypeAtIndex(st, (unsigned)index);
   LLVMValueRef typed = LLVMBuildBitCast(g->b, p, cg_ptr_to(st), "");
-  LLVMValueRef fp = LLVMBuildStructGEP2(g->b, st, typed, index, "");
+  LLVMValueRef fp = LLVMBuildStructGEP2(g->b, st, typed, (unsigned)index, "");
   return LLVMBuildLoad2(g->b, field, fp, "");
 }
 

@@ -20,6 +20,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #include "plan.h"
+#include "snnrt.h"
 
 /* Everything the emitters share for one module. */
 typedef struct CodeGen {
@@ -32,9 +33,9 @@ typedef struct CodeGen {
   LLVMBuilderRef b;
   LLVMTypeRef f64, f32, i1, i8, i32, i64, void_t, ptr; /* ptr: i8* */
   LLVMTypeRef real;        /* the model's precision */
-  LLVMTypeRef kernel_args; /* struct SnnKernelArgs */
-  LLVMTypeRef synapse_args;
-  LLVMTypeRef event_args;
+  /* The structures shared with the runtime (runtime/snnrt_layout.h). */
+  LLVMTypeRef kernel_args, synapse_args, event_args;
+  LLVMTypeRef param_t, variable_t, population_t, additive_t, projection_t, monitor_t, model_t;
   PtrVec random_sites;     /* Expr* of random calls, in order: their stream ids */
   const char *cpu, *features; /* target attributes for every function */
 } CodeGen;
@@ -107,9 +108,9 @@ void cg_attribute(CodeGen *g, LLVMValueRef fn, unsigned index, const char *name)
 LLVMValueRef cg_load_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i);
 /* GEP + store to element i of a typed array. */
 void cg_store_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i, LLVMValueRef v);
-/* Loads field `index` of a struct pointed to by p. */
-LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, unsigned index,
-                           LLVMTypeRef field);
+/* Loads field `index` (a field number of snnrt_layout.h, such as
+   SnnKernelArgs_dt) of the shared structure of type st that p points to. */
+LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, int index);
 /* An i64 constant. */
 LLVMValueRef cg_i64(CodeGen *g, int64_t v);
 /* A pointer to `elem` in address space 0. */

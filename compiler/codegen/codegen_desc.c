@@ -1,31 +1,44 @@
 /*
 ** codegen_desc.c: the constant `snn_model` descriptor (runtime/snnrt.h).
 **
-** Every descriptor structure has only 8-byte fields, so each is emitted as
-** an LLVM struct of i64, double and i8* members in declaration order; a
-** Record collects the members of one instance.  Strings and arrays become
-** private constant globals.
+** Every descriptor structure is a shared structure of runtime/snnrt_layout.h:
+** its LLVM type comes from the layout table, and a Record fills one
+** instance field by field, by the table's field numbers.  Strings and
+** arrays become private constant globals.
 */
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
 #include "codegen.h"
-#include "snnrt.h"
 
+/* One instance of a shared structure, filled field by field.  Fields are
+   named by their numbers in snnrt_layout.h and checked against the
+   structure's type, so a field set twice, left out or given the wrong kind
+   is caught here rather than read as garbage by the runtime. */
 typedef struct Record {
   CodeGen *g;
-  LLVMValueRef v[24];
-  int n;
+  LLVMTypeRef type;        /* a shared structure type of CodeGen */
+  LLVMValueRef v[32];
 } Record;
 
-static void r_i64(Record *r, int64_t x) {
-  r->v[r->n++] = LLVMConstInt(r->g->i64, (unsigned long long)x, 1);
+static void r_set(Record *r, int field, LLVMValueRef v) {
+  assert(field >= 0 && (unsigned)field < LLVMCountStructElementTypes(r->type));
+  assert(!r->v[field]);
+  assert(LLVMTypeOf(v) == LLVMStructGetTypeAtIndex(r->type, (unsigned)field));
+  r->v[field] = v;
 }
 
-static void r_f64(Record *r, double x) { r->v[r->n++] = LLVMConstReal(r->g->f64, x); }
+static void r_i64(Record *r, int field, int64_t x) {
+  r_set(r, field, LLVMConstInt(r->g->i64, (unsigned long long)x, 1));
+}
 
-static void r_ptr(Record *r, LLVMValueRef p) {
-  r->v[r->n++] = p ? LLVMConstBitCast(p, r->g->ptr) : LLVMConstNull(r->g->ptr);
+static void r_f64(Record *r, int field, double x) {
+  r_set(r, field, LLVMConstReal(r->g->f64, x));
+}
+
+static void r_ptr(Record *r, int field, LLVMValueRef p) {
+  r_set(r, field, p ? LLVMConstBitCast(p, r->g->ptr) : LLVMConstNull(r->g->ptr));
 }
 
 static LLVMValueRef global_const(CodeGen *g, LLVMValueRef init, const char *name) {
@@ -44,31 +57,28 @@ static LLVMValueRef string(CodeGen *g, const char *s) {
   return gv;
 }
 
-static void r_str(Record *r, const char *s) { r_ptr(r, string(r->g, s)); }
-
-/* The struct type whose members have the types of the record's values. */
-static LLVMTypeRef record_type(Record *r) {
-  LLVMTypeRef types[24];
-  for (int k = 0; k < r->n; k++) types[k] = LLVMTypeOf(r->v[k]);
-  return LLVMStructTypeInContext(r->g->ctx, types, (unsigned)r->n, 0);
-}
+static void r_str(Record *r, int field, const char *s) { r_ptr(r, field, string(r->g, s)); }
 
 static LLVMValueRef record_value(Record *r) {
-  return LLVMConstStructInContext(r->g->ctx, r->v, (unsigned)r->n, 0);
+  unsigned n = LLVMCountStructElementTypes(r->type);
+  for (unsigned k = 0; k < n; k++) assert(r->v[k]);
+  return LLVMConstNamedStruct(r->type, r->v, n);
 }
 
 /* A private global array of records (NULL when empty). */
 static LLVMValueRef record_array(CodeGen *g, Record *recs, int n, const char *name) {
   if (n == 0) return NULL;
-  LLVMTypeRef ty = record_type(&recs[0]);
   LLVMValueRef *vals = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)n);
   for (int k = 0; k < n; k++) vals[k] = record_value(&recs[k]);
-  return global_const(g, LLVMConstArray(ty, vals, (unsigned)n), name);
+  return global_const(g, LLVMConstArray(recs[0].type, vals, (unsigned)n), name);
 }
 
-static Record *records(CodeGen *g, int n) {
+static Record *records(CodeGen *g, LLVMTypeRef type, int n) {
   Record *r = arena_alloc(g->a, sizeof(Record) * (size_t)(n + 1));
-  for (int k = 0; k <= n; k++) r[k].g = g;
+  for (int k = 0; k <= n; k++) {
+    r[k].g = g;
+    r[k].type = type;
+  }
   return r;
 }
 
@@ -132,12 +142,12 @@ static void param_record(CodeGen *g, Record *r, int slot, LLVMValueRef derive) {
       unit = si;
     }
   }
-  r_str(r, p->param_name[slot]);
-  r_str(r, unit);
-  r_f64(r, scale);
-  r_f64(r, value->is_const ? value->cval : 0.0);
-  r_i64(r, pack_dim(s->dim));
-  r_ptr(r, derive);
+  r_str(r, SnnParam_name, p->param_name[slot]);
+  r_str(r, SnnParam_unit, unit);
+  r_f64(r, SnnParam_unit_scale, scale);
+  r_f64(r, SnnParam_value, value->is_const ? value->cval : 0.0);
+  r_i64(r, SnnParam_dim, pack_dim(s->dim));
+  r_ptr(r, SnnParam_derive, derive);
 }
 
 static void variable_record(Record *r, const Symbol *s) {
@@ -147,9 +157,9 @@ static void variable_record(Record *r, const Symbol *s) {
     dim_format(s->dim, si, sizeof si);
     unit = si;
   }
-  r_str(r, s->name);
-  r_str(r, unit);
-  r_f64(r, s->unit_text ? s->unit_scale : 1.0);
+  r_str(r, SnnVariable_name, s->name);
+  r_str(r, SnnVariable_unit, unit);
+  r_f64(r, SnnVariable_unit_scale, s->unit_text ? s->unit_scale : 1.0);
 }
 
 static bool uses_time(const Expr *e) {
@@ -166,24 +176,25 @@ static bool uses_time(const Expr *e) {
 static void population_record(CodeGen *g, Record *r, int k, LLVMValueRef *fns) {
   PopPlan *pp = &g->plan->pops[k];
   Population *p = pp->pop;
-  r_str(r, p->name);
-  r_i64(r, p->kind == POP_NEURONS ? 0 : p->kind == POP_POISSON ? 1 : 2);
-  r_i64(r, p->size);
+  r_str(r, SnnPopulation_name, p->name);
+  r_i64(r, SnnPopulation_kind, p->kind == POP_NEURONS ? SNN_POP_NEURONS :
+                               p->kind == POP_POISSON ? SNN_POP_POISSON : SNN_POP_SPIKE_TIMES);
+  r_i64(r, SnnPopulation_size, p->size);
   int ns = p->model ? p->model->states.len : 0;
-  Record *vars = records(g, ns + pp->ninputs);
+  Record *vars = records(g, g->variable_t, ns + pp->ninputs);
   for (int q = 0; q < ns; q++) variable_record(&vars[q], p->model->states.items[q]);
   for (int q = 0; q < pp->ninputs; q++) variable_record(&vars[ns + q], pp->inputs[q].var);
-  r_i64(r, ns);
-  r_ptr(r, record_array(g, vars, ns, "states"));
-  r_i64(r, pp->ninputs);
-  r_ptr(r, record_array(g, vars + ns, pp->ninputs, "inputs"));
-  r_i64(r, pp->ncoef);
-  r_ptr(r, fns[0]);
-  r_ptr(r, fns[2]);
-  r_ptr(r, fns[1]);
-  r_ptr(r, fns[3]);
-  r_i64(r, p->kind == POP_POISSON && uses_time(p->rate));
-  r_i64(r, p->nspikes);
+  r_i64(r, SnnPopulation_nstate, ns);
+  r_ptr(r, SnnPopulation_state, record_array(g, vars, ns, "states"));
+  r_i64(r, SnnPopulation_ninput, pp->ninputs);
+  r_ptr(r, SnnPopulation_input, record_array(g, vars + ns, pp->ninputs, "inputs"));
+  r_i64(r, SnnPopulation_ncoef, pp->ncoef);
+  r_ptr(r, SnnPopulation_init, fns[0]);
+  r_ptr(r, SnnPopulation_step, fns[2]);
+  r_ptr(r, SnnPopulation_coef, fns[1]);
+  r_ptr(r, SnnPopulation_rate, fns[3]);
+  r_i64(r, SnnPopulation_rate_varies, p->kind == POP_POISSON && uses_time(p->rate));
+  r_i64(r, SnnPopulation_nspikes, p->nspikes);
   LLVMValueRef idx = NULL, times = NULL;
   if (p->nspikes) {
     LLVMValueRef *iv = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)p->nspikes);
@@ -195,70 +206,72 @@ static void population_record(CodeGen *g, Record *r, int k, LLVMValueRef *fns) {
     idx = global_const(g, LLVMConstArray(g->i64, iv, (unsigned)p->nspikes), "spike_index");
     times = global_const(g, LLVMConstArray(g->f64, tv, (unsigned)p->nspikes), "spike_time");
   }
-  r_ptr(r, idx);
-  r_ptr(r, times);
+  r_ptr(r, SnnPopulation_spike_index, idx);
+  r_ptr(r, SnnPopulation_spike_time, times);
 }
 
 static int rule_code(ConnectRule r) {
   switch (r) {
-  case RULE_ALL: return 0;
-  case RULE_ONE_TO_ONE: return 1;
-  case RULE_PROBABILITY: return 2;
-  case RULE_FANIN: return 3;
-  case RULE_FANOUT: return 4;
-  case RULE_FILE: return 5;
+  case RULE_ALL: return SNN_RULE_ALL;
+  case RULE_ONE_TO_ONE: return SNN_RULE_ONE_TO_ONE;
+  case RULE_PROBABILITY: return SNN_RULE_PROBABILITY;
+  case RULE_FANIN: return SNN_RULE_FANIN;
+  case RULE_FANOUT: return SNN_RULE_FANOUT;
+  case RULE_FILE: return SNN_RULE_FILE;
   }
-  return 0;
+  assert(!"unknown connection rule");
+  return SNN_RULE_ALL;
 }
 
 static void projection_record(CodeGen *g, Record *r, int k, ProjFunctions *f) {
   ProjPlan *jp = &g->plan->projs[k];
   Projection *pr = jp->proj;
-  r_str(r, arena_printf(g->a, "%s -> %s", pr->pre->name, pr->post->name));
-  r_i64(r, pr->pre->index);
-  r_i64(r, pr->post->index);
-  r_i64(r, rule_code(pr->rule));
-  r_f64(r, pr->rule == RULE_PROBABILITY && pr->p->is_const ? pr->p->cval : -1.0);
-  r_ptr(r, f->p_fn);
-  r_ptr(r, f->where_fn);
-  r_i64(r, pr->fan);
-  r_i64(r, pr->autapses);
-  r_str(r, pr->file);
-  r_i64(r, !jp->delay ? 0 : jp->delay_uniform ? 1 : 2);
-  r_ptr(r, f->delay_fn);
+  r_str(r, SnnProjection_name, arena_printf(g->a, "%s -> %s", pr->pre->name, pr->post->name));
+  r_i64(r, SnnProjection_pre, pr->pre->index);
+  r_i64(r, SnnProjection_post, pr->post->index);
+  r_i64(r, SnnProjection_rule, rule_code(pr->rule));
+  r_f64(r, SnnProjection_p, pr->rule == RULE_PROBABILITY && pr->p->is_const ? pr->p->cval : -1.0);
+  r_ptr(r, SnnProjection_p_fn, f->p_fn);
+  r_ptr(r, SnnProjection_where_fn, f->where_fn);
+  r_i64(r, SnnProjection_fan, pr->fan);
+  r_i64(r, SnnProjection_autapses, pr->autapses);
+  r_str(r, SnnProjection_file, pr->file);
+  r_i64(r, SnnProjection_delay_kind, !jp->delay ? SNN_DELAY_NONE : jp->delay_uniform ?
+                                     SNN_DELAY_CONSTANT : SNN_DELAY_PER_SYNAPSE);
+  r_ptr(r, SnnProjection_delay, f->delay_fn);
   int nv = jp->nvalues + jp->nweights;
-  Record *vals = records(g, nv);
+  Record *vals = records(g, g->variable_t, nv);
   for (int q = 0; q < jp->nvalues; q++) variable_record(&vals[q], jp->values[q]);
   for (int q = 0; q < jp->nweights; q++) {
-    r_str(&vals[jp->nvalues + q], arena_printf(g->a, "weight%d", q));
-    r_str(&vals[jp->nvalues + q], "SI");
-    r_f64(&vals[jp->nvalues + q], 1.0);
+    r_str(&vals[jp->nvalues + q], SnnVariable_name, arena_printf(g->a, "weight%d", q));
+    r_str(&vals[jp->nvalues + q], SnnVariable_unit, "SI");
+    r_f64(&vals[jp->nvalues + q], SnnVariable_unit_scale, 1.0);
   }
-  r_i64(r, nv);
-  r_ptr(r, record_array(g, vals, nv, "values"));
-  r_ptr(r, f->init);
-  Record *adds = records(g, jp->nadditive);
+  r_i64(r, SnnProjection_nvalue, nv);
+  r_ptr(r, SnnProjection_value, record_array(g, vals, nv, "values"));
+  r_ptr(r, SnnProjection_init, f->init);
+  Record *adds = records(g, g->additive_t, jp->nadditive);
   for (int q = 0; q < jp->nadditive; q++) {
-    r_i64(&adds[q], jp->additive[q].input_slot);
-    r_i64(&adds[q], jp->additive[q].target_state);
-    r_i64(&adds[q], jp->additive[q].value);
-    r_ptr(&adds[q], f->weight_fn[q]);
+    r_i64(&adds[q], SnnAdditive_input_slot, jp->additive[q].input_slot);
+    r_i64(&adds[q], SnnAdditive_state, jp->additive[q].target_state);
+    r_i64(&adds[q], SnnAdditive_value, jp->additive[q].value);
+    r_ptr(&adds[q], SnnAdditive_weight, f->weight_fn[q]);
   }
-  r_i64(r, jp->nadditive);
-  r_ptr(r, record_array(g, adds, jp->nadditive, "additive"));
-  r_ptr(r, f->on_pre);
-  r_i64(r, jp->stream);
+  r_i64(r, SnnProjection_nadditive, jp->nadditive);
+  r_ptr(r, SnnProjection_additive, record_array(g, adds, jp->nadditive, "additive"));
+  r_ptr(r, SnnProjection_on_pre, f->on_pre);
+  r_i64(r, SnnProjection_stream, jp->stream);
 }
 
-static void monitor_record(CodeGen *g, Record *r, const Monitor *mo) {
-  (void)g;
-  int kind = mo->kind == MON_SPIKES ? 0 : mo->kind == MON_STATE ? 1 : mo->kind == MON_RATE ? 2 : 3;
-  r_i64(r, kind);
-  r_i64(r, mo->kind == MON_WEIGHTS ? mo->proj->index : mo->pop->index);
-  r_i64(r, mo->var ? mo->var->index : -1);
-  r_i64(r, mo->lo);
-  r_i64(r, mo->hi);
-  r_f64(r, mo->kind == MON_RATE ? mo->bin : mo->every);
+static void monitor_record(Record *r, const Monitor *mo) {
+  int kind = mo->kind == MON_SPIKES ? SNN_MON_SPIKES : mo->kind == MON_STATE ? SNN_MON_STATE :
+             mo->kind == MON_RATE ? SNN_MON_RATE : SNN_MON_WEIGHTS;
+  r_i64(r, SnnMonitor_kind, kind);
+  r_i64(r, SnnMonitor_population, mo->kind == MON_WEIGHTS ? mo->proj->index : mo->pop->index);
+  r_i64(r, SnnMonitor_variable, mo->var ? mo->var->index : -1);
+  r_i64(r, SnnMonitor_lo, mo->lo);
+  r_i64(r, SnnMonitor_hi, mo->hi);
+  r_f64(r, SnnMonitor_interval, mo->kind == MON_RATE ? mo->bin : mo->every);
 }
 
 static const char *base_name(CodeGen *g, const char *path) {
@@ -274,32 +287,32 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   Model *m = g->m;
   Plan *p = g->plan;
   int npop = m->populations.len, nproj = m->projections.len, nmon = m->monitors.len;
-  Record *params = records(g, p->nparams);
+  Record *params = records(g, g->param_t, p->nparams);
   for (int k = 0; k < p->nparams; k++) param_record(g, &params[k], k, derive[k]);
-  Record *pops = records(g, npop);
+  Record *pops = records(g, g->population_t, npop);
   for (int k = 0; k < npop; k++) population_record(g, &pops[k], k, &pop_fns[4 * k]);
-  Record *projs = records(g, nproj);
+  Record *projs = records(g, g->projection_t, nproj);
   for (int k = 0; k < nproj; k++) projection_record(g, &projs[k], k, &proj_fns[k]);
-  Record *mons = records(g, nmon);
-  for (int k = 0; k < nmon; k++) monitor_record(g, &mons[k], m->monitors.items[k]);
+  Record *mons = records(g, g->monitor_t, nmon);
+  for (int k = 0; k < nmon; k++) monitor_record(&mons[k], m->monitors.items[k]);
   const char *path = m->main->file->path;
-  Record model = {g, {0}, 0};
-  r_i64(&model, SNN_ABI_VERSION);
-  r_str(&model, base_name(g, path));
-  r_str(&model, path);
-  r_i64(&model, m->precision == PRECISION_SINGLE ? 4 : 8);
-  r_f64(&model, m->dt);
-  r_f64(&model, m->duration);
-  r_i64(&model, m->seed_given ? (int64_t)m->seed : 1);
-  r_i64(&model, p->nparams);
-  r_ptr(&model, record_array(g, params, p->nparams, "params"));
-  r_i64(&model, npop);
-  r_ptr(&model, record_array(g, pops, npop, "populations"));
-  r_i64(&model, nproj);
-  r_ptr(&model, record_array(g, projs, nproj, "projections"));
-  r_i64(&model, nmon);
-  r_ptr(&model, record_array(g, mons, nmon, "monitors"));
-  LLVMValueRef gv = LLVMAddGlobal(g->mod, record_type(&model), "snn_model");
+  Record model = {g, g->model_t, {0}};
+  r_i64(&model, SnnModel_abi_version, SNN_ABI_VERSION);
+  r_str(&model, SnnModel_name, base_name(g, path));
+  r_str(&model, SnnModel_source, path);
+  r_i64(&model, SnnModel_precision, m->precision == PRECISION_SINGLE ? 4 : 8);
+  r_f64(&model, SnnModel_dt, m->dt);
+  r_f64(&model, SnnModel_duration, m->duration);
+  r_i64(&model, SnnModel_seed, m->seed_given ? (int64_t)m->seed : 1);
+  r_i64(&model, SnnModel_nparam, p->nparams);
+  r_ptr(&model, SnnModel_param, record_array(g, params, p->nparams, "params"));
+  r_i64(&model, SnnModel_npop, npop);
+  r_ptr(&model, SnnModel_pop, record_array(g, pops, npop, "populations"));
+  r_i64(&model, SnnModel_nproj, nproj);
+  r_ptr(&model, SnnModel_proj, record_array(g, projs, nproj, "projections"));
+  r_i64(&model, SnnModel_nmonitor, nmon);
+  r_ptr(&model, SnnModel_monitor, record_array(g, mons, nmon, "monitors"));
+  LLVMValueRef gv = LLVMAddGlobal(g->mod, g->model_t, "snn_model");
   LLVMSetInitializer(gv, record_value(&model));
   LLVMSetGlobalConstant(gv, 1);
   LLVMSetLinkage(gv, LLVMExternalLinkage);

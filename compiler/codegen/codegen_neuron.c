@@ -124,17 +124,17 @@ static void init_body(KernelGen *k, LLVMValueRef i) {
 static void unpack_args(KernelGen *k, LLVMValueRef args) {
   CodeGen *g = k->g;
   LLVMTypeRef st = g->kernel_args;
-  LLVMValueRef states = cg_load_field(g, st, args, 0, g->ptr);
-  LLVMValueRef inputs = cg_load_field(g, st, args, 1, g->ptr);
+  LLVMValueRef states = cg_load_field(g, st, args, SnnKernelArgs_state);
+  LLVMValueRef inputs = cg_load_field(g, st, args, SnnKernelArgs_input);
   k->state_ptr = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->nm->states.len + 1));
   k->input_ptr = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->pp->ninputs + 1));
   for (int s = 0; s < k->nm->states.len; s++)
     k->state_ptr[s] = cg_load_at(g, g->ptr, states, cg_i64(g, s));
   for (int s = 0; s < k->pp->ninputs; s++)
     k->input_ptr[s] = cg_load_at(g, g->ptr, inputs, cg_i64(g, s));
-  k->refr_ptr = cg_load_field(g, st, args, 2, g->ptr);
-  k->spiked_ptr = cg_load_field(g, st, args, 3, g->ptr);
-  k->coef_ptr = cg_load_field(g, st, args, 5, g->ptr);
+  k->refr_ptr = cg_load_field(g, st, args, SnnKernelArgs_refractory);
+  k->spiked_ptr = cg_load_field(g, st, args, SnnKernelArgs_spiked);
+  k->coef_ptr = cg_load_field(g, st, args, SnnKernelArgs_coef);
 }
 
 static LLVMValueRef emit_init(KernelGen *k) {
@@ -147,10 +147,10 @@ static LLVMValueRef emit_init(KernelGen *k) {
   LLVMPositionBuilderAtEnd(g->b, entry);
   LLVMValueRef a = LLVMGetParam(k->fn, 0);
   unpack_args(k, a);
-  setup_env(k, cg_load_field(g, g->kernel_args, a, 4, g->ptr), entry);
-  k->env.seed = cg_load_field(g, g->kernel_args, a, 10, g->i64);
-  k->env.n = cg_to_real(&k->env, cg_load_field(g, g->kernel_args, a, 9, g->i64));
-  k->env.dt = cg_to_real(&k->env, cg_load_field(g, g->kernel_args, a, 7, g->f64));
+  setup_env(k, cg_load_field(g, g->kernel_args, a, SnnKernelArgs_param), entry);
+  k->env.seed = cg_load_field(g, g->kernel_args, a, SnnKernelArgs_seed);
+  k->env.n = cg_to_real(&k->env, cg_load_field(g, g->kernel_args, a, SnnKernelArgs_size));
+  k->env.dt = cg_to_real(&k->env, cg_load_field(g, g->kernel_args, a, SnnKernelArgs_dt));
   counted_loop(k, LLVMGetParam(k->fn, 1), LLVMGetParam(k->fn, 2), init_body);
   LLVMBuildRetVoid(g->b);
   return k->fn;
@@ -549,13 +549,13 @@ static LLVMValueRef emit_step(KernelGen *k) {
   for (int q = 0; q < ni; q++) vals[n++] = LLVMBuildBitCast(g->b, k->input_ptr[q], cg_ptr_to(g->real), "");
   vals[n++] = LLVMBuildBitCast(g->b, k->refr_ptr, cg_ptr_to(g->i32), "");
   vals[n++] = LLVMBuildBitCast(g->b, k->spiked_ptr, cg_ptr_to(g->i8), "");
-  vals[n++] = LLVMBuildBitCast(g->b, cg_load_field(g, st, a, 4, g->ptr), cg_ptr_to(g->f64), "");
+  vals[n++] = LLVMBuildBitCast(g->b, cg_load_field(g, st, a, SnnKernelArgs_param), cg_ptr_to(g->f64), "");
   vals[n++] = LLVMBuildBitCast(g->b, k->coef_ptr, cg_ptr_to(g->f64), "");
-  vals[n++] = cg_load_field(g, st, a, 6, g->f64);
-  vals[n++] = cg_load_field(g, st, a, 7, g->f64);
-  vals[n++] = cg_load_field(g, st, a, 8, g->i64);
-  vals[n++] = cg_load_field(g, st, a, 9, g->i64);
-  vals[n++] = cg_load_field(g, st, a, 10, g->i64);
+  vals[n++] = cg_load_field(g, st, a, SnnKernelArgs_t);
+  vals[n++] = cg_load_field(g, st, a, SnnKernelArgs_dt);
+  vals[n++] = cg_load_field(g, st, a, SnnKernelArgs_step);
+  vals[n++] = cg_load_field(g, st, a, SnnKernelArgs_size);
+  vals[n++] = cg_load_field(g, st, a, SnnKernelArgs_seed);
   vals[n++] = LLVMGetParam(k->fn, 1);
   vals[n++] = LLVMGetParam(k->fn, 2);
   LLVMValueRef r = LLVMBuildCall2(g->b, LLVMGlobalGetValueType(body), body, vals, (unsigned)n, "");

@@ -73,14 +73,14 @@ static LLVMValueRef init_function(CodeGen *g, int proj) {
   LLVMValueRef fn = start(g, name, g->void_t, types, 2);
   LLVMValueRef a = LLVMGetParam(fn, 0);
   LLVMTypeRef st = g->synapse_args;
-  Env env = base_env(g, proj, fn, cg_load_field(g, st, a, 0, g->ptr), g->real);
-  env.seed = cg_load_field(g, st, a, 1, g->i64);
-  LLVMValueRef pre = cg_load_field(g, st, a, 2, g->ptr);
-  LLVMValueRef post = cg_load_field(g, st, a, 3, g->ptr);
-  LLVMValueRef values = cg_load_field(g, st, a, 4, g->ptr);
-  LLVMValueRef delays = cg_load_field(g, st, a, 5, g->ptr);
-  LLVMValueRef first = cg_load_field(g, st, a, 6, g->i64);
-  env.dt = cg_to_real(&env, cg_load_field(g, st, a, 7, g->f64));
+  Env env = base_env(g, proj, fn, cg_load_field(g, st, a, SnnSynapseArgs_param), g->real);
+  env.seed = cg_load_field(g, st, a, SnnSynapseArgs_seed);
+  LLVMValueRef pre = cg_load_field(g, st, a, SnnSynapseArgs_pre);
+  LLVMValueRef post = cg_load_field(g, st, a, SnnSynapseArgs_post);
+  LLVMValueRef values = cg_load_field(g, st, a, SnnSynapseArgs_value);
+  LLVMValueRef delays = cg_load_field(g, st, a, SnnSynapseArgs_delay);
+  LLVMValueRef first = cg_load_field(g, st, a, SnnSynapseArgs_first);
+  env.dt = cg_to_real(&env, cg_load_field(g, st, a, SnnSynapseArgs_dt));
   int nv = jp->nvalues + jp->nweights;
   LLVMValueRef *arrays = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nv + 1));
   for (int v = 0; v < nv; v++) arrays[v] = cg_load_at(g, g->ptr, values, cg_i64(g, v));
@@ -222,13 +222,13 @@ static LLVMValueRef event_function(CodeGen *g, int proj) {
   LLVMValueRef fn = start(g, name, g->void_t, types, 4);
   LLVMValueRef a = LLVMGetParam(fn, 0), syn = LLVMGetParam(fn, 1);
   LLVMTypeRef st = g->event_args;
-  Env env = base_env(g, proj, fn, cg_load_field(g, st, a, 0, g->ptr), g->real);
-  EventCtx x = {g, jp, cg_load_field(g, st, a, 2, g->ptr), cg_load_field(g, st, a, 3, g->ptr),
-                cg_load_field(g, st, a, 4, g->ptr), LLVMGetParam(fn, 2), LLVMGetParam(fn, 3)};
-  LLVMValueRef values = cg_load_field(g, st, a, 1, g->ptr);
-  env.t = cg_to_real(&env, cg_load_field(g, st, a, 5, g->f64));
-  env.dt = cg_to_real(&env, cg_load_field(g, st, a, 6, g->f64));
-  env.seed = cg_load_field(g, st, a, 7, g->i64);
+  Env env = base_env(g, proj, fn, cg_load_field(g, st, a, SnnEventArgs_param), g->real);
+  EventCtx x = {g, jp, cg_load_field(g, st, a, SnnEventArgs_pre_state), cg_load_field(g, st, a, SnnEventArgs_post_state),
+                cg_load_field(g, st, a, SnnEventArgs_post_input), LLVMGetParam(fn, 2), LLVMGetParam(fn, 3)};
+  LLVMValueRef values = cg_load_field(g, st, a, SnnEventArgs_value);
+  env.t = cg_to_real(&env, cg_load_field(g, st, a, SnnEventArgs_t));
+  env.dt = cg_to_real(&env, cg_load_field(g, st, a, SnnEventArgs_dt));
+  env.seed = cg_load_field(g, st, a, SnnEventArgs_seed);
   env.i = cg_to_real(&env, x.i);
   env.j = cg_to_real(&env, x.j);
   env.n = cg_real(&env, (double)jp->proj->pre->size);

@@ -149,7 +149,7 @@ static void run_due_events(Sim *s, RtProj *p) {
   }
   for (int64_t k = 0; k < post->desc->ninput; k++) post_input[k] = ring_row(s, post, k, 0);
   SnnEventArgs a = {s->param, p->value, p->pre->state, post->state, post_input,
-                    s->t, s->opt.dt, s->opt.seed};
+                    s->t, s->opt.dt, s->opt.seed, s->step};
   EventQueue *q = &p->events;
   int64_t slot = s->step % q->slots;
   for (int64_t n = 0; n < q->len[slot]; n++) {
