@@ -32,6 +32,12 @@
    that may read parameters may read dt too, and a --dt given on the
    command line reaches them all. */
 
+/* Exact integration computes an n x n propagator (from a 2n x 2n matrix
+   exponential) and multiplies by it every step: the compiler chooses it
+   for at most this many integrated variables per neuron, and refuses
+   `method exact` beyond. */
+#define SNN_MAX_EXACT_VARIABLES 32
+
 /* Synaptic delays are stored in steps as 16-bit numbers. */
 #define SNN_MAX_DELAY_STEPS 65535
 

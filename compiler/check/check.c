@@ -479,12 +479,12 @@ void check_neuron(Checker *c, Decl *d) {
   if (n->refractory) check_refractory(c, n, n->refractory);
   n->method = METHOD_AUTO;
   if (n->method_decl) parse_method(c, n->method_decl, &n->method);
-  /* A forced method that cannot apply is a model error: report it now,
-     not only when the model runs. */
-  if ((n->method == METHOD_EXACT || n->method == METHOD_EXPONENTIAL_EULER) &&
-      c->d->errors == errors_before) {
-    OdeSystem probe;
-    ode_analyze(c->a, c->d, n, &probe);
+  /* The integrator is chosen here, not when the model is lowered, so that
+     a forced method that cannot apply (or an exact system too large) is
+     reported by `snnc check` like any other model error. */
+  if (c->d->errors == errors_before) {
+    OdeSystem *ode = arena_alloc(c->a, sizeof *ode);
+    if (ode_analyze(c->a, c->d, n, ode)) n->ode = ode;
   }
 }
 

@@ -95,6 +95,7 @@ struct NeuronModel {
   bool refractory_is_condition; /* refractory while a condition holds */
   Method method;
   Decl *method_decl;
+  struct OdeSystem *ode; /* the integrator chosen (lower/ode.c), once checked clean */
 };
 
 struct SynapseModel {

@@ -9,6 +9,8 @@
 */
 #include "ode.h"
 
+#include "snnrt.h"
+
 #include <assert.h>
 #include <string.h>
 
@@ -273,7 +275,14 @@ bool ode_analyze(Arena *arena, Diags *diags, const NeuronModel *nm, OdeSystem *o
     out->method = want == METHOD_AUTO ? METHOD_EULER : want;
     return true;
   }
-  if (want == METHOD_AUTO || want == METHOD_EXACT) {
+  if (want == METHOD_EXACT && n > SNN_MAX_EXACT_VARIABLES) {
+    diag_error(diags, nm->method_decl->span, "'method exact' handles at most %d integrated "
+               "variables, but neuron '%s' has %d; use exponential_euler or rk4",
+               SNN_MAX_EXACT_VARIABLES, nm->name, n);
+    return false;
+  }
+  /* Beyond the limit the automatic choice moves on to the next method. */
+  if ((want == METHOD_AUTO && n <= SNN_MAX_EXACT_VARIABLES) || want == METHOD_EXACT) {
     if (try_exact(&z, out)) {
       out->method = METHOD_EXACT;
       compute_reach(&z, out);

@@ -18,6 +18,6 @@ double snnrt_normal(uint64_t seed, int64_t stream, int64_t index, int64_t counte
 }
 
 int32_t snnrt_propagator(int64_t n, const double *A, double dt, double *P, double *Phi) {
-  if (n <= 0 || n > 32) return -1;
+  if (n <= 0 || n > SNN_MAX_EXACT_VARIABLES) return -1;
   return expm_propagator((int)n, A, dt, P, Phi) == 0 ? 0 : -1;
 }
