@@ -131,6 +131,23 @@ static bool interval_steps(Sim *s, const char *what, double interval, int64_t *o
   return true;
 }
 
+/* t_s,w[0->3]_nS,w[0->7]_nS,...: each column names its synapse (i -> j),
+   in the order of the values, as the _i and _j files do for .npy. */
+static bool open_weights_csv(Sim *s, MonitorRt *mo, const char *stem, const RtProj *pr,
+                             const SnnVariable *v) {
+  size_t cap = 8 + (size_t)pr->nsyn * (strlen(v->name) + strlen(v->unit) + 30);
+  char *header = malloc(cap);
+  if (!header) return sim_fail(s, "out of memory");
+  size_t len = (size_t)snprintf(header, cap, "t_s");
+  for (int64_t i = 0; i < pr->pre->size; i++)
+    for (int64_t q = pr->row[i]; q < pr->row[i + 1]; q++)
+      len += (size_t)snprintf(header + len, cap - len, ",%s[%lld->%d]_%s", v->name,
+                              (long long)i, pr->target[q], v->unit);
+  bool ok = open_csv(s, mo, stem, header);
+  free(header);
+  return ok;
+}
+
 static bool open_monitor(Sim *s, Monitors *ms, int idx) {
   MonitorRt *mo = &ms->m[idx];
   const SnnMonitor *d = mo->desc;
@@ -190,7 +207,7 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
     snprintf(stem, sizeof stem, "%s-%s_%s", model->pop[p->pre].name, model->pop[p->post].name,
              p->value[d->variable].name);
     unique_stem(ms, idx, stem, sizeof stem);
-    if (csv) return open_csv(s, mo, stem, "t_s,values...");
+    if (csv) return open_weights_csv(s, mo, stem, pr, &p->value[d->variable]);
     if (!open_npy(s, mo, 0, stem, ".npy", NPY_F64, mo->width) ||
         !open_npy(s, mo, 1, stem, "_t.npy", NPY_F64, 0))
       return false;

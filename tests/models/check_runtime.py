@@ -76,6 +76,22 @@ def test():
     check(abs(e.summary["parameters"]["tau"]["value"] - 10) < 1e-9,
           "derived tau: %s", e.summary["parameters"]["tau"])
 
+    # Weights: columns are synapses, named by the _i/_j files (npy) or by
+    # the header (csv), in the same order.
+    pairs = [(i, j) for i in range(3) for j in range(4) if (i + j) % 2 == 0]
+    w = run(snnc, model("weights.snn"))
+    vals, wi, wj = w.npy("src-P_w"), w.npy("src-P_w_i"), w.npy("src-P_w_j")
+    check(list(zip(wi.tolist(), wj.tolist())) == pairs, "weight columns %s", list(zip(wi, wj)))
+    check(vals.shape == (3, len(pairs)) and
+          np.array_equal(vals[0], [10 * i + j for i, j in pairs]), "weights %s", vals)
+    wc = run(snnc, model("weights.snn"), "--format", "csv")
+    with open(os.path.join(wc.out, "src-P_w.csv")) as f:
+        header = f.readline().strip().split(",")
+    want = ["t_s"] + ["w[%d->%d]_mV" % p for p in pairs]
+    check(header == want, "csv weight header %s, expected %s", header, want)
+    rows = np.loadtxt(os.path.join(wc.out, "src-P_w.csv"), delimiter=",", skiprows=1, ndmin=2)
+    check(np.allclose(rows[:, 1:], vals), "csv weights %s differ from npy %s", rows, vals)
+
     # Values computed from parameters are checked after --set too.
     run(snnc, model("derived_weight.snn"))
     for name, msg in (("taus", "projection 'src -> A': the synaptic weight is inf"),
