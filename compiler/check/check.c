@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "externs.h"
 #include "ode.h"
 
 static const char *const reserved_names[] = {"t", "dt", "i", "j", "N", "pre", "post", NULL};
@@ -645,6 +646,8 @@ static void check_externs(Checker *c) {
                  "i32 or i64", d->type_name);
     if (d->text[0] == 0)
       diag_error(c->d, d->text_span, "the library of extern function '%s' is empty", s->name);
+    else
+      extern_verify(c->d, c->a, s);
   }
 }
 
@@ -735,6 +738,15 @@ Model *model_check(Arena *arena, Diags *diags, Module *modules) {
   c.scope = &m->globals;
   c.context = "here";
   m->globals.parent = &c.builtins;
+  for (int end = END_PRE; end <= END_POST; end++) {
+    Symbol *s = arena_alloc(arena, sizeof *s);
+    s->kind = SYM_NAMESPACE;
+    s->name = end == END_PRE ? "pre" : "post";
+    s->builtin = end;
+    s->span = span_none();
+    s->checked = true;
+    m->ends[end] = s;
+  }
 
   declare_globals(&c);
   check_import_contents(&c);
@@ -790,7 +802,13 @@ void model_free(Model *m) {
     vec_free(&s->aliases); vec_free(&s->traces); vec_free(&s->odes); vec_free(&s->every);
   }
   for (int k = 0; k < m->populations.len; k++) vec_free(&((Population *)m->populations.items[k])->overrides);
-  for (int k = 0; k < m->projections.len; k++) vec_free(&((Projection *)m->projections.items[k])->inits);
+  for (int k = 0; k < m->projections.len; k++) {
+    Projection *pr = m->projections.items[k];
+    vec_free(&pr->inits);
+    SynapseInstance *in = pr->inst;
+    scope_free(&in->scope);
+    vec_free(&in->aliases); vec_free(&in->odes); vec_free(&in->every);
+  }
   vec_free(&m->params); vec_free(&m->consts); vec_free(&m->externs);
   vec_free(&m->neurons); vec_free(&m->synapses); vec_free(&m->populations);
   vec_free(&m->currents); vec_free(&m->projections); vec_free(&m->monitors); vec_free(&m->runs);
@@ -808,6 +826,12 @@ Symbol *neuron_member(const NeuronModel *n, const char *name) {
   Symbol *s = scope_find_local(&n->scope, name);
   if (s && (s->kind == SYM_STATE || s->kind == SYM_ALIAS || s->kind == SYM_PORT)) return s;
   return NULL;
+}
+
+SynapseEnd member_end(const Expr *member) {
+  const Expr *base = expr_strip(member->lhs);
+  assert(base->sym && base->sym->kind == SYM_NAMESPACE);
+  return (SynapseEnd)base->sym->builtin;
 }
 
 Symbol *synapse_member(const SynapseModel *s, const char *name) {

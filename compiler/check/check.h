@@ -97,11 +97,15 @@ Symbol *declare(Checker *c, Scope *s, SymKind kind, const char *name, Span span,
 void check_neuron(Checker *c, Decl *d);
 /* Checks a synapse model declaration on its own (pre./post. unresolved). */
 void check_synapse(Checker *c, Decl *d);
-/* Checks a synapse model's code against concrete pre and post models. */
-void check_synapse_code(Checker *c, SynapseModel *s, NeuronModel *pre, NeuronModel *post,
-                        Decl *connect);
+/* Binds a synapse model to a connection: checks a copy of its code against
+   the concrete pre and post models (NULL for a spike source). */
+SynapseInstance *check_synapse_code(Checker *c, SynapseModel *s, NeuronModel *pre,
+                                    NeuronModel *post, Decl *connect);
 /* Checks the statements of a block; `target_flags` says what may be assigned. */
 void check_block(Checker *c, Stmt *body, const char *context, bool synapse);
+/* Checks a delay whose value is known: not negative, and within the
+   steps a delay can hold at the model's time step. */
+void check_constant_delay(Checker *c, const Expr *v);
 /* Checks populations, inputs, connections, monitors and runs. */
 void check_network(Checker *c);
 

@@ -242,6 +242,7 @@ static void check_member(Checker *c, Expr *e) {
       diag_error(c->d, e->span, "'%s.%s' can only be used in synapse code", base->text, e->text);
       return;
     }
+    base->sym = c->m->ends[is_post ? END_POST : END_PRE];
     model = is_pre ? c->pre : c->post;
     if (!model && c->connect) {
       diag_error(c->d, e->span, "'%s' is a spike input here, which has no variables", base->text);
@@ -289,7 +290,16 @@ static void check_member(Checker *c, Expr *e) {
     e->type = TY_BOOL;
     return;
   }
+  if (!s->checked || ((s->kind == SYM_ALIAS || s->kind == SYM_CONST || s->kind == SYM_PARAM) &&
+                      (!s->expr || s->expr->type == TY_UNKNOWN)))
+    return; /* its own definition is in error */
   expr_set_number(e, s->dim);
+  /* A constant of the neuron model is folded, as a name of its own would
+     be: with its value in this connection's model. */
+  if (s->kind == SYM_CONST || (s->kind == SYM_ALIAS && s->expr->is_const)) {
+    e->is_const = true;
+    e->cval = s->kind == SYM_CONST ? s->value : s->expr->cval;
+  }
 }
 
 static void check_index(Checker *c, Expr *e) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "snnrt.h"
 
 /* Neuron indices are 32-bit in the runtime. */
 #define MAX_POPULATION_SIZE INT64_C(2147483647)
@@ -312,6 +313,16 @@ static void check_fan(Checker *c, Projection *pr, Decl *m, bool fanin) {
   leave_context(c, saved);
 }
 
+/* A delay known at compile time: not negative, and storable in steps of
+   the model's time step (the runtime checks again for a --dt). */
+void check_constant_delay(Checker *c, const Expr *v) {
+  if (v->cval < 0)
+    diag_error(c->d, v->span, "a delay cannot be negative");
+  else if (v->cval / c->m->dt > SNN_MAX_DELAY_STEPS)
+    diag_error(c->d, v->span, "a delay of %g ms is longer than %d time steps of %g ms",
+               v->cval * 1e3, SNN_MAX_DELAY_STEPS, c->m->dt * 1e3);
+}
+
 static const char *model_dir(Checker *c, Decl *d) {
   const char *path = diag_file(c->d, d->span.file)->path;
   const char *slash = strrchr(path, '/');
@@ -379,9 +390,8 @@ static void check_connect_member(Checker *c, Projection *pr, Decl *m, Decl **rul
     leave_context(c, saved);
   } else if (strcmp(m->name, "delay") == 0) {
     saved = enter_context(c, &mod->globals, EF_PARAMS | EF_RANDOM | EF_I | EF_J, "in a delay");
-    if (check_number_dim(c, m->value, dim_time(), "a delay") && m->value->is_const &&
-        m->value->cval < 0)
-      diag_error(c->d, m->value->span, "a delay cannot be negative");
+    if (check_number_dim(c, m->value, dim_time(), "a delay") && m->value->is_const)
+      check_constant_delay(c, m->value);
     leave_context(c, saved);
     pr->delay = m->value;
   } else {
@@ -433,7 +443,8 @@ static void check_connect(Checker *c, Decl *d) {
          source's size); identical messages are printed once. */
       for (Decl *m = d->members; m; m = m->next) check_connect_member(c, pr, m, &rule_decl);
       if (!pre || !post || !syn) continue;
-      check_synapse_code(c, syn, pre->model, post->model, d);
+      pr->inst = check_synapse_code(c, syn, pre->model, post->model, d);
+      pr->inst->proj = pr;
       pr->index = c->m->projections.len;
       vec_push(&c->m->projections, pr);
     }
@@ -449,6 +460,14 @@ static bool monitor_interval(Checker *c, Expr *a, double *out) {
   if (!ok) return false;
   if (a->cval <= 0) {
     diag_error(c->d, a->span, "'%s' must be positive", a->arg_name);
+    return false;
+  }
+  /* The runtime samples on whole steps; it checks again for a --dt. */
+  double k = a->cval / c->m->dt;
+  if (k < 1 - 1e-9 || fabs(k - (double)llround(k)) > 1e-6 * k) {
+    diag_error(c->d, a->span, "the %s of %g ms is not a whole number of time steps of %g ms",
+               strcmp(a->arg_name, "bin") == 0 ? "rate bin" : "sampling interval",
+               a->cval * 1e3, c->m->dt * 1e3);
     return false;
   }
   *out = a->cval;

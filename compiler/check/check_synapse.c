@@ -112,16 +112,20 @@ static const Expr *first_outside_read(const Expr *e) {
   return r;
 }
 
+/* What depends on the neurons at a synapse's ends: the model's own text
+   (checked on its own, pre./post. unresolved) or a connection's copy. */
+typedef struct SynapseCode {
+  Scope *scope;
+  PtrVec *aliases, *odes, *every;
+  Decl *on_pre, *on_post;
+} SynapseCode;
+
 /* The synaptic equations, on_pre, on_post and every blocks. */
-static void check_code(Checker *c, SynapseModel *s) {
-  SavedContext saved = enter_context(c, &s->scope, EF_SYNAPSE, "in synapse code");
-  for (int k = 0; k < s->aliases.len; k++) {
-    Symbol *a = s->aliases.items[k];
-    a->checked = false; /* may depend on pre./post.: check again */
-    check_symbol(c, a);
-  }
-  for (int k = 0; k < s->odes.len; k++) {
-    Decl *ode = s->odes.items[k];
+static void check_code(Checker *c, SynapseModel *s, const SynapseCode *code) {
+  SavedContext saved = enter_context(c, code->scope, EF_SYNAPSE, "in synapse code");
+  for (int k = 0; k < code->aliases->len; k++) check_symbol(c, code->aliases->items[k]);
+  for (int k = 0; k < code->odes->len; k++) {
+    Decl *ode = code->odes->items[k];
     Symbol *var = NULL;
     if (strcmp(ode->type_name, "dt") == 0 && ode->name[0] == 'd')
       var = scope_find_local(&s->scope, ode->name + 1);
@@ -139,12 +143,12 @@ static void check_code(Checker *c, SynapseModel *s) {
     if (var->checked) check_ode_dimension(c, var, v);
   }
   c->context = "in on_pre";
-  if (s->on_pre) check_block(c, s->on_pre->body, "on_pre", true);
+  if (code->on_pre) check_block(c, code->on_pre->body, "on_pre", true);
   c->context = "in on_post";
-  if (s->on_post) check_block(c, s->on_post->body, "on_post", true);
+  if (code->on_post) check_block(c, code->on_post->body, "on_post", true);
   c->context = "in an every block";
-  for (int k = 0; k < s->every.len; k++) {
-    Decl *ev = s->every.items[k];
+  for (int k = 0; k < code->every->len; k++) {
+    Decl *ev = code->every->items[k];
     check_block(c, ev->body, "every", true);
   }
   leave_context(c, saved);
@@ -210,9 +214,8 @@ void check_synapse(Checker *c, Decl *d) {
   if (s->delay) {
     c->flags = EF_PARAMS | EF_RANDOM | EF_I | EF_J;
     c->context = "in a delay";
-    if (check_number_dim(c, s->delay, dim_time(), "a delay") && s->delay->is_const &&
-        s->delay->cval < 0)
-      diag_error(c->d, s->delay->span, "a delay cannot be negative");
+    if (check_number_dim(c, s->delay, dim_time(), "a delay") && s->delay->is_const)
+      check_constant_delay(c, s->delay);
   }
   c->flags = EF_PARAMS;
   c->context = "in an every interval";
@@ -231,19 +234,117 @@ void check_synapse(Checker *c, Decl *d) {
                "applies to neuron models");
   c->pre = c->post = NULL;
   c->connect = NULL;
-  check_code(c, s);
+  SynapseCode own = {&s->scope, &s->aliases, &s->odes, &s->every, s->on_pre, s->on_post};
+  check_code(c, s, &own);
 }
 
-void check_synapse_code(Checker *c, SynapseModel *s, NeuronModel *pre, NeuronModel *post,
-                        Decl *connect) {
+/* The input port that e reads, directly or through definitions, or NULL.
+   A port collects what synapses add during a step; synapse code may add
+   to it, but what it would read is a sum still being made.  *site is the
+   read in e itself (the port, or the definition that reads it). */
+static const Symbol *port_read(const Expr *e, const Expr **site) {
+  if (!e) return NULL;
+  if ((e->kind == EX_NAME || e->kind == EX_MEMBER) && e->sym) {
+    const Expr *inner;
+    const Symbol *port = e->sym->kind == SYM_PORT ? e->sym :
+                         e->sym->kind == SYM_ALIAS ? port_read(e->sym->expr, &inner) : NULL;
+    if (port) *site = e;
+    return port;
+  }
+  const Symbol *r = port_read(e->lhs, site);
+  if (!r) r = port_read(e->rhs, site);
+  if (!r) r = port_read(e->hi, site);
+  for (const Expr *a = e->args; a && !r; a = a->next) r = port_read(a, site);
+  return r;
+}
+
+static void refuse_port_read(Checker *c, const Expr *value) {
+  const Expr *site = NULL;
+  const Symbol *port = port_read(value, &site);
+  if (!port) return;
+  const char *end = site->kind == EX_MEMBER ? expr_strip(site->lhs)->text : "post";
+  if (site->sym == port)
+    diag_error(c->d, site->span, "'%s.%s' is an input port: synapse code can add to it "
+               "(%s.%s += ...) but not read it", end, port->name, end, port->name);
+  else
+    diag_error(c->d, site->span, "'%s' reads the input port '%s' of the neuron; synapse code "
+               "can add to a port but not read it", site->kind == EX_MEMBER ?
+               arena_printf(c->a, "%s.%s", end, site->text) : site->text, port->name);
+}
+
+static void refuse_port_reads_in(Checker *c, const Stmt *body) {
+  for (const Stmt *st = body; st; st = st->next) refuse_port_read(c, st->value);
+}
+
+static void refuse_port_reads(Checker *c, const SynapseInstance *in) {
+  if (in->on_pre) refuse_port_reads_in(c, in->on_pre->body);
+  if (in->on_post) refuse_port_reads_in(c, in->on_post->body);
+  for (int k = 0; k < in->every.len; k++)
+    refuse_port_reads_in(c, ((Decl *)in->every.items[k])->body);
+  for (int k = 0; k < in->odes.len; k++) refuse_port_read(c, ((Decl *)in->odes.items[k])->value);
+}
+
+/* Plasticity beyond on_pre is checked, but the simulator does not run it
+   yet: a model that needs it is refused here, once per synapse model, so
+   that `snnc check` says so rather than a later stage. */
+static void refuse_unsupported(Checker *c, SynapseModel *s) {
+  if (s->refused) return;
+  s->refused = true;
+  const Decl *what = s->on_post ? s->on_post : s->every.len ? s->every.items[0] :
+                     s->odes.len ? s->odes.items[0] : NULL;
+  if (what)
+    diag_error(c->d, what->span, "the simulator does not run %s yet (synapse '%s'); only "
+               "on_pre code is supported", what->kind == D_ODE ? "synaptic equations" :
+               what->kind == D_ON_POST ? "on_post blocks" : "every blocks", s->name);
+  else if (s->traces.len)
+    diag_error(c->d, ((Symbol *)s->traces.items[0])->span, "the simulator does not run "
+               "synaptic traces yet (synapse '%s')", s->name);
+  else
+    s->refused = false;
+}
+
+/* Copies a definition of the model into an instance's scope. */
+static void copy_alias(Checker *c, SynapseInstance *in, const Symbol *a) {
+  Symbol *copy = arena_alloc(c->a, sizeof *copy);
+  *copy = *a;
+  copy->decl = decl_clone(c->a, a->decl);
+  copy->decl->sym = copy;
+  copy->expr = NULL;
+  copy->checked = copy->checking = copy->used = false;
+  copy->has_value = false;
+  copy->home = &in->scope;
+  vec_push(&in->scope.syms, copy);
+  vec_push(&in->aliases, copy);
+}
+
+static void copy_decls(Checker *c, PtrVec *to, const PtrVec *from) {
+  for (int k = 0; k < from->len; k++) vec_push(to, decl_clone(c->a, from->items[k]));
+}
+
+SynapseInstance *check_synapse_code(Checker *c, SynapseModel *s, NeuronModel *pre,
+                                    NeuronModel *post, Decl *connect) {
+  SynapseInstance *in = arena_alloc(c->a, sizeof *in);
+  in->model = s;
+  in->pre = pre;
+  in->post = post;
+  in->scope.parent = &s->scope;
+  for (int k = 0; k < s->aliases.len; k++) copy_alias(c, in, s->aliases.items[k]);
+  copy_decls(c, &in->odes, &s->odes);
+  copy_decls(c, &in->every, &s->every);
+  in->on_pre = decl_clone(c->a, s->on_pre);
+  in->on_post = decl_clone(c->a, s->on_post);
   c->pre = pre;
   c->post = post;
   c->connect = connect;
   int before = c->d->errors;
-  check_code(c, s);
+  SynapseCode code = {&in->scope, &in->aliases, &in->odes, &in->every, in->on_pre, in->on_post};
+  check_code(c, s, &code);
+  if (c->d->errors == before) refuse_port_reads(c, in);
+  if (c->d->errors == before) refuse_unsupported(c, s);
   if (c->d->errors > before)
     diag_note(c->d, connect->span, "synapse '%s' is used here, from %s to %s", s->name,
               pre ? pre->name : "an input", post ? post->name : "an input");
   c->pre = c->post = NULL;
   c->connect = NULL;
+  return in;
 }

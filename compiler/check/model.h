@@ -39,7 +39,12 @@ typedef enum BuiltinVar { VAR_T, VAR_DT, VAR_I, VAR_J, VAR_N } BuiltinVar;
 
 typedef struct NeuronModel NeuronModel;
 typedef struct SynapseModel SynapseModel;
+typedef struct SynapseInstance SynapseInstance;
 typedef struct Population Population;
+
+/* The two ends of a synapse, as `pre.` and `post.` name them: the symbol
+   of the name `pre` or `post` in a checked `pre.x` has this in `builtin`. */
+typedef enum SynapseEnd { END_PRE, END_POST } SynapseEnd;
 
 /* What a name denotes. */
 struct Symbol {
@@ -111,6 +116,7 @@ struct SynapseModel {
   Symbol *delay_sym;
   Method method;
   Decl *method_decl;
+  bool refused;         /* a construct it uses was refused (reported once) */
 };
 
 typedef enum PopKind {
@@ -166,7 +172,26 @@ typedef struct Projection {
   bool autapses;        /* allow i == j when pre == post */
   Expr *delay;          /* overrides the synapse model's delay, or NULL */
   PtrVec inits;         /* Decl* D_ALIAS: synapse param/state values */
+  SynapseInstance *inst; /* the synapse model bound to this connection */
 } Projection;
+
+/* A synapse model bound to one connection.  Synapse code means different
+   things for different neurons at its ends (`post.ge` is whatever `ge` is
+   in the target's model, with its unit), so each connection checks a copy
+   of its own: every `pre.x` / `post.x` in it is resolved to the symbol of
+   that neuron model (Expr.sym) and to its end (the base name's symbol),
+   every expression has the dimension and constant value it has here.
+   Later stages read the instance, never the model's shared text. */
+struct SynapseInstance {
+  SynapseModel *model;
+  Projection *proj;
+  NeuronModel *pre, *post; /* the models at the ends; NULL for a spike source */
+  Scope scope;          /* the copied definitions, in front of the model's scope */
+  PtrVec aliases;       /* Symbol* SYM_ALIAS: copies of the model's definitions */
+  PtrVec odes;          /* Decl* D_ODE: copies */
+  PtrVec every;         /* Decl* D_EVERY: copies */
+  Decl *on_pre, *on_post; /* copies, or NULL */
+};
 
 typedef enum MonitorKind { MON_SPIKES, MON_STATE, MON_RATE, MON_WEIGHTS } MonitorKind;
 
@@ -190,6 +215,7 @@ typedef struct Model {
   Module *modules;      /* all parsed files; the main file first */
   Module *main;
   Scope globals;
+  Symbol *ends[2];      /* the names `pre` and `post` (SynapseEnd) */
   PtrVec params;        /* global Symbol* SYM_PARAM */
   PtrVec consts;
   PtrVec externs;       /* Symbol* SYM_EXTERN */
@@ -245,6 +271,8 @@ Population *model_population(const Model *m, const char *name);
 Symbol *neuron_member(const NeuronModel *n, const char *name);
 /* The symbol named `name` of a synapse model, or NULL. */
 Symbol *synapse_member(const SynapseModel *s, const char *name);
+/* The end (END_PRE or END_POST) that a checked `pre.x` / `post.x` reads. */
+SynapseEnd member_end(const Expr *member);
 /* The name of a method ("rk4"). */
 const char *method_name(Method m);
 

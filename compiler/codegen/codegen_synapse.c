@@ -9,6 +9,7 @@
 **                                 weights and delays, for n synapses
 **   snn_event_<k>(args, s, i, j)  on_pre statements that are not plain sums
 */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -146,29 +147,49 @@ static LLVMValueRef member_array(EventCtx *x, bool post, int index) {
   return cg_load_at(g, g->ptr, post ? x->post_state : x->pre_state, cg_i64(g, index));
 }
 
+/* A definition of the neuron model at one end, evaluated for that neuron:
+   its names mean that neuron's state and its population's parameters. */
+static LLVMValueRef end_definition(Env *env, EventCtx *x, const Population *p, bool post,
+                                   const Symbol *alias) {
+  CodeGen *g = x->g;
+  const NeuronModel *nm = p->model;
+  Env nenv = *env;
+  nenv.pop = p->index;
+  nenv.proj = -1;
+  nenv.param_cache = NULL;
+  nenv.member = NULL;
+  nenv.i = post ? env->j : env->i;
+  nenv.n = cg_real(env, (double)p->size);
+  nenv.state = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nm->states.len + 1));
+  for (int k = 0; k < nm->states.len; k++)
+    nenv.state[k] = cg_load_at(g, g->real, member_array(x, post, k), post ? x->j : x->i);
+  return cg_expr(&nenv, alias->expr);
+}
+
+/* pre.x or post.x, resolved by the checker for this connection (a port is
+   never read: the checker refuses it). */
 static LLVMValueRef event_member(Env *env, const Expr *e) {
   EventCtx *x = env->member_ctx;
   CodeGen *g = x->g;
-  bool post = strcmp(expr_strip(e->lhs)->text, "post") == 0;
+  bool post = member_end(e) == END_POST;
   const Population *p = post ? x->jp->proj->post : x->jp->proj->pre;
-  const Symbol *s = neuron_member(p->model, e->text);
-  if (!s) s = scope_find_local(&p->model->scope, e->text);
-  if (s->kind == SYM_PARAM) {
+  const Symbol *s = e->sym;
+  assert(s && s->owner == p->model->decl);
+  switch (s->kind) {
+  case SYM_PARAM: {
     Env penv = *env;
     penv.pop = p->index;
     penv.param_cache = NULL;
     return cg_param(&penv, plan_param_slot(g->plan, s, p->index, -1));
   }
-  if (s->kind == SYM_ALIAS) {
-    diag_error(g->d, e->span, "reading a definition through %s. is not supported yet; read the "
-               "state variables it uses", post ? "post" : "pre");
+  case SYM_ALIAS:
+    return end_definition(env, x, p, post, s);
+  case SYM_STATE:
+    return cg_load_at(g, g->real, member_array(x, post, s->index), post ? x->j : x->i);
+  default:
+    assert(!"a member the checker lets through cannot be read here");
     return cg_real(env, 0);
   }
-  if (s->kind == SYM_PORT) {
-    diag_error(g->d, e->span, "an input port can be added to but not read in synaptic code");
-    return cg_real(env, 0);
-  }
-  return cg_load_at(g, g->real, member_array(x, post, s->index), post ? x->j : x->i);
 }
 
 static LLVMValueRef apply_op(CodeGen *g, AssignOp op, LLVMValueRef old, LLVMValueRef v) {
@@ -197,9 +218,10 @@ static void event_statement(Env *env, EventCtx *x, LLVMValueRef *arrays, LLVMVal
     cg_store_at(g, g->real, arrays[idx], syn, nv);
     return;
   }
-  bool post = strcmp(expr_strip(t->lhs)->text, "post") == 0;
+  bool post = member_end(t) == END_POST;
   const Population *p = post ? x->jp->proj->post : x->jp->proj->pre;
-  const Symbol *s = neuron_member(p->model, t->text);
+  const Symbol *s = t->sym;
+  assert(s && (s->kind == SYM_STATE || s->kind == SYM_PORT));
   LLVMValueRef at = post ? x->j : x->i;
   if (s->kind == SYM_PORT) {
     int slot = plan_input_slot(&g->plan->pops[p->index], s);
@@ -246,25 +268,10 @@ static LLVMValueRef event_function(CodeGen *g, int proj) {
   return fn;
 }
 
-/* Plasticity beyond on_pre runs in a later version of the simulator; until
-   then a model that needs it is refused, not silently simplified. */
-static void refuse_unsupported(CodeGen *g, const ProjPlan *jp) {
-  const SynapseModel *s = jp->proj->synapse;
-  const Decl *what = s->on_post ? s->on_post : s->every.len ? s->every.items[0] :
-                     s->odes.len ? s->odes.items[0] : NULL;
-  if (what)
-    diag_error(g->d, what->span, "the simulator does not run %s yet (synapse '%s'); only "
-               "on_pre code is supported", decl_kind_name(what->kind), s->name);
-  else if (s->traces.len)
-    diag_error(g->d, ((Symbol *)s->traces.items[0])->span, "the simulator does not run "
-               "synaptic traces yet (synapse '%s')", s->name);
-}
-
 void cg_projection(CodeGen *g, int proj, ProjFunctions *out) {
   ProjPlan *jp = &g->plan->projs[proj];
   Projection *pr = jp->proj;
   memset(out, 0, sizeof *out);
-  refuse_unsupported(g, jp);
   if (pr->rule == RULE_PROBABILITY && !pr->p->is_const) out->p_fn = pair_function(g, proj, "p", pr->p);
   if (pr->where) out->where_fn = pair_function(g, proj, "where", pr->where);
   out->weight_fn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nadditive + 1));

@@ -99,38 +99,42 @@ static int add_input_slot(Arena *a, PopPlan *pp, Symbol *var, bool is_port) {
   return pp->ninputs++;
 }
 
-/* The symbol `post.x` denotes in the target population's model. */
-static Symbol *post_symbol(const Projection *pr, const Expr *t) {
+/* The symbol of the target's model that a statement target `post.x`
+   denotes (resolved for this connection by the checker), or NULL. */
+static Symbol *post_symbol(const Expr *t) {
   const Expr *x = expr_strip((Expr *)t);
-  if (x->kind != EX_MEMBER || strcmp(expr_strip(x->lhs)->text, "post") != 0) return NULL;
-  return pr->post->model ? neuron_member(pr->post->model, x->text) : NULL;
+  if (x->kind != EX_MEMBER || member_end(x) != END_POST) return NULL;
+  return x->sym;
 }
 
 static void plan_on_pre(Arena *a, Plan *p, ProjPlan *jp) {
   Projection *pr = jp->proj;
   SynapseModel *s = pr->synapse;
+  const SynapseInstance *in = pr->inst;
   PtrVec written = {0};
-  if (s->on_pre) mark_written(s->on_pre->body, &written);
-  if (s->on_post) mark_written(s->on_post->body, &written);
-  for (int k = 0; k < s->every.len; k++) mark_written(((Decl *)s->every.items[k])->body, &written);
-  for (int k = 0; k < s->odes.len; k++) {
-    Decl *ode = s->odes.items[k];
+  if (in->on_pre) mark_written(in->on_pre->body, &written);
+  if (in->on_post) mark_written(in->on_post->body, &written);
+  for (int k = 0; k < in->every.len; k++)
+    mark_written(((Decl *)in->every.items[k])->body, &written);
+  for (int k = 0; k < in->odes.len; k++) {
+    Decl *ode = in->odes.items[k];
     if (ode->sym) vec_push(&written, ode->sym);
   }
+  Stmt *on_pre = in->on_pre ? in->on_pre->body : NULL;
   int nstmt = 0;
-  for (Stmt *st = s->on_pre ? s->on_pre->body : NULL; st; st = st->next) nstmt++;
+  for (Stmt *st = on_pre; st; st = st->next) nstmt++;
   jp->additive = arena_alloc(a, sizeof(AdditivePlan) * (size_t)(nstmt + 1));
   jp->event_stmts = arena_alloc(a, sizeof(Stmt *) * (size_t)(nstmt + 1));
   /* A plain assignment to post.x mixed with sums into it would change
      meaning if the sums were deferred: then everything goes to events. */
   bool all_events = false;
-  for (Stmt *st = s->on_pre ? s->on_pre->body : NULL; st; st = st->next) {
-    Symbol *ps = post_symbol(pr, st->target);
+  for (Stmt *st = on_pre; st; st = st->next) {
+    Symbol *ps = post_symbol(st->target);
     if (ps && st->op != AS_ADD && st->op != AS_SUB) all_events = true;
   }
   PopPlan *post = &p->pops[pr->post->index];
-  for (Stmt *st = s->on_pre ? s->on_pre->body : NULL; st; st = st->next) {
-    Symbol *ps = post_symbol(pr, st->target);
+  for (Stmt *st = on_pre; st; st = st->next) {
+    Symbol *ps = post_symbol(st->target);
     bool sum = ps && (st->op == AS_ADD || st->op == AS_SUB) && !all_events &&
                static_weight(st->value, &written) && !(refs(st->value) & REF_RANDOM);
     if (!sum) {
@@ -156,7 +160,7 @@ static void plan_on_pre(Arena *a, Plan *p, ProjPlan *jp) {
   }
   /* Events may write post ports: those need slots too. */
   for (int k = 0; k < jp->nevent; k++) {
-    Symbol *ps = post_symbol(pr, jp->event_stmts[k]->target);
+    Symbol *ps = post_symbol(jp->event_stmts[k]->target);
     if (ps && ps->kind == SYM_PORT) add_input_slot(a, post, ps, true);
   }
   /* Per-synapse values: every synaptic state, then weights that are not

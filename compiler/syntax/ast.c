@@ -60,6 +60,61 @@ Stmt *stmt_append(Stmt *a, Stmt *b) {
   return a;
 }
 
+/* Copies of syntax: what the checker fills in is left out, so a copy
+   is checked afresh in the place it is copied for. */
+static Expr *expr_list_clone(Arena *a, const Expr *list);
+
+Expr *expr_clone(Arena *a, const Expr *e) {
+  if (!e) return NULL;
+  Expr *c = arena_alloc(a, sizeof *c);
+  *c = *e;
+  c->next = NULL;
+  c->type = TY_UNKNOWN;
+  c->dim = dim_none();
+  c->sym = NULL;
+  c->is_const = false;
+  c->cval = 0;
+  c->lhs = expr_clone(a, e->lhs);
+  c->rhs = expr_clone(a, e->rhs);
+  c->hi = expr_clone(a, e->hi);
+  c->args = expr_list_clone(a, e->args);
+  return c;
+}
+
+static Expr *expr_list_clone(Arena *a, const Expr *list) {
+  Expr *head = NULL, **tail = &head;
+  for (const Expr *e = list; e; e = e->next) {
+    *tail = expr_clone(a, e);
+    tail = &(*tail)->next;
+  }
+  return head;
+}
+
+Stmt *stmt_list_clone(Arena *a, const Stmt *list) {
+  Stmt *head = NULL, **tail = &head;
+  for (const Stmt *s = list; s; s = s->next) {
+    Stmt *c = arena_alloc(a, sizeof *c);
+    *c = *s;
+    c->target = expr_clone(a, s->target);
+    c->value = expr_clone(a, s->value);
+    c->next = NULL;
+    *tail = c;
+    tail = &c->next;
+  }
+  return head;
+}
+
+Decl *decl_clone(Arena *a, const Decl *d) {
+  if (!d) return NULL;
+  Decl *c = arena_alloc(a, sizeof *c);
+  *c = *d;
+  c->next = NULL;
+  c->sym = NULL;
+  c->value = expr_clone(a, d->value);
+  c->body = stmt_list_clone(a, d->body);
+  return c;
+}
+
 int expr_count(const Expr *e) {
   int n = 0;
   for (; e; e = e->next) n++;

@@ -185,6 +185,14 @@ void expr_set_depth(Expr *e);
 Decl *decl_append(Decl *a, Decl *b);
 /* Appends b to list a (either may be NULL); returns the head. */
 Stmt *stmt_append(Stmt *a, Stmt *b);
+/* A deep copy of an expression (its operands and arguments, not its
+   `next`), with the checker's fields cleared. */
+Expr *expr_clone(Arena *a, const Expr *e);
+/* A deep copy of a list of statements, checker's fields cleared. */
+Stmt *stmt_list_clone(Arena *a, const Stmt *list);
+/* A copy of one declaration with its value and body copied deeply (its
+   other members are shared); checker's fields cleared. */
+Decl *decl_clone(Arena *a, const Decl *d);
 /* Number of elements of an expression list. */
 int expr_count(const Expr *e);
 

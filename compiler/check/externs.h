@@ -15,6 +15,10 @@
 /* Where the library of an extern declaration is: a path when the file was
    found next to the model, else the name as written (arena string). */
 const char *extern_library(Arena *a, const Decl *d);
+/* Checks that the library of an extern function can be loaded and defines
+   it; false after reporting which is missing (the checker calls it, so
+   `snnc check` finds what `snnc run` would). */
+bool extern_verify(Diags *d, Arena *a, const Symbol *s);
 /* Loads every extern function of the model; false after reporting which
    library or symbol is missing.  fn(name, address, ctx) receives each. */
 bool extern_load_all(Model *m, Diags *d, void (*fn)(const char *name, void *addr, void *ctx),

@@ -21,6 +21,25 @@ const char *extern_library(Arena *a, const Decl *d) {
   return lib;
 }
 
+bool extern_verify(Diags *d, Arena *a, const Symbol *s) {
+  const Decl *decl = s->decl;
+  const char *lib = extern_library(a, decl);
+  /* Lazy binding and local symbols: the library is only looked into, and
+     closed again; the JIT or the linker loads it for real. */
+  void *handle = dlopen(lib, RTLD_LAZY | RTLD_LOCAL);
+  if (!handle) {
+    diag_error(d, decl->text_span, "cannot load the library '%s' of extern function '%s': %s",
+               decl->text, s->name, dlerror());
+    return false;
+  }
+  dlerror();
+  bool found = dlsym(handle, s->name) != NULL;
+  dlclose(handle);
+  if (!found)
+    diag_error(d, decl->name_span, "the library '%s' has no function '%s'", decl->text, s->name);
+  return found;
+}
+
 bool extern_load_all(Model *m, Diags *d, void (*fn)(const char *name, void *addr, void *ctx),
                      void *ctx) {
   bool ok = true;
