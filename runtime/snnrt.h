@@ -145,6 +145,7 @@ typedef struct SnnPopulation {
   int64_t nspikes;         /* SNN_POP_SPIKE_TIMES */
   const int64_t *spike_index;
   const double *spike_time; /* sorted by time (s) */
+  int64_t stream;          /* SNN_POP_POISSON: the random stream of its spikes */
 } SnnPopulation;
 
 enum SnnRule {

@@ -93,7 +93,8 @@
   X(SnnPopulation, rate_varies, I64)     \
   X(SnnPopulation, nspikes, I64)         \
   X(SnnPopulation, spike_index, PTR)     \
-  X(SnnPopulation, spike_time, PTR)
+  X(SnnPopulation, spike_time, PTR)     \
+  X(SnnPopulation, stream, I64)
 
 #define SnnAdditive_FIELDS(X)           \
   X(SnnAdditive, input_slot, I64)        \

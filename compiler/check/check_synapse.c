@@ -142,6 +142,9 @@ static void check_code(Checker *c, SynapseModel *s, const SynapseCode *code) {
                  expr_strip(outside->lhs)->text, outside->text) : outside->text);
     if (var->checked) check_ode_dimension(c, var, v);
   }
+  /* Event code may draw random numbers (a release probability, an
+     exploring agent): each synapse draws anew at each step its code runs. */
+  c->flags = EF_SYNAPSE | EF_RANDOM;
   c->context = "in on_pre";
   if (code->on_pre) check_block(c, code->on_pre->body, "on_pre", true);
   c->context = "in on_post";

@@ -66,7 +66,6 @@ void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMCont
 
 void codegen_free(CodeGen *g) {
   if (g->b) LLVMDisposeBuilder(g->b);
-  vec_free(&g->random_sites);
   g->b = NULL;
 }
 
@@ -143,7 +142,6 @@ Env cg_env(CodeGen *g, LLVMBasicBlockRef entry, LLVMTypeRef real, LLVMValueRef p
   env.pop = pop;
   env.proj = proj;
   env.param_cache = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(g->plan->nparams + 1));
-  env.stream_base = pop >= 0 ? pop + 1 : proj >= 0 ? 1000 + proj : 0;
   return env;
 }
 

@@ -36,7 +36,6 @@ typedef struct CodeGen {
   /* The structures shared with the runtime (runtime/snnrt_layout.h). */
   LLVMTypeRef kernel_args, synapse_args, event_args;
   LLVMTypeRef param_t, variable_t, population_t, additive_t, projection_t, monitor_t, model_t;
-  PtrVec random_sites;     /* Expr* of random calls, in order: their stream ids */
   const char *cpu, *features; /* target attributes for every function */
 } CodeGen;
 
@@ -55,7 +54,7 @@ struct Env {
   LLVMValueRef t, dt, i, j, n; /* built-in variables as `real`, or NULL */
   LLVMValueRef seed;       /* i64 */
   LLVMValueRef rand_index; /* i64: the neuron or synapse a draw belongs to */
-  int64_t stream_base;     /* mixed into random streams per population */
+  LLVMValueRef rand_counter; /* i64: the step of an event's draws (NULL: 0, once only) */
   /* pre.x / post.x, for synapse code: returns the value or NULL. */
   LLVMValueRef (*member)(Env *env, const Expr *e);
   void *member_ctx;

@@ -208,6 +208,7 @@ static void population_record(CodeGen *g, Record *r, int k, LLVMValueRef *fns) {
   }
   r_ptr(r, SnnPopulation_spike_index, idx);
   r_ptr(r, SnnPopulation_spike_time, times);
+  r_i64(r, SnnPopulation_stream, pp->stream);
 }
 
 static int rule_code(ConnectRule r) {

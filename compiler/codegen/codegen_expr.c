@@ -75,27 +75,19 @@ LLVMValueRef cg_exprel(Env *env, LLVMValueRef x) {
   return select_real(env, small, series, q);
 }
 
-/* Stream id of a random call site: fixed by its place in the model, and
-   mixed with the population or projection it is evaluated for. */
-static int64_t random_stream(Env *env, const Expr *site) {
-  CodeGen *g = env->g;
-  int id = -1;
-  for (int k = 0; k < g->random_sites.len; k++)
-    if (g->random_sites.items[k] == site) id = k;
-  if (id < 0) {
-    id = g->random_sites.len;
-    vec_push(&g->random_sites, (void *)site);
-  }
-  return env->stream_base * 4096 + id + 1;
-}
-
+/* A draw keyed by (seed, the site's stream, the neuron or synapse, the
+   step): the plan gives every site of every population and projection a
+   stream of its own, so no two share numbers, and code that runs on events
+   draws anew at each step it runs in. */
 static LLVMValueRef random_draw(Env *env, const Expr *site, bool normal) {
   CodeGen *g = env->g;
   LLVMTypeRef args[4] = {g->i64, g->i64, g->i64, g->i64};
   LLVMValueRef fn = cg_declare(g, normal ? "snnrt_normal" : "snnrt_uniform", g->f64, args, 4);
+  int stream = plan_random_stream(g->plan, site, env->pop, env->proj);
+  assert(env->seed && env->rand_index);
   LLVMValueRef vals[4] = {
-    env->seed, LLVMConstInt(g->i64, (unsigned long long)random_stream(env, site), 0),
-    env->rand_index, LLVMConstInt(g->i64, 0, 0),
+    env->seed, LLVMConstInt(g->i64, (unsigned long long)stream, 0), env->rand_index,
+    env->rand_counter ? env->rand_counter : LLVMConstInt(g->i64, 0, 0),
   };
   return cg_to_real(env, cg_call(g, fn, vals, 4));
 }

@@ -46,16 +46,6 @@ static LLVMValueRef coef(KernelGen *k, int idx) {
   return v;
 }
 
-/* Initial value of a state for this population: its override, else the
-   model's initial value, else 0. */
-static const Expr *initial_value(const Population *p, const Symbol *s) {
-  for (int q = 0; q < p->overrides.len; q++) {
-    const Decl *o = p->overrides.items[q];
-    if (o->sym == s) return o->value;
-  }
-  return s->decl->value;
-}
-
 static void setup_env(KernelGen *k, LLVMValueRef param, LLVMBasicBlockRef entry) {
   CodeGen *g = k->g;
   Env *env = &k->env;
@@ -111,7 +101,7 @@ static void init_body(KernelGen *k, LLVMValueRef i) {
   env->rand_index = i;
   for (int s = 0; s < k->nm->states.len; s++) {
     Symbol *sym = k->nm->states.items[s];
-    const Expr *init = initial_value(k->pp->pop, sym);
+    const Expr *init = population_initial(k->pp->pop, sym);
     LLVMValueRef v = init ? cg_expr(env, init) : cg_real(env, 0);
     cg_store_at(g, g->real, k->state_ptr[s], i, v);
     env->state[s] = v; /* later initial values may use it */

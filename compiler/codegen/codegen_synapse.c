@@ -56,15 +56,6 @@ static LLVMValueRef uniform_function(CodeGen *g, int proj, const char *name, con
   return fn;
 }
 
-/* The initial value of a synaptic state for this projection. */
-static const Expr *synapse_initial(const Projection *pr, const Symbol *s) {
-  for (int q = 0; q < pr->inits.len; q++) {
-    const Decl *d = pr->inits.items[q];
-    if (d->sym == s) return d->value;
-  }
-  return s->kind == SYM_STATE ? s->decl->value : NULL;
-}
-
 /* snn_syninit_k(SnnSynapseArgs *a, i64 n) */
 static LLVMValueRef init_function(CodeGen *g, int proj) {
   ProjPlan *jp = &g->plan->projs[proj];
@@ -251,6 +242,8 @@ static LLVMValueRef event_function(CodeGen *g, int proj) {
   env.t = cg_to_real(&env, cg_load_field(g, st, a, SnnEventArgs_t));
   env.dt = cg_to_real(&env, cg_load_field(g, st, a, SnnEventArgs_dt));
   env.seed = cg_load_field(g, st, a, SnnEventArgs_seed);
+  env.rand_index = syn;
+  env.rand_counter = cg_load_field(g, st, a, SnnEventArgs_step);
   env.i = cg_to_real(&env, x.i);
   env.j = cg_to_real(&env, x.j);
   env.n = cg_real(&env, (double)jp->proj->pre->size);

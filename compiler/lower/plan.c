@@ -181,6 +181,96 @@ static void plan_on_pre(Arena *a, Plan *p, ProjPlan *jp) {
   vec_free(&written);
 }
 
+/* --- Random streams ------------------------------------------------------ */
+
+/* Growable list of sites while the plan is built. */
+typedef struct SiteList {
+  Arena *a;
+  Plan *p;
+  int cap;
+} SiteList;
+
+static void add_site(SiteList *l, const Expr *call, int pop, int proj) {
+  Plan *p = l->p;
+  if (p->nsites == l->cap) {
+    int cap = l->cap ? 2 * l->cap : 16;
+    RandomSite *grown = arena_alloc(l->a, sizeof(RandomSite) * (size_t)cap);
+    if (p->nsites) memcpy(grown, p->sites, sizeof(RandomSite) * (size_t)p->nsites);
+    p->sites = grown;
+    l->cap = cap;
+  }
+  p->sites[p->nsites++] = (RandomSite){call, pop, proj, ++p->nstreams};
+}
+
+/* Every random call of e, for population pop or projection proj. */
+static void collect_sites(SiteList *l, const Expr *e, int pop, int proj) {
+  if (!e) return;
+  if (e->kind == EX_CALL && !e->sym) {
+    const Builtin *b = builtin_lookup(e->text);
+    if (b && b->random) add_site(l, e, pop, proj);
+  }
+  collect_sites(l, e->lhs, pop, proj);
+  collect_sites(l, e->rhs, pop, proj);
+  collect_sites(l, e->hi, pop, proj);
+  for (const Expr *a = e->args; a; a = a->next) collect_sites(l, a, pop, proj);
+}
+
+static void collect_block_sites(SiteList *l, const Decl *block, int proj) {
+  for (const Stmt *st = block ? block->body : NULL; st; st = st->next)
+    collect_sites(l, st->value, -1, proj);
+}
+
+/* Streams in model order: per population its source stream and the draws
+   of its initial values; per projection its connection rule and the draws
+   of its initial values, delays and event code. */
+static void plan_streams(Arena *a, Plan *p) {
+  Model *m = p->m;
+  SiteList l = {a, p, 0};
+  for (int k = 0; k < m->populations.len; k++) {
+    PopPlan *pp = &p->pops[k];
+    Population *pop = pp->pop;
+    pp->stream = pop->kind == POP_POISSON ? ++p->nstreams : -1;
+    for (int q = 0; pop->model && q < pop->model->states.len; q++) {
+      collect_sites(&l, population_initial(pop, pop->model->states.items[q]), k, -1);
+    }
+  }
+  for (int k = 0; k < m->projections.len; k++) {
+    ProjPlan *jp = &p->projs[k];
+    const SynapseInstance *in = jp->proj->inst;
+    jp->stream = ++p->nstreams;
+    for (int v = 0; v < jp->nvalues; v++) collect_sites(&l, synapse_initial(jp->proj, jp->values[v]), -1, k);
+    collect_sites(&l, jp->delay, -1, k);
+    collect_block_sites(&l, in->on_pre, k);
+    collect_block_sites(&l, in->on_post, k);
+    for (int q = 0; q < in->every.len; q++) collect_block_sites(&l, in->every.items[q], k);
+  }
+}
+
+int plan_random_stream(const Plan *p, const Expr *call, int pop, int proj) {
+  for (int k = 0; k < p->nsites; k++) {
+    const RandomSite *s = &p->sites[k];
+    if (s->call == call && s->pop == pop && s->proj == proj) return s->stream;
+  }
+  assert(!"a random call that the plan did not assign a stream");
+  return 0;
+}
+
+const Expr *population_initial(const Population *p, const Symbol *s) {
+  for (int q = 0; q < p->overrides.len; q++) {
+    const Decl *o = p->overrides.items[q];
+    if (o->sym == s) return o->value;
+  }
+  return s->decl->value;
+}
+
+const Expr *synapse_initial(const Projection *pr, const Symbol *s) {
+  for (int q = 0; q < pr->inits.len; q++) {
+    const Decl *d = pr->inits.items[q];
+    if (d->sym == s) return d->value;
+  }
+  return s->kind == SYM_STATE ? s->decl->value : NULL;
+}
+
 int plan_param_slot(const Plan *p, const Symbol *sym, int pop, int proj) {
   assert(sym->kind == SYM_PARAM);
   if (!sym->owner) return sym->index;
@@ -304,11 +394,11 @@ bool plan_build(Arena *a, Diags *d, Model *m, Plan *p) {
   for (int k = 0; k < m->projections.len; k++) {
     ProjPlan *jp = &p->projs[k];
     jp->proj = m->projections.items[k];
-    jp->stream = 1000 + k;
     plan_on_pre(a, p, jp);
     jp->delay = jp->proj->delay ? jp->proj->delay : jp->proj->synapse->delay;
     jp->delay_uniform = !jp->delay || !(refs(jp->delay) & (REF_INDEX | REF_RANDOM |
                                                            REF_SYN_STATE | REF_PREPOST));
   }
+  plan_streams(a, p);
   return ok;
 }

@@ -11,7 +11,11 @@
 **     constants (propagator matrices);
 **   - per projection: which on_pre statements reduce to sums into an input
 **     slot (weights that never change), what is stored per synapse, and
-**     whether an event function is needed for the rest.
+**     whether an event function is needed for the rest;
+**   - the random streams: every consumer of random numbers (a Poisson
+**     source, a connection rule, each random call of the model as used by
+**     one population or projection) gets its own Philox stream number,
+**     assigned here and nowhere else, so no two can share draws.
 */
 #ifndef SNN_PLAN_H
 #define SNN_PLAN_H
@@ -25,8 +29,16 @@ typedef struct InputSlot {
   bool is_port;
 } InputSlot;
 
+/* A random call site as evaluated for one population or projection. */
+typedef struct RandomSite {
+  const Expr *call;     /* rand(), uniform(a, b), ... */
+  int pop, proj;        /* whose code it is (the other one -1) */
+  int stream;
+} RandomSite;
+
 typedef struct PopPlan {
   Population *pop;
+  int stream;           /* POP_POISSON: the source's random stream, else -1 */
   int param_base;       /* first parameter slot of this population's copy */
   OdeSystem ode;
   InputSlot *inputs;
@@ -73,6 +85,9 @@ typedef struct Plan {
   int *param_proj;      /* per slot: the projection whose copy it is, or -1 */
   PopPlan *pops;        /* per population */
   ProjPlan *projs;      /* per projection */
+  RandomSite *sites;    /* every random call site, with its stream */
+  int nsites;
+  int nstreams;         /* streams assigned: 1 .. nstreams */
 } Plan;
 
 /* Builds the plan; false after reporting an error (e.g. an impossible
@@ -83,6 +98,15 @@ bool plan_build(Arena *arena, Diags *diags, Model *m, Plan *out);
 int plan_param_slot(const Plan *p, const Symbol *sym, int pop, int proj);
 /* The expression that gives parameter slot k its value. */
 const Expr *plan_param_value(const Plan *p, int slot);
+/* The random stream of a call site as evaluated for population `pop` or
+   projection `proj` (-1 for the other). */
+int plan_random_stream(const Plan *p, const Expr *call, int pop, int proj);
+/* The initial value of a neuron state for a population: its override in
+   the population block, else the model's (NULL: zero). */
+const Expr *population_initial(const Population *p, const Symbol *s);
+/* The initial value of a synaptic state for a projection: its connect
+   block's, else the synapse model's, else NULL. */
+const Expr *synapse_initial(const Projection *pr, const Symbol *s);
 /* The input slot of a target population fed by a variable, or -1. */
 int plan_input_slot(const PopPlan *pp, const Symbol *var);
 

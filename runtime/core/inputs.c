@@ -8,14 +8,17 @@
 ** depends on t is drawn every step instead.  Spike times are rounded to the
 ** nearest step.
 */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "rng.h"
 #include "sim.h"
 
-static uint32_t source_stream(const Sim *s, const RtPop *p) {
-  return (uint32_t)(2000 + (p - s->pops));
+/* The compiler assigns every random stream of a model (lower/plan.c). */
+static uint32_t source_stream(const RtPop *p) {
+  assert(p->desc->stream > 0);
+  return (uint32_t)p->desc->stream;
 }
 
 /* Silent steps before the next spike, for spike probability q per step. */
@@ -23,7 +26,7 @@ static int64_t geometric_gap(const Sim *s, RtPop *p, int64_t i, double q) {
   if (q >= 1) return 0;
   if (q <= 0) return INT64_MAX / 2;
   RngStream r;
-  rng_stream_init(&r, s->opt.seed, source_stream(s, p), (uint64_t)i, (uint32_t)p->drawn[i]++);
+  rng_stream_init(&r, s->opt.seed, source_stream(p), (uint64_t)i, (uint32_t)p->drawn[i]++);
   double gap = floor(log(rng_next_uniform_open(&r)) / log1p(-q));
   return gap > (double)(INT64_MAX / 4) ? INT64_MAX / 4 : (int64_t)gap;
 }
@@ -64,7 +67,7 @@ static void poisson_step(Sim *s, RtPop *p) {
       return;
     }
     RngStream rs;
-    rng_stream_init(&rs, s->opt.seed, source_stream(s, p), (uint64_t)i, (uint32_t)s->step);
+    rng_stream_init(&rs, s->opt.seed, source_stream(p), (uint64_t)i, (uint32_t)s->step);
     if (rng_next_uniform(&rs) < r * s->opt.dt && !index_push(&p->spikes, (int32_t)i)) {
       sim_fail(s, "out of memory");
       return;
