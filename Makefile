@@ -1,15 +1,23 @@
 # Thin wrapper over CMake for the two quick-start commands:
 #   make demo   install what is missing, build, run the flagship example
 #   make test   install what is missing, build, run the whole test suite
+# and for the sanitized suite that CI runs after it:
+#   make test-sanitized
 # Everything else is plain CMake: cmake -S . -B build && cmake --build build.
+#
+# Each has its own build folder: the demo is a Release build; the test
+# builds are optimised too but keep assert() (SNN_ASSERTIONS=ON), so that a
+# broken invariant stops a test instead of passing unnoticed.
 
-BUILD    ?= build
+BUILD           ?= build
+TEST_BUILD      ?= build-test
+SANITIZED_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES := cmake make gcc pkg-config flex bison llvm-dev libffi-dev \
             libcairo2-dev libedit-dev python3 python3-numpy
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build demo test test-sanitized clean
 
 all: build
 
@@ -31,8 +39,17 @@ build: deps
 demo: build
 	$(BUILD)/compiler/snnc run examples/cuba.snn --plot
 
-test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+test: deps
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNN_ASSERTIONS=ON
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitized: deps
+	cmake -S . -B $(SANITIZED_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNN_ASSERTIONS=ON \
+	  -DSNN_SANITIZE=ON
+	cmake --build $(SANITIZED_BUILD) -j $(JOBS)
+	cd $(SANITIZED_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(SANITIZED_BUILD)

@@ -31,8 +31,22 @@ static int64_t geometric_gap(const Sim *s, RtPop *p, int64_t i, double q) {
   return gap > (double)(INT64_MAX / 4) ? INT64_MAX / 4 : (int64_t)gap;
 }
 
+#ifndef NDEBUG
+/* Whether a spike-time source is as the compiler promises (snnrt.h): times
+   sorted, so the cursor never passes a spike still to come, and indices
+   within the population. */
+static bool spike_times_are_valid(const SnnPopulation *d) {
+  for (int64_t k = 0; k < d->nspikes; k++) {
+    if (d->spike_index[k] < 0 || d->spike_index[k] >= d->size) return false;
+    if (k > 0 && d->spike_time[k] < d->spike_time[k - 1]) return false;
+  }
+  return true;
+}
+#endif
+
 bool inputs_setup(Sim *s, RtPop *p) {
   const SnnPopulation *d = p->desc;
+  assert(d->kind != SNN_POP_SPIKE_TIMES || spike_times_are_valid(d));
   if (d->kind != SNN_POP_POISSON) return true;
   p->drawn = calloc((size_t)p->size + 1, sizeof(uint64_t));
   p->next_spike = calloc((size_t)p->size + 1, sizeof(int64_t));
@@ -102,6 +116,7 @@ static void spike_times_step(Sim *s, RtPop *p) {
 }
 
 void inputs_step(Sim *s, RtPop *p) {
+  assert(p->desc->kind == SNN_POP_POISSON || p->desc->kind == SNN_POP_SPIKE_TIMES);
   p->spikes.len = 0;
   if (p->desc->kind == SNN_POP_POISSON)
     poisson_step(s, p);

@@ -18,13 +18,33 @@
 ** Event code (on_pre that is not a plain sum) runs on one thread, in spike
 ** order, when its delay is due.
 */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
 
+#ifndef NDEBUG
+/* Whether the sums of a projection fit the target population: slots and
+   states exist, and a sum that goes straight into a state (no ring) comes
+   from a projection without delays, since nothing could make it wait. */
+static bool sums_fit_target(const RtProj *p) {
+  const SnnPopulation *post = p->post->desc;
+  for (int64_t k = 0; k < p->desc->nadditive; k++) {
+    const SnnAdditive *ad = &p->desc->additive[k];
+    if (ad->value >= p->desc->nvalue || ad->input_slot >= post->ninput) return false;
+    if (ad->input_slot < 0 && (ad->state < 0 || ad->state >= post->nstate ||
+                               p->desc->delay_kind != SNN_DELAY_NONE))
+      return false;
+  }
+  return true;
+}
+#endif
+
 bool route_prepare(Sim *s, RtProj *p, int nthreads) {
   const SnnProjection *d = p->desc;
+  assert(sums_fit_target(p));
+  assert(p->max_delay >= 0 && p->max_delay < p->post->ring);
   if (nthreads > 1 && d->nadditive > 0) {
     size_t n = (size_t)p->pre->size * (size_t)(nthreads + 1);
     p->split = malloc(sizeof(int64_t) * (n + 1));
@@ -39,6 +59,9 @@ bool route_prepare(Sim *s, RtProj *p, int nthreads) {
         while (q < p->row[i + 1] && p->target[q] < bound) q++;
         cut[t] = q;
       }
+      /* The cuts start at the row and reach its end: every target is a
+         neuron of the target population. */
+      assert(cut[0] == p->row[i] && q == p->row[i + 1]);
       cut[nthreads] = p->row[i + 1];
     }
   }
@@ -58,6 +81,8 @@ bool route_prepare(Sim *s, RtProj *p, int nthreads) {
 }
 
 /* The accumulator row of an input slot for delivery `delay` steps ahead. */
+/* Hot (once per delayed synapse): its bounds are asserted by the callers,
+   once per call (delay <= max_delay < ring, slot < ninput). */
 static void *ring_row(const Sim *s, const RtPop *post, int64_t slot, int64_t delay) {
   int64_t row = (s->step + 1 + delay) % post->ring;
   return (char *)post->input[slot] + (size_t)row * (size_t)post->size * s->real_size;
@@ -66,6 +91,7 @@ static void *ring_row(const Sim *s, const RtPop *post, int64_t slot, int64_t del
 /* Row of synapses [from, to) of presynaptic neuron i for this thread. */
 static void row_range(const RtProj *p, int64_t i, int thread, int nthreads, int64_t *from,
                       int64_t *to) {
+  assert(i >= 0 && i < p->pre->size);
   if (nthreads > 1) {
     const int64_t *cut = &p->split[(size_t)i * (size_t)(nthreads + 1)];
     *from = cut[thread];
@@ -74,6 +100,7 @@ static void row_range(const RtProj *p, int64_t i, int thread, int nthreads, int6
     *from = p->row[i];
     *to = p->row[i + 1];
   }
+  assert(*from <= *to);
 }
 
 /* Delivers sum k of projection p for all of this step's spikes.  Everything
@@ -87,6 +114,10 @@ static void row_range(const RtProj *p, int64_t i, int thread, int nthreads, int6
     const REAL *wv = ad->value >= 0 ? (const REAL *)p->value[ad->value] : NULL;           \
     const REAL w = (REAL)p->weight[k];                                                    \
     REAL *acc = NULL;                                                                     \
+    assert(thread >= 0 && thread < nthreads);                                             \
+    assert(ad->input_slot < p->post->desc->ninput);                                       \
+    assert(p->delay_steps <= p->max_delay && p->max_delay < p->post->ring);               \
+    assert(!p->delay || ad->input_slot >= 0);                                             \
     if (!p->delay)                                                                        \
       acc = ad->input_slot >= 0 ? ring_row(s, p->post, ad->input_slot, p->delay_steps)    \
                                 : (REAL *)p->post->state[ad->state];                      \
@@ -152,6 +183,7 @@ static void run_due_events(Sim *s, RtProj *p) {
                     s->t, s->opt.dt, s->opt.seed, s->step};
   EventQueue *q = &p->events;
   int64_t slot = s->step % q->slots;
+  assert(post->ring >= q->slots);
   for (int64_t n = 0; n < q->len[slot]; n++) {
     int64_t syn = q->syn[slot][n];
     d->on_pre(&a, syn, p->pre_of[syn], p->target[syn]);
@@ -166,6 +198,9 @@ void route_events(Sim *s) {
     if (!p->desc->on_pre) continue;
     EventQueue *q = &p->events;
     const IndexList *spikes = &p->pre->spikes;
+    /* Every delay is at most max_delay, so a due slot is never one that
+       still holds this step's events. */
+    assert(q->slots == p->max_delay + 1 && p->delay_steps <= p->max_delay);
     for (int64_t n = 0; n < spikes->len; n++) {
       int64_t i = spikes->items[n];
       for (int64_t syn = p->row[i]; syn < p->row[i + 1]; syn++) {

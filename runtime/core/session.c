@@ -9,6 +9,7 @@
 ** everything the two have in common (matched by name) into the new one, so
 ** the run continues where it stopped.
 */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,8 @@ static void transfer_rings(Sim *to, RtPop *p, const Sim *from, const RtPop *q) {
 
 static void transfer_population(Sim *to, RtPop *p, const Sim *from, const RtPop *q) {
   const SnnPopulation *d = p->desc;
+  /* find_pop matched them by size and kind: every copy below is p->size long. */
+  assert(p->size == q->size && d->kind == q->desc->kind);
   for (int64_t k = 0; k < d->nstate; k++) {
     int64_t j = find_var(q->desc->state, q->desc->nstate, d->state[k].name);
     if (j >= 0) copy_reals(p->state[k], to->real_size, q->state[j], from->real_size, p->size);

@@ -17,6 +17,7 @@
 */
 #include "sim.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -161,6 +162,8 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
   memcpy(s->param, param, sizeof(double) * (size_t)model->nparam);
   if (fixed) memcpy(s->param_fixed, fixed, sizeof(bool) * (size_t)model->nparam);
   if (!derive_params(s)) return false;
+  /* Every real array is sized by real_size: 8 (double) or 4 (float). */
+  assert(model->precision == 8 || model->precision == 4);
   for (int64_t k = 0; k < model->npop; k++) {
     RtPop *p = &s->pops[k];
     p->desc = &model->pop[k];
@@ -174,6 +177,8 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
   for (int64_t k = 0; k < model->nproj; k++) {
     RtProj *p = &s->projs[k];
     p->desc = &model->proj[k];
+    assert(p->desc->pre >= 0 && p->desc->pre < model->npop);
+    assert(p->desc->post >= 0 && p->desc->post < model->npop);
     p->pre = &s->pops[p->desc->pre];
     p->post = &s->pops[p->desc->post];
     if (!network_build(s, p)) return false;
@@ -205,11 +210,14 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
 
 /* Points every input slot at the ring row of the current step. */
 static void select_input_rows(Sim *s, RtPop *p) {
+  assert(p->ring >= 1 && s->step >= 0);
   size_t row = (size_t)(s->step % p->ring) * (size_t)p->size * s->real_size;
   for (int64_t k = 0; k < p->desc->ninput; k++) p->input_row[k] = (char *)p->input[k] + row;
 }
 
 void sim_range(int64_t size, int thread, int nthreads, int64_t *begin, int64_t *end) {
+  assert(nthreads >= 1 && nthreads <= SIM_MAX_THREADS);
+  assert(thread >= 0 && thread < nthreads && size >= 0);
   *begin = size * thread / nthreads;
   *end = size * (thread + 1) / nthreads;
 }
@@ -281,6 +289,16 @@ static void integrate_range(Sim *s, int thread, int nthreads, int32_t *bad) {
   }
 }
 
+#ifndef NDEBUG
+/* Whether a thread's spike list lies in the range it owns: joining the
+   lists in thread order is only ascending if it does. */
+static bool part_in_range(const IndexList *l, int64_t size, int thread, int nthreads) {
+  int64_t begin, end;
+  sim_range(size, thread, nthreads, &begin, &end);
+  return l->len == 0 || (l->items[0] >= begin && l->items[l->len - 1] < end);
+}
+#endif
+
 /* Phase 3: spike lists in ascending order (the threads' ranges are
    contiguous and in order, so their lists are joined one after another);
    spike sources emit theirs. */
@@ -295,6 +313,7 @@ static bool collect_spikes(Sim *s, int nthreads) {
     for (int t = 0; t < nthreads; t++) {
       const IndexList *l = &p->part[t].list;
       if (p->part[t].failed) return sim_fail(s, "out of memory");
+      assert(part_in_range(l, p->size, t, nthreads));
       for (int64_t n = 0; n < l->len; n++)
         if (!index_push(&p->spikes, l->items[n])) return sim_fail(s, "out of memory");
     }

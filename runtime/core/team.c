@@ -11,6 +11,7 @@
 */
 #include "team.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -120,6 +121,8 @@ void team_run(Sim *s, void (*fn)(Sim *, int, int)) {
   fn(s, 0, t->n);
   for (int k = 0; atomic_load_explicit(&t->done, memory_order_acquire) < t->n - 1; k++)
     if (k > 4000) sched_yield();
+  /* Each worker runs a phase once: more would mean one ran it twice. */
+  assert(atomic_load(&t->done) == t->n - 1);
 }
 
 void team_stop(Sim *s) {

@@ -18,6 +18,7 @@
 ** memory available, so an impossible network fails with a message rather
 ** than taking the machine down.
 */
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -155,6 +156,7 @@ static bool pairs_to_rows(Builder *b, const int64_t *pre, const int64_t *post, i
   }
   for (int64_t q = 0; q < n; q++) start[pre[q] + 1]++;
   for (int64_t i = 0; i < npre; i++) start[i + 1] += start[i];
+  assert(start[npre] == n);
   for (int64_t i = 0; i <= npre; i++) p->row[i] = start[i];
   for (int64_t q = 0; q < n; q++) perm[start[pre[q]]++] = q;
   /* Within a row, targets ascending (insertion sort: rows are short and
@@ -183,6 +185,7 @@ static bool pairs_to_rows(Builder *b, const int64_t *pre, const int64_t *post, i
 /* K distinct values from [0, n) that pass `ok`, by Floyd's algorithm over
    the candidates; `out` must hold n flags. Returns the number chosen. */
 static int64_t choose_distinct(RngStream *r, int64_t n, int64_t k, uint8_t *chosen) {
+  assert(k >= 0 && k <= n);
   memset(chosen, 0, (size_t)n);
   for (int64_t m = n - k; m < n; m++) {
     int64_t v = (int64_t)rng_next_below(r, (uint64_t)m + 1);
@@ -301,6 +304,7 @@ static bool init_synapses(Sim *s, RtProj *p) {
     int64_t n = p->nsyn - first < CHUNK ? p->nsyn - first : CHUNK;
     for (int64_t q = 0; q < n; q++) {
       while (p->row[i + 1] <= first + q) i++;
+      assert(i < p->pre->size);
       pre[q] = (int32_t)i;
       post[q] = p->target[first + q];
     }
@@ -345,6 +349,32 @@ static void apply_file_values(Sim *s, RtProj *p, const FileSynapses *f, const in
   }
 }
 
+#ifndef NDEBUG
+/* The layout route.c relies on: rows that start at 0, never shrink and end
+   at nsyn; targets inside the target population and ascending within each
+   row (threads cut rows where targets cross into the next range). */
+static bool rows_are_well_formed(const RtProj *p) {
+  if (p->row[0] != 0 || p->row[p->pre->size] != p->nsyn) return false;
+  for (int64_t i = 0; i < p->pre->size; i++) {
+    if (p->row[i + 1] < p->row[i]) return false;
+    for (int64_t q = p->row[i]; q < p->row[i + 1]; q++) {
+      if (p->target[q] < 0 || p->target[q] >= p->post->size) return false;
+      if (q > p->row[i] && p->target[q] < p->target[q - 1]) return false;
+    }
+  }
+  return true;
+}
+
+/* Every delay within max_delay, which sizes the target's ring and the
+   event queue, and within what a uint16_t per synapse holds. */
+static bool delays_within_max(const RtProj *p) {
+  if (p->max_delay < 0 || p->max_delay > 65535 || p->delay_steps > p->max_delay) return false;
+  for (int64_t q = 0; p->delay && q < p->nsyn; q++)
+    if (p->delay[q] > p->max_delay) return false;
+  return true;
+}
+#endif
+
 bool network_build(Sim *s, RtProj *p) {
   const SnnProjection *d = p->desc;
   if (!check_size(s, p, expected_synapses(p))) return false;
@@ -383,6 +413,8 @@ bool network_build(Sim *s, RtProj *p) {
   network_file_free(&file);
   free(perm);
   if (!ok) return false;
+  assert(rows_are_well_formed(p));
+  assert(delays_within_max(p));
   p->bytes = (size_t)p->nsyn * (4 + (size_t)d->nvalue * s->real_size + (p->delay ? 2 : 0)) +
              (size_t)(p->pre->size + 1) * sizeof(int64_t);
   return true;

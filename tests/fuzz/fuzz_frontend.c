@@ -1,28 +1,41 @@
 /*
-** fuzz_frontend.c: libFuzzer target for the front end.
+** fuzz_frontend.c: libFuzzer target for the compiler, source to LLVM IR.
 **
 ** Each input is a model file.  It is parsed and, if it parses, checked and
-** planned (ODE analysis and lowering decisions, no LLVM).  If it checks
-** clean it is formatted, and the formatted text must parse and check clean
-** again and format to itself: the formatter may never change what a
-** model means or fail to be idempotent.  Any crash, hang, leak or
-** sanitizer report is a bug.
+** planned (ODE analysis and lowering decisions).  If it checks clean, the
+** plan is lowered to LLVM IR in a fresh context, without optimisation and
+** without a JIT; codegen_module verifies the module, and a module that
+** does not verify is a bug (a model codegen refuses with a diagnostic is
+** not).  The model is also formatted, and the formatted text must parse
+** and check clean again and format to itself: the formatter may never
+** change what a model means or fail to be idempotent.  Any crash, hang,
+** leak or sanitizer report is a bug.
 **
 ** The stages run on a stack as big as snnc gives them (run_with_stack):
 ** deep expressions that snnc accepts must not overflow the harness's.
 **
+** The same target runs without libFuzzer through fuzz_replay.c, which
+** CTest uses to replay the seeds and tests/fuzz/corpus/.
+**
 ** Build: CC=clang cmake -S . -B build-fuzz -DSNN_FUZZ=ON -DSNN_SANITIZE=ON
 ** Run:   tests/fuzz/run.sh build-fuzz 600
 */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+
+#include "codegen.h"
 #include "fmt.h"
 #include "model.h"
 #include "parse.h"
 #include "plan.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct Result {
   int errors;
@@ -33,27 +46,50 @@ typedef struct Job {
   const char *text;
   size_t len;
   FILE *sink;
+  bool generate;  /* lower to LLVM IR too (the formatted text need not be) */
   Result result;
 } Job;
 
-static Result front_end_on_this_stack(const char *text, size_t len, FILE *sink) {
+/* Lowers a planned model to LLVM IR in a context of its own and throws it
+   away.  Only a module that fails verification is a bug: codegen reports
+   what it refuses to generate as diagnostics, which are expected here. */
+static void generate_code(Arena *arena, Diags *diags, Model *m, Plan *plan) {
+  LLVMContextRef ctx = LLVMContextCreate();
+  CodeGen g;
+  codegen_init(&g, arena, diags, m, plan, ctx, "", "");
+  if (!codegen_module(&g)) {
+    char *why = NULL;
+    LLVMVerifyModule(g.mod, LLVMReturnStatusAction, &why);
+    fprintf(stderr, "the generated module does not verify:\n%s\n", why ? why : "");
+    LLVMDisposeMessage(why);
+    abort();
+  }
+  codegen_free(&g);
+  LLVMDisposeModule(g.mod);
+  LLVMContextDispose(ctx);
+}
+
+static Result front_end_on_this_stack(const Job *job) {
   Result r = {0, {0}};
   Arena arena = {0};
   Diags diags;
-  diags_init(&diags, sink);
-  SrcFile *f = diag_add_text(&diags, "fuzz.snn", text, len);
+  diags_init(&diags, job->sink);
+  SrcFile *f = diag_add_text(&diags, "fuzz.snn", job->text, job->len);
   Module *mod = parse_file(&arena, &diags, f);
+  Model *m = NULL;
+  Plan plan;
+  bool planned = false;
   if (diags.errors == 0) {
-    Model *m = model_check(&arena, &diags, mod);
-    if (diags.errors == 0) {
-      Plan plan;
-      plan_build(&arena, &diags, m, &plan);
-    }
+    m = model_check(&arena, &diags, mod);
+    if (diags.errors == 0) planned = plan_build(&arena, &diags, m, &plan);
     if (diags.errors == 0) fmt_module(mod, &r.formatted);
-    model_free(m);
   }
-  diag_flush(&diags);
+  /* The round trip compares front-end results: what codegen refuses
+     (reported as errors) must not count. */
   r.errors = diags.errors;
+  if (planned && diags.errors == 0 && job->generate) generate_code(&arena, &diags, m, &plan);
+  model_free(m);
+  diag_flush(&diags);
   diags_free(&diags);
   arena_free(&arena);
   return r;
@@ -61,11 +97,11 @@ static Result front_end_on_this_stack(const char *text, size_t len, FILE *sink) 
 
 static void run_job(void *ctx) {
   Job *job = ctx;
-  job->result = front_end_on_this_stack(job->text, job->len, job->sink);
+  job->result = front_end_on_this_stack(job);
 }
 
-static Result front_end(const char *text, size_t len, FILE *sink) {
-  Job job = {text, len, sink, {0, {0}}};
+static Result front_end(const char *text, size_t len, FILE *sink, bool generate) {
+  Job job = {text, len, sink, generate, {0, {0}}};
   run_with_stack(COMPILER_STACK_BYTES, run_job, &job);
   return job.result;
 }
@@ -73,9 +109,9 @@ static Result front_end(const char *text, size_t len, FILE *sink) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FILE *sink = fopen("/dev/null", "w");
   if (!sink) abort();
-  Result first = front_end((const char *)data, size, sink);
+  Result first = front_end((const char *)data, size, sink, true);
   if (first.errors == 0 && first.formatted.len > 0) {
-    Result second = front_end(sb_str(&first.formatted), first.formatted.len, sink);
+    Result second = front_end(sb_str(&first.formatted), first.formatted.len, sink, false);
     if (second.errors != 0) {
       fprintf(stderr, "formatted text no longer checks:\n%s\n", sb_str(&first.formatted));
       abort();
