@@ -266,9 +266,12 @@ bool snnrt_sim_step(SnnSim *s, int64_t n) {
   int64_t last = s->sim.step + n;
   while (s->sim.step < last) {
     int64_t chunk = last - s->sim.step;
-    int64_t to_guard = s->window_start + s->window_steps - s->sim.step;
-    assert(to_guard > 0);
-    if (s->max_rate > 0 && to_guard < chunk) chunk = to_guard;
+    if (s->max_rate > 0) {
+      /* Stop where the guard's window ends, to check it there. */
+      int64_t to_guard = s->window_start + s->window_steps - s->sim.step;
+      assert(to_guard > 0);
+      if (to_guard < chunk) chunk = to_guard;
+    }
     Pending p;
     internal_begin(s, &p);
     bool ok = sim_run(&s->sim, chunk, NULL, NULL);

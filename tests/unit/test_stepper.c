@@ -467,6 +467,14 @@ static void test_rate_guard(void) {
   CHECK(!snnrt_sim_step(s, 500));
   CHECK_EQ_INT(snnrt_sim_step_index(s), 1000);
   CHECK(error_has(s, "population 'N' fired at"));
+  /* The next window is checked afresh: stopped again at its end. */
+  CHECK(!snnrt_sim_step(s, 1500));
+  CHECK_EQ_INT(snnrt_sim_step_index(s), 2000);
+  snnrt_sim_free(s);
+  /* Without the guard, the same activity runs on. */
+  s = new_sim(m);
+  CHECK(s && snnrt_sim_step(s, 1500) && snnrt_sim_step(s, 1000));
+  CHECK_EQ_INT(snnrt_sim_step_index(s), 2500);
   snnrt_sim_free(s);
 }
 
