@@ -25,7 +25,6 @@
 #include "codegen.h"
 #include "npy.h"
 #include "parse.h"
-#include "summary.h"
 #include "plot.h"
 #include "repl.h"
 
@@ -83,21 +82,23 @@ static bool compile_session(Session *s, Code *out) {
 
 /* --- The running network ------------------------------------------------- */
 
-static void record_spikes(Sim *sim, void *ctx) {
+/* The after-step hook: appends the step's spikes to the records. */
+static void record_spikes(SnnSim *sim, int64_t step, void *ctx) {
   Session *s = ctx;
-  for (int64_t k = 0; k < sim->model->npop && k < s->nspikes; k++) {
-    const IndexList *l = &sim->pops[k].spikes;
+  for (int64_t k = 0; k < snnrt_sim_model(sim)->npop && k < s->nspikes; k++) {
+    const int32_t *items;
+    int64_t len = snnrt_sim_spikes(sim, k, &items);
     SpikeRecord *r = &s->spikes[k];
-    if (r->n + l->len > r->cap) {
+    if (r->n + len > r->cap) {
       int64_t cap = r->cap ? r->cap : 1024;
-      while (cap < r->n + l->len) cap *= 2;
+      while (cap < r->n + len) cap *= 2;
       r->step = xrealloc(r->step, sizeof(int64_t) * (size_t)cap);
       r->index = xrealloc(r->index, sizeof(int32_t) * (size_t)cap);
       r->cap = cap;
     }
-    for (int64_t n = 0; n < l->len; n++) {
-      r->step[r->n] = sim->step;
-      r->index[r->n++] = l->items[n];
+    for (int64_t n = 0; n < len; n++) {
+      r->step[r->n] = step;
+      r->index[r->n++] = items[n];
     }
   }
 }
@@ -126,46 +127,44 @@ static double *initial_params(Session *s, const SnnModel *m, bool *fixed) {
   return param;
 }
 
-/* A new Sim for the code `next` (NULL: the session's own); with `carry`,
+/* A new sim for the code `next` (NULL: the session's own); with `carry`,
    the running one's state continues in it.  Spike records follow their
    populations by name.  On success `next` becomes the session's code. */
 static bool build_network(Session *s, Code *next, bool carry) {
   const SnnModel *m = next ? next->model : s->model;
-  RunOptions opt;
-  memset(&opt, 0, sizeof opt);
-  opt.duration = 1;
-  opt.dt = s->dt > 0 ? s->dt : m->dt;
-  opt.seed = s->seed;
-  opt.threads = 1;
-  opt.out_dir = ".";
-  opt.max_rate = 1e9;
+  /* One thread, no monitor files (the session records spikes itself), no rate guard. */
+  SnnSimConfig config = snnrt_sim_config(m);
+  config.dt = s->dt > 0 ? s->dt : m->dt;
+  config.seed = s->seed;
   bool *fixed = xcalloc((size_t)m->nparam + 1, sizeof(bool));
   double *param = initial_params(s, m, fixed);
-  Sim sim;
+  char err[512];
   double t0 = now();
-  bool ok = sim_setup(&sim, m, &opt, param, fixed);
+  SnnSim *sim = snnrt_sim_create(m, &config, param, fixed, err, sizeof err);
   s->t_build = now() - t0;
   free(param);
-  if (!ok) {
-    fprintf(stderr, "error: %s\n", sim.error);
-    sim_free(&sim);
-    free(fixed);
+  free(fixed);
+  if (!sim) {
+    fprintf(stderr, "error: %s\n", err);
     return false;
   }
-  free(fixed);
+  if (s->sim && carry && !snnrt_sim_transfer(sim, s->sim)) {
+    fprintf(stderr, "error: %s\n", snnrt_sim_error(sim));
+    snnrt_sim_free(sim);
+    return false;
+  }
   SpikeRecord *records = xcalloc((size_t)m->npop + 1, sizeof(SpikeRecord));
-  if (s->have_sim && carry) {
-    sim_transfer(&sim, &s->sim);
+  if (s->sim && carry) {
     for (int64_t k = 0; k < m->npop; k++) {
       for (int q = 0; q < s->nspikes; q++) {
-        if (strcmp(s->sim.model->pop[q].name, m->pop[k].name) == 0) {
+        if (strcmp(s->model->pop[q].name, m->pop[k].name) == 0) {
           records[k] = s->spikes[q];
           memset(&s->spikes[q], 0, sizeof s->spikes[q]);
         }
       }
     }
   }
-  if (s->have_sim) sim_free(&s->sim);
+  snnrt_sim_free(s->sim);
   free_spikes(s->spikes, s->nspikes);
   if (next) {
     Code old = {s->compiled, s->model, s->ir};
@@ -175,11 +174,9 @@ static bool build_network(Session *s, Code *next, bool carry) {
     s->ir = next->ir;
   }
   s->sim = sim;
-  s->have_sim = true;
   s->spikes = records;
   s->nspikes = (int)m->npop;
-  s->sim.after_step = record_spikes;
-  s->sim.after_step_ctx = s;
+  snnrt_sim_set_hook(sim, record_spikes, s);
   return true;
 }
 
@@ -217,31 +214,37 @@ static bool prompt_quantity(Session *s, Diags *d, const char *line, size_t offse
   return single;
 }
 
+/* Prints the sim's last failure and forgets it, so the session goes on; false. */
+static bool report_sim_error(Session *s) {
+  fprintf(stderr, "error: %s\n", snnrt_sim_error(s->sim));
+  snnrt_sim_clear_error(s->sim);
+  return false;
+}
+
+/* Spikes of every population since the start. */
+static int64_t all_spikes(Session *s) {
+  int64_t n = 0;
+  for (int64_t k = 0; k < s->model->npop; k++) n += snnrt_sim_spike_count(s->sim, k);
+  return n;
+}
+
 static bool repl_run(Session *s, Diags *d, const char *line, size_t offset) {
   double duration;
   if (!prompt_quantity(s, d, line, offset, dim_time(), "the duration", &duration)) return false;
-  int64_t steps = (int64_t)llround(duration / s->sim.opt.dt);
+  double dt = snnrt_sim_dt(s->sim);
+  int64_t steps = (int64_t)llround(duration / dt);
   if (steps <= 0) {
-    fprintf(stderr, "error: run a positive duration, at least one step (%g ms)\n",
-            s->sim.opt.dt * 1e3);
+    fprintf(stderr, "error: run a positive duration, at least one step (%g ms)\n", dt * 1e3);
     return false;
   }
   double t0 = now();
-  uint64_t before = 0;
-  for (int64_t k = 0; k < s->model->npop; k++) before += s->sim.pops[k].total_spikes;
-  bool ok = sim_run(&s->sim, steps, NULL, NULL);
+  int64_t before = all_spikes(s);
+  bool ok = snnrt_sim_step(s->sim, steps);
   s->t_simulate += now() - t0;
-  s->sim.t = (double)s->sim.step * s->sim.opt.dt;
-  uint64_t after = 0;
-  for (int64_t k = 0; k < s->model->npop; k++) after += s->sim.pops[k].total_spikes;
-  if (!ok) {
-    fprintf(stderr, "error: %s\n", s->sim.error);
-    s->sim.failed = false;
-    return false;
-  }
-  s->simulated += (double)steps * s->sim.opt.dt;
-  fprintf(s->out, "t = %g ms (%llu spikes in %g ms)\n", s->sim.t * 1e3,
-          (unsigned long long)(after - before), (double)steps * s->sim.opt.dt * 1e3);
+  if (!ok) return report_sim_error(s);
+  s->simulated += (double)steps * dt;
+  fprintf(s->out, "t = %g ms (%llu spikes in %g ms)\n", snnrt_sim_time(s->sim) * 1e3,
+          (unsigned long long)(all_spikes(s) - before), (double)steps * dt * 1e3);
   return true;
 }
 
@@ -268,18 +271,8 @@ static bool repl_set(Session *s, Diags *d, const char *line, size_t offset) {
     if (!prompt_quantity(s, d, line, value_at, want, arena_printf(&s->compiled->arena,
                          "the value of '%s'", key), &v))
       return false;
-    double old = s->sim.param[k];
-    bool old_fixed = s->sim.param_fixed[k];
-    s->sim.param[k] = v;
-    s->sim.param_fixed[k] = true;
-    if (!sim_refresh_params(&s->sim)) {
-      fprintf(stderr, "error: %s\n", s->sim.error);
-      s->sim.failed = false;
-      s->sim.param[k] = old;
-      s->sim.param_fixed[k] = old_fixed;
-      sim_refresh_params(&s->sim);
-      return false;
-    }
+    /* Refused, the parameter keeps its old value and everything computed from it. */
+    if (!snnrt_sim_set_param(s->sim, k, v)) return report_sim_error(s);
     int q;
     for (q = 0; q < s->set_names.len && strcmp(s->set_names.items[q], key) != 0; q++) {}
     if (q == s->set_names.len) {
@@ -374,7 +367,7 @@ static bool repl_plot(Session *s, const char *args) {
     }
     SpikeRecord *r = &s->spikes[k];
     times[n] = xmalloc(sizeof(double) * (size_t)(r->n + 1));
-    for (int64_t q = 0; q < r->n; q++) times[n][q] = (double)r->step[q] * s->sim.opt.dt;
+    for (int64_t q = 0; q < r->n; q++) times[n][q] = (double)r->step[q] * snnrt_sim_dt(s->sim);
     groups[n] = (PlotSpikeGroup){s->model->pop[k].name, times[n], r->index, r->n,
                                  s->model->pop[k].size};
     n++;
@@ -382,7 +375,7 @@ static bool repl_plot(Session *s, const char *args) {
   PlotRaster spec;
   memset(&spec, 0, sizeof spec);
   spec.title = s->model->name;
-  spec.t_stop = s->sim.t > 0 ? s->sim.t : s->sim.opt.dt;
+  spec.t_stop = snnrt_sim_time(s->sim) > 0 ? snnrt_sim_time(s->sim) : snnrt_sim_dt(s->sim);
   spec.groups = groups;
   spec.ngroups = n;
   char err[512], path[256];
@@ -483,18 +476,21 @@ static bool repl_show(Session *s, const char *args) {
   return ok;
 }
 
-/* save DIR: the spikes recorded so far, as snnc run writes them
-   (<pop>_spikes_t.npy, <pop>_spikes_i.npy), and summary.json. */
+/* save DIR: summary.json (which creates the folder) and the spikes
+   recorded so far, as snnc run writes them (<pop>_spikes_t.npy,
+   <pop>_spikes_i.npy). */
 static bool repl_save(Session *s, const char *args) {
   char dir[1024];
   if (sscanf(args, " %1023s", dir) != 1) {
     fprintf(stderr, "error: name a folder, as in 'save results'\n");
     return false;
   }
-  if (!sim_make_dirs(dir)) {
-    fprintf(stderr, "error: cannot create the folder '%s'\n", dir);
-    return false;
-  }
+  char compiler[64];
+  snprintf(compiler, sizeof compiler, "snnc %s (REPL)", SNN_VERSION);
+  SnnCompileInfo info = {s->t_parse, s->t_check, s->t_codegen, s->t_jit, compiler};
+  if (!snnrt_sim_write_summary(s->sim, dir, &info, s->t_build, s->t_simulate))
+    return report_sim_error(s);
+  double dt = snnrt_sim_dt(s->sim);
   char err[512];
   for (int64_t k = 0; k < s->model->npop; k++) {
     const SpikeRecord *r = &s->spikes[k];
@@ -504,7 +500,7 @@ static bool repl_save(Session *s, const char *args) {
     snprintf(path, sizeof path, "%s/%s_spikes_i.npy", dir, s->model->pop[k].name);
     NpyWriter *i = t ? npy_open(path, NPY_I32, 0, err, sizeof err) : NULL;
     for (int64_t q = 0; i && q < r->n; q++) {
-      double time = (double)r->step[q] * s->sim.opt.dt;
+      double time = (double)r->step[q] * dt;
       npy_append(t, &time, 1);
     }
     if (i) npy_append(i, r->index, r->n);
@@ -517,17 +513,8 @@ static bool repl_save(Session *s, const char *args) {
       return false;
     }
   }
-  PhaseTimes times = {s->t_parse, s->t_check, s->t_codegen, s->t_jit, s->t_build, s->t_simulate, 0};
-  char compiler[64];
-  snprintf(compiler, sizeof compiler, "snnc %s (REPL)", SNN_VERSION);
-  SnnCompileInfo info = {s->t_parse, s->t_check, s->t_codegen, s->t_jit, compiler};
-  const char *saved = s->sim.opt.out_dir;
-  s->sim.opt.out_dir = dir;
-  s->sim.opt.duration = s->sim.t;
-  bool ok = summary_write(&s->sim, &times, &info, true);
-  s->sim.opt.out_dir = saved;
-  if (ok) fprintf(s->out, "saved the spikes and summary.json in %s\n", dir);
-  return ok;
+  fprintf(s->out, "saved the spikes and summary.json in %s\n", dir);
+  return true;
 }
 
 static void repl_time(Session *s) {
@@ -544,7 +531,8 @@ static void repl_time(Session *s) {
 static void repl_params(Session *s) {
   for (int64_t k = 0; k < s->model->nparam; k++) {
     const SnnParam *p = &s->model->param[k];
-    fprintf(s->out, "%-20s = %.7g %s\n", p->name, s->sim.param[k] / p->unit_scale, p->unit);
+    fprintf(s->out, "%-20s = %.7g %s\n", p->name, snnrt_sim_param(s->sim, k) / p->unit_scale,
+            p->unit);
   }
 }
 

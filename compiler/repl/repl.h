@@ -7,13 +7,15 @@
 ** again, but the JIT compiles only the kernels whose code changed, and the
 ** simulation's state is carried over to the new network, so a run
 ** continues where it stopped; a parameter change needs no compilation.
+** The simulation is driven through the runtime's stepping API
+** (snnrt_sim.h), as any program that embeds the runtime drives it.
 */
 #ifndef SNN_REPL_H
 #define SNN_REPL_H
 
 #include "compile.h"
 #include "jit.h"
-#include "sim.h"
+#include "snnrt_sim.h"
 
 /* Spikes recorded at the prompt, per population. */
 typedef struct SpikeRecord {
@@ -35,9 +37,8 @@ typedef struct Session {
   JitReuse reuse;            /* what the last compilation compiled and reused */
   LLVMModuleRef ir;          /* a copy of the unoptimised module, for show ir/asm */
   const SnnModel *model;
-  /* the current run */
-  Sim sim;
-  bool have_sim;
+  /* the current run, through the stepping API (snnrt_sim.h); NULL before the first build */
+  SnnSim *sim;
   uint64_t seed;
   double dt;
   double *param;             /* values set at the prompt, by parameter name */

@@ -61,7 +61,7 @@ int64_t repl_population_index(const Session *s, const char *name) {
 static bool param_value(Session *s, Diags *d, Span at, const char *name, Dim dim, Value *out) {
   int64_t k = repl_param_index(s, name);
   if (k < 0) return fail(d, at, "no parameter named ", name);
-  return scalar(out, TY_NUMBER, dim, s->sim.param[k]);
+  return scalar(out, TY_NUMBER, dim, snnrt_sim_param(s->sim, k));
 }
 
 /* E.v: the values of a population's state variable; E.tau: its parameter. */
@@ -83,11 +83,14 @@ static bool member_value(Session *s, Diags *d, const Expr *e, Value *out) {
     return fail(d, e->span, sym->kind == SYM_PORT ? "input ports are cleared every step and are "
                 "not kept; read a state variable" : "definitions are not evaluated at the prompt; "
                 "read the state variables they use", NULL);
-  const RtPop *rp = &s->sim.pops[p];
-  if (!alloc_value(out, TY_NUMBER, sym->dim, rp->size, true)) return fail(d, e->span, "out of memory", NULL);
-  for (int64_t i = 0; i < rp->size; i++)
-    out->v[i] = s->sim.real_size == 8 ? ((double *)rp->state[var])[i]
-                                      : ((float *)rp->state[var])[i];
+  int64_t size = snnrt_sim_population_size(s->sim, p);
+  if (!alloc_value(out, TY_NUMBER, sym->dim, size, true)) return fail(d, e->span, "out of memory", NULL);
+  if (!snnrt_sim_read_state(s->sim, p, var, 0, size, out->v)) {
+    fail(d, e->span, snnrt_sim_error(s->sim), NULL);
+    snnrt_sim_clear_error(s->sim);
+    repl_value_free(out);
+    return false;
+  }
   out->unit = pd->state[var].unit;
   out->unit_scale = pd->state[var].unit_scale;
   return true;
@@ -175,19 +178,20 @@ static bool reduce(const Builtin *b, const Value *a, Value *out, const Expr *e) 
 static bool spike_query(Session *s, Diags *d, const Expr *e, const Builtin *b, Value *out) {
   int64_t p = repl_population_index(s, e->sym->name);
   if (p < 0) return fail(d, e->span, "no population named ", e->sym->name);
-  const RtPop *rp = &s->sim.pops[p];
-  double now = (double)s->sim.step * s->sim.opt.dt;
-  if (b->id == FN_SPIKE_COUNT) return scalar(out, TY_NUMBER, e->dim, (double)rp->total_spikes);
+  double now = snnrt_sim_time(s->sim);
+  int64_t total = snnrt_sim_spike_count(s->sim, p);
+  if (b->id == FN_SPIKE_COUNT) return scalar(out, TY_NUMBER, e->dim, (double)total);
   const Expr *last = e->args->next;
   double window = last ? last->cval : now;
   if (window > now) window = now;
   if (window <= 0) return scalar(out, TY_NUMBER, e->dim, 0.0);
   const SpikeRecord *rec = &s->spikes[p];
-  int64_t first = s->sim.step - (int64_t)llround(window / s->sim.opt.dt);
+  int64_t first = snnrt_sim_step_index(s->sim) - (int64_t)llround(window / snnrt_sim_dt(s->sim));
   int64_t count = 0;
   for (int64_t k = rec->n - 1; k >= 0 && rec->step[k] >= first; k--) count++;
-  if (!last) count = (int64_t)rp->total_spikes;
-  if (!scalar(out, TY_NUMBER, e->dim, (double)count / ((double)rp->size * window))) return false;
+  if (!last) count = total;
+  double size = (double)snnrt_sim_population_size(s->sim, p);
+  if (!scalar(out, TY_NUMBER, e->dim, (double)count / (size * window))) return false;
   out->unit = "Hz";
   out->unit_scale = 1.0;
   return true;
@@ -286,9 +290,9 @@ bool repl_eval(Session *s, Diags *d, const Expr *e, Value *out) {
     const Symbol *sym = e->sym;
     if (sym->kind == SYM_PARAM) return param_value(s, d, e->span, sym->name, sym->dim, out);
     if (sym->kind == SYM_VARIABLE && sym->builtin == VAR_T)
-      return scalar(out, TY_NUMBER, dim_time(), (double)s->sim.step * s->sim.opt.dt);
+      return scalar(out, TY_NUMBER, dim_time(), snnrt_sim_time(s->sim));
     if (sym->kind == SYM_VARIABLE && sym->builtin == VAR_DT)
-      return scalar(out, TY_NUMBER, dim_time(), s->sim.opt.dt);
+      return scalar(out, TY_NUMBER, dim_time(), snnrt_sim_dt(s->sim));
     return fail(d, e->span, "this name has no value at the prompt: ", sym->name);
   }
   case EX_MEMBER:

@@ -124,7 +124,7 @@ static void session_free(Session *s) {
     free(s->spikes[k].index);
   }
   free(s->spikes);
-  if (s->have_sim) sim_free(&s->sim);
+  snnrt_sim_free(s->sim);
   if (s->ir) LLVMDisposeModule(s->ir);
   jit_free(s->jit);
   if (s->compiled) {

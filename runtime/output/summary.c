@@ -96,14 +96,25 @@ static void add_file(const char *path, void *ctx) {
 }
 
 bool summary_write(Sim *s, const PhaseTimes *times, const SnnCompileInfo *info, bool ok) {
+  char err[SIM_ERRLEN];
+  if (summary_write_report(s, times, info, ok, err, sizeof err)) return true;
+  fprintf(stderr, "error: %s\n", err);
+  return false;
+}
+
+bool summary_write_report(Sim *s, const PhaseTimes *times, const SnnCompileInfo *info, bool ok,
+                          char *err, size_t errlen) {
   size_t n = strlen(s->opt.out_dir) + 16;
   char *path = malloc(n);
-  if (!path) return false;
+  if (!path) {
+    snprintf(err, errlen, "out of memory");
+    return false;
+  }
   snprintf(path, n, "%s/summary.json", s->opt.out_dir);
   sim_make_dirs(s->opt.out_dir); /* monitors made it already, unless there are none */
   FILE *f = fopen(path, "w");
   if (!f) {
-    fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
+    snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
     free(path);
     return false;
   }
@@ -143,7 +154,7 @@ bool summary_write(Sim *s, const PhaseTimes *times, const SnnCompileInfo *info, 
   fputc('\n', f);
   bool good = json_ok(&w) && !ferror(f);
   good = fclose(f) == 0 && good;
-  if (!good) fprintf(stderr, "error: writing '%s' failed\n", path);
+  if (!good) snprintf(err, errlen, "writing '%s' failed", path);
   free(path);
   return good;
 }
