@@ -46,10 +46,7 @@ static bool compile_model(Compiled *c, const char *path, const char *const *name
   c->parse_s = c->model->parse_seconds;
   c->check_s = (t1 - t0) - c->parse_s;
   Plan plan;
-  if (!plan_build(&c->arena, &c->diags, c->model, &plan)) {
-    diag_flush(&c->diags);
-    return false;
-  }
+  plan_build(&c->arena, c->model, &plan);
   if (cpu) {
     c->cpu = LLVMCreateMessage(cpu);
     c->features = LLVMCreateMessage("");

@@ -342,13 +342,12 @@ static void plan_params(Arena *a, Plan *p) {
   }
 }
 
-bool plan_build(Arena *a, Diags *d, Model *m, Plan *p) {
+void plan_build(Arena *a, Model *m, Plan *p) {
   memset(p, 0, sizeof *p);
   p->m = m;
   p->pops = arena_alloc(a, sizeof(PopPlan) * (size_t)(m->populations.len + 1));
   p->projs = arena_alloc(a, sizeof(ProjPlan) * (size_t)(m->projections.len + 1));
   plan_params(a, p);
-  bool ok = true;
   for (int k = 0; k < m->populations.len; k++) {
     PopPlan *pp = &p->pops[k];
     Population *pop = m->populations.items[k];
@@ -400,5 +399,4 @@ bool plan_build(Arena *a, Diags *d, Model *m, Plan *p) {
                                                            REF_SYN_STATE | REF_PREPOST));
   }
   plan_streams(a, p);
-  return ok;
 }

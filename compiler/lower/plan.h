@@ -90,9 +90,10 @@ typedef struct Plan {
   int nstreams;         /* streams assigned: 1 .. nstreams */
 } Plan;
 
-/* Builds the plan; false after reporting an error (e.g. an impossible
-   integration method). */
-bool plan_build(Arena *arena, Diags *diags, Model *m, Plan *out);
+/* Builds the plan of a model that checked clean.  It reports nothing:
+   every user error is the checker's to find (the integrators, too, are
+   chosen there). */
+void plan_build(Arena *arena, Model *m, Plan *out);
 /* The parameter slot of a symbol as seen from a population or projection
    (pass -1 for the one that does not apply). */
 int plan_param_slot(const Plan *p, const Symbol *sym, int pop, int proj);

@@ -5,8 +5,8 @@
 ** planned (ODE analysis and lowering decisions).  If it checks clean, the
 ** plan is lowered to LLVM IR in a fresh context, without optimisation and
 ** without a JIT; codegen_module verifies the module, and a module that
-** does not verify is a bug (a model codegen refuses with a diagnostic is
-** not).  The model is also formatted, and the formatted text must parse
+** does not verify is a bug, as is any diagnostic from code generation: a
+** model that checks clean must compile.  The model is also formatted, and the formatted text must parse
 ** and check clean again and format to itself: the formatter may never
 ** change what a model means or fail to be idempotent.  Any crash, hang,
 ** leak or sanitizer report is a bug.
@@ -51,13 +51,19 @@ typedef struct Job {
 } Job;
 
 /* Lowers a planned model to LLVM IR in a context of its own and throws it
-   away.  Only a module that fails verification is a bug: codegen reports
-   what it refuses to generate as diagnostics, which are expected here. */
+   away.  Every user error is the checker's to report, so a diagnostic from
+   code generation is a bug, like a module that fails verification. */
 static void generate_code(Arena *arena, Diags *diags, Model *m, Plan *plan) {
   LLVMContextRef ctx = LLVMContextCreate();
   CodeGen g;
   codegen_init(&g, arena, diags, m, plan, ctx, "", "");
-  if (!codegen_module(&g)) {
+  int before = diags->errors;
+  bool verified = codegen_module(&g);
+  if (diags->errors != before) {
+    fprintf(stderr, "code generation reported an error for a model that checked clean\n");
+    abort();
+  }
+  if (!verified) {
     char *why = NULL;
     LLVMVerifyModule(g.mod, LLVMReturnStatusAction, &why);
     fprintf(stderr, "the generated module does not verify:\n%s\n", why ? why : "");
@@ -81,11 +87,12 @@ static Result front_end_on_this_stack(const Job *job) {
   bool planned = false;
   if (diags.errors == 0) {
     m = model_check(&arena, &diags, mod);
-    if (diags.errors == 0) planned = plan_build(&arena, &diags, m, &plan);
+    if (diags.errors == 0) {
+      plan_build(&arena, m, &plan);
+      planned = true;
+    }
     if (diags.errors == 0) fmt_module(mod, &r.formatted);
   }
-  /* The round trip compares front-end results: what codegen refuses
-     (reported as errors) must not count. */
   r.errors = diags.errors;
   if (planned && diags.errors == 0 && job->generate) generate_code(&arena, &diags, m, &plan);
   model_free(m);
