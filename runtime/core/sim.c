@@ -10,7 +10,8 @@
 **   3. the spikes of the step are collected in ascending neuron order;
 **   4. spikes are routed: sums go to the input rings of their targets at
 **      the row of step n + 1 + delay; event code runs when its delay is due;
-**   5. spike and rate monitors record, guards check rates.
+**   5. spike and rate monitors record; the rate guard checks, at the end
+**      of each 100 ms window (guard.c).
 ** With several threads, steps 2 and 4 split every population's neurons
 ** into contiguous ranges, one per thread; a thread only ever writes the
 ** neurons of its own ranges, so results do not depend on the thread count.
@@ -203,6 +204,7 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
   }
   for (int64_t k = 0; k < model->nproj; k++)
     if (!route_prepare(s, &s->projs[k], threads)) return false;
+  if (!guard_setup(s)) return false;
   if (threads > 1 && !team_start(s, threads))
     return sim_fail(s, "cannot start %d threads: %s", threads, strerror(errno));
   return true;
@@ -380,6 +382,7 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
     phase_mark(s, PHASE_ROUTE, &t0);
     if (!monitors_after_step(s)) { ok = false; break; }
     phase_mark(s, PHASE_MONITORS, &t0);
+    if (!guard_after_step(s)) { ok = false; s->step++; break; }
     if (progress && (s->step & 1023) == 0) progress(s, ctx);
   }
   if (!s->team) free(bad);
@@ -410,6 +413,8 @@ void sim_free(Sim *s) {
   free(s->projs);
   free(s->param);
   free(s->param_fixed);
+  free(s->guard_counts);
+  s->guard_counts = NULL;
   s->param_fixed = NULL;
   s->pops = NULL;
   s->projs = NULL;

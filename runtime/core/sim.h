@@ -128,6 +128,8 @@ struct Sim {
   Team *team;
   int nthreads;            /* threads stepping the network (1: the caller) */
   StepProfile *profile;    /* NULL unless profiling */
+  uint64_t *guard_counts;  /* rate guard: spikes per population at the window's start */
+  int64_t guard_start, guard_window; /* first step and length of the window */
   /* Called after every step with the step's spikes collected (the REPL
      records them); NULL for none. */
   void (*after_step)(Sim *s, void *ctx);
@@ -175,6 +177,15 @@ bool derive_population(Sim *s, RtPop *p);
 bool derive_projection(Sim *s, RtProj *p, bool building);
 /* Everything of the above, after s->param changed during a run. */
 bool sim_refresh_params(Sim *s);
+
+/* guard.c: the runaway-firing guard, run by sim_run after every step */
+/* Allocates the guard's counters and starts its first window. */
+bool guard_setup(Sim *s);
+/* Starts a new window at the current step (after state was carried in). */
+void guard_restart(Sim *s);
+/* At the end of a window, fails naming a population whose mean rate over
+   it exceeds opt.max_rate (0: no limit). */
+bool guard_after_step(Sim *s);
 
 /* network.c */
 /* Builds the synapses of projection k from its rule; false + s->error on failure. */

@@ -1,7 +1,7 @@
 /*
 ** stepper.c: the stepping API (snnrt_sim.h), first half: creating and
 ** freeing a sim, errors, stepping with the after-step hook and the
-** max-rate guard, parameters, carrying state into a new sim, and
+** parameters, carrying state into a new sim, and
 ** summary.json.  Reading and writing values is in stepper_access.c.
 **
 ** Every internal call (sim_setup, sim_run, sim_refresh_params, ...)
@@ -33,11 +33,6 @@ bool stepper_fail(SnnSim *s, const char *fmt, ...) {
 int64_t stepper_next_step(const SnnSim *s) {
   /* sim_run counts a step only after the hook has returned. */
   return s->sim.step + (s->in_hook ? 1 : 0);
-}
-
-void stepper_restart_window(SnnSim *s) {
-  s->window_start = s->sim.step;
-  for (int64_t k = 0; k < s->sim.model->npop; k++) s->window_counts[k] = s->sim.pops[k].total_spikes;
 }
 
 /* --- Internal calls ------------------------------------------------------ */
@@ -173,18 +168,13 @@ SnnSim *snnrt_sim_create(const SnnModel *model, const SnnSimConfig *config, cons
   SnnSim *s = calloc(1, sizeof *s);
   if (!s) return create_fail(err, errlen, "out of memory");
   s->out_dir = c.out_dir ? strdup(c.out_dir) : NULL;
-  s->window_counts = calloc((size_t)model->npop + 1, sizeof(uint64_t));
-  bool ok = (!c.out_dir || s->out_dir) && s->window_counts && build(s, model, &c, param, fixed);
+  bool ok = (!c.out_dir || s->out_dir) && build(s, model, &c, param, fixed);
   if (!ok) {
     create_fail(err, errlen, "%s", s->sim.error[0] ? s->sim.error : "out of memory");
     snnrt_sim_free(s);
     return NULL;
   }
   s->sim.failed = false;
-  s->max_rate = c.max_rate;
-  s->window_steps = llround(0.1 / c.dt);
-  if (s->window_steps < 1) s->window_steps = 1;
-  stepper_restart_window(s);
   s->sim.after_step = run_hook;
   s->sim.after_step_ctx = s;
   return s;
@@ -198,7 +188,6 @@ void snnrt_sim_free(SnnSim *s) {
   /* sim_free copes with a Sim that sim_setup left half built, but not with
      one it never saw. */
   if (s->sim.model) sim_free(&s->sim);
-  free(s->window_counts);
   free(s->out_dir);
   free(s);
 }
@@ -236,25 +225,6 @@ void snnrt_sim_set_hook(SnnSim *s, SnnSimHook hook, void *ctx) {
   s->hook_ctx = ctx;
 }
 
-/* The max-rate guard, at the end of a window: the mean rate of every
-   neuron population over the window (as snnc run --max-rate). */
-static bool check_rates(SnnSim *s) {
-  const Sim *sim = &s->sim;
-  double span = (double)(sim->step - s->window_start) * sim->opt.dt;
-  bool ok = true;
-  for (int64_t k = 0; ok && k < sim->model->npop; k++) {
-    const RtPop *p = &sim->pops[k];
-    if (p->desc->kind != SNN_POP_NEURONS || p->size == 0) continue;
-    double rate = (double)(p->total_spikes - s->window_counts[k]) / ((double)p->size * span);
-    if (rate > s->max_rate)
-      ok = stepper_fail(s, "population '%s' fired at %.0f Hz on average over the %g ms before "
-                        "t = %g ms, above the rate guard of %.0f Hz: the activity has run away",
-                        p->desc->name, rate, span * 1e3, sim->t * 1e3, s->max_rate);
-  }
-  stepper_restart_window(s);
-  return ok;
-}
-
 bool snnrt_sim_step(SnnSim *s, int64_t n) {
   if (!s) return false;
   if (s->in_hook) return stepper_fail(s, "cannot step from inside the after-step hook");
@@ -263,26 +233,14 @@ bool snnrt_sim_step(SnnSim *s, int64_t n) {
                         "new one to run further", s->sim.model->name);
   if (n < 0 || n > INT64_MAX / 2 - s->sim.step)
     return stepper_fail(s, "cannot run %lld steps", (long long)n);
-  int64_t last = s->sim.step + n;
-  while (s->sim.step < last) {
-    int64_t chunk = last - s->sim.step;
-    if (s->max_rate > 0) {
-      /* Stop where the guard's window ends, to check it there. */
-      int64_t to_guard = s->window_start + s->window_steps - s->sim.step;
-      assert(to_guard > 0);
-      if (to_guard < chunk) chunk = to_guard;
-    }
-    Pending p;
-    internal_begin(s, &p);
-    bool ok = sim_run(&s->sim, chunk, NULL, NULL);
-    /* sim_run leaves t at the start of its last step; the API's time is
-       the time simulated. */
-    s->sim.t = (double)s->sim.step * s->sim.opt.dt;
-    if (!internal_end(s, &p, ok)) return false;
-    if (s->max_rate > 0 && s->sim.step - s->window_start >= s->window_steps && !check_rates(s))
-      return false;
-  }
-  return true;
+  /* The rate guard runs inside sim_run (guard.c), as for snnc run. */
+  Pending p;
+  internal_begin(s, &p);
+  bool ok = sim_run(&s->sim, n, NULL, NULL);
+  /* sim_run leaves t at the start of its last step; the API's time is
+     the time simulated. */
+  s->sim.t = (double)s->sim.step * s->sim.opt.dt;
+  return internal_end(s, &p, ok);
 }
 
 int64_t snnrt_sim_step_index(const SnnSim *s) {
@@ -362,7 +320,7 @@ bool snnrt_sim_transfer(SnnSim *to, SnnSim *from) {
                         "the carried step; carry state into a sim without an output folder",
                         to->sim.model->name);
   sim_transfer(&to->sim, &from->sim);
-  stepper_restart_window(to);
+  guard_restart(&to->sim);
   return true;
 }
 

@@ -24,17 +24,11 @@ struct SnnSim {
   bool files_open;         /* monitors are writing to out_dir */
   bool finished;           /* the monitor files are closed: no more steps */
   char *out_dir;           /* the sim's own copy of config.out_dir, or NULL */
-  /* the max-rate guard: spike counts at the start of the current window */
-  double max_rate;
-  int64_t window_steps, window_start;
-  uint64_t *window_counts;
 };
 
 /* Records a message for snnrt_sim_error (the latest wins); returns false. */
 bool stepper_fail(SnnSim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The index of the next step to run (inside the hook, the one after the step just done). */
 int64_t stepper_next_step(const SnnSim *s);
-/* The guard's window restarts at the current step and spike counts. */
-void stepper_restart_window(SnnSim *s);
 
 #endif
