@@ -56,6 +56,8 @@ SavedContext enter_context(Checker *c, Scope *scope, int flags, const char *cont
 /* Restores what enter_context saved. */
 void leave_context(Checker *c, SavedContext saved);
 
+/* What kind of thing a symbol is ("parameter", "state variable", ...). */
+const char *sym_kind_name(SymKind k);
 /* What a symbol is, with its article ("a parameter", "the simulation
    time"); may use buf (n bytes) for the text. */
 const char *symbol_description(const Symbol *s, char *buf, size_t n);
