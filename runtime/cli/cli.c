@@ -330,14 +330,7 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
     free(fixed);
     return rc;
   }
-  PhaseTimes times;
-  memset(&times, 0, sizeof times);
-  if (info) {
-    times.parse = info->parse;
-    times.check = info->check;
-    times.codegen = info->codegen;
-    times.jit = info->jit;
-  }
+  PhaseTimes times = summary_compile_times(info);
   Sim sim;
   double t0 = now();
   bool ok = sim_setup(&sim, model, &opt, param, fixed);

@@ -331,14 +331,7 @@ bool snnrt_sim_write_summary(SnnSim *s, const char *dir, const SnnCompileInfo *i
   if (!dir) dir = s->out_dir;
   if (!dir) return stepper_fail(s, "the sim has no output folder; name the folder for summary.json");
   if (!sim_make_dirs(dir)) return stepper_fail(s, "cannot create the folder '%s'", dir);
-  PhaseTimes times;
-  memset(&times, 0, sizeof times);
-  if (info) {
-    times.parse = info->parse;
-    times.check = info->check;
-    times.codegen = info->codegen;
-    times.jit = info->jit;
-  }
+  PhaseTimes times = summary_compile_times(info);
   times.build = build_s;
   times.simulate = simulate_s;
   /* summary.c reads the folder, the duration and a failure from the Sim. */

@@ -184,3 +184,15 @@ void summary_print(const Sim *s, const PhaseTimes *t, FILE *out) {
           t->build, t->simulate, t->write);
   fprintf(out, "  output: %s/\n", s->opt.out_dir);
 }
+
+PhaseTimes summary_compile_times(const SnnCompileInfo *info) {
+  PhaseTimes t;
+  memset(&t, 0, sizeof t);
+  if (info) {
+    t.parse = info->parse;
+    t.check = info->check;
+    t.codegen = info->codegen;
+    t.jit = info->jit;
+  }
+  return t;
+}

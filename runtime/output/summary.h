@@ -14,5 +14,7 @@ bool summary_write_report(Sim *s, const PhaseTimes *times, const SnnCompileInfo 
                           char *err, size_t errlen);
 /* Prints a short table of rates, synapses and phase times. */
 void summary_print(const Sim *s, const PhaseTimes *times, FILE *out);
+/* The compiler's phase times (zero when info is NULL); the run's are zero. */
+PhaseTimes summary_compile_times(const SnnCompileInfo *info);
 
 #endif
