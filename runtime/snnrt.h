@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 2
+#define SNN_ABI_VERSION 3
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -86,21 +86,48 @@ typedef int32_t (*SnnPairCondFn)(const double *param, int64_t i, int64_t j);
 /* Fills the synaptic values (and delays) of synapses [0, n) of the range. */
 typedef void (*SnnSynapseInitFn)(const SnnSynapseArgs *a, int64_t n);
 
-/* Arguments of a projection's event code (on_pre that is not a plain sum). */
+/* Arguments of a projection's synapse code: on_pre that is not a plain
+   sum, on_post, every blocks and clock-driven equations.  A variable kept
+   per neuron (a presynaptic trace) is in pre_value or post_value, indexed
+   by neuron; the rest of the synapse's variables in value, by synapse. */
 typedef struct SnnEventArgs {
   const double *param;
-  void *const *value;      /* synaptic values */
+  void *const *value;      /* per-synapse values */
+  void *const *pre_value;  /* values kept per presynaptic neuron */
+  void *const *post_value; /* values kept per postsynaptic neuron */
   void *const *pre_state;  /* state arrays of the source population */
   void *const *post_state; /* state arrays of the target population */
   void *const *post_input; /* input accumulators of the target, this step */
-  double t;
+  const int64_t *row;      /* synapses of presynaptic neuron i: row[i] .. row[i + 1] - 1 */
+  const int32_t *target;   /* the postsynaptic neuron of each synapse */
+  const int64_t *post_row; /* the synapses onto neuron j are post_syn[post_row[j] ..] */
+  const int32_t *post_syn; /* synapse numbers, by target neuron, or NULL */
+  int64_t *last_pre;       /* per presynaptic neuron: step of its last on_pre here */
+  int64_t *last_post;      /* per postsynaptic neuron: step of its last on_post here */
+  int64_t *last_update;    /* per synapse: step it was last brought up to date, or NULL */
+  int64_t last_every;      /* step of the last every block */
+  int64_t npre;            /* presynaptic neurons */
+  double t;                /* time of the step (s) */
   double dt;
   uint64_t seed;
-  int64_t step;            /* the step the event is delivered in */
+  int64_t step;            /* the step the code runs in */
 } SnnEventArgs;
 
-/* Runs on_pre for synapse `syn` from neuron i to neuron j. */
-typedef void (*SnnEventFn)(const SnnEventArgs *a, int64_t syn, int64_t i, int64_t j);
+/* on_pre for synapses [first, last) of presynaptic neuron `neuron` (its
+   whole row, or one synapse when delays differ per synapse); on_post for
+   entries [first, last) of post_syn, the synapses onto `neuron`. */
+typedef void (*SnnEventFn)(const SnnEventArgs *a, int64_t neuron, int64_t first, int64_t last);
+/* An every block, or one step of the clock-driven equations, over the
+   synapses of presynaptic neurons [begin, end). */
+typedef void (*SnnRowsFn)(const SnnEventArgs *a, int64_t begin, int64_t end);
+/* Initial values of the variables kept per neuron, for neurons [0, n). */
+typedef void (*SnnNeuronValuesFn)(const double *param, void *const *value, int64_t n);
+
+/* An every block of a projection. */
+typedef struct SnnEvery {
+  double interval;         /* s; it runs at the start of steps 0, k, 2k, ... */
+  SnnRowsFn run;
+} SnnEvery;
 
 /* Rate of a Poisson input (Hz) for neuron i at time t. */
 typedef double (*SnnRateFn)(const double *param, double t, int64_t i);
@@ -183,6 +210,18 @@ typedef struct SnnProjection {
   const SnnAdditive *additive;
   SnnEventFn on_pre;       /* NULL: on_pre is only sums */
   int64_t stream;          /* random stream of the connection rule */
+  int64_t npre_value;      /* variables kept per presynaptic neuron */
+  const SnnVariable *pre_value;
+  SnnNeuronValuesFn pre_init;
+  int64_t npost_value;     /* variables kept per postsynaptic neuron */
+  const SnnVariable *post_value;
+  SnnNeuronValuesFn post_init;
+  SnnEventFn on_post;      /* NULL: no on_post code */
+  int64_t post_index;      /* 1: list the synapses by target (on_post needs it) */
+  int64_t nevery;
+  const SnnEvery *every;
+  SnnRowsFn clock_step;    /* clock-driven equations, every step; or NULL */
+  int64_t synapse_clock;   /* 1: keep last_update per synapse */
 } SnnProjection;
 
 enum SnnMonitorKind { SNN_MON_SPIKES = 0, SNN_MON_STATE = 1, SNN_MON_RATE = 2, SNN_MON_WEIGHTS = 3 };
@@ -222,6 +261,10 @@ double snnrt_normal(uint64_t seed, int64_t stream, int64_t index, int64_t counte
 /* Exact propagators of dx/dt = A x + b (n x n, row-major) for step dt:
    P = exp(A dt), Phi = integral of exp(A s) over [0, dt]. Returns 0 or -1. */
 int32_t snnrt_propagator(int64_t n, const double *A, double dt, double *P, double *Phi);
+
+/* The presynaptic neuron whose row holds synapse syn (row as in
+   SnnEventArgs, npre rows). */
+int64_t snnrt_row_of(const int64_t *row, int64_t npre, int64_t syn);
 
 /* --- Running a model ------------------------------------------------------ */
 

@@ -56,9 +56,20 @@
 #define SnnEventArgs_FIELDS(X)         \
   X(SnnEventArgs, param, PTR)            \
   X(SnnEventArgs, value, PTR)            \
+  X(SnnEventArgs, pre_value, PTR)        \
+  X(SnnEventArgs, post_value, PTR)       \
   X(SnnEventArgs, pre_state, PTR)        \
   X(SnnEventArgs, post_state, PTR)       \
   X(SnnEventArgs, post_input, PTR)       \
+  X(SnnEventArgs, row, PTR)              \
+  X(SnnEventArgs, target, PTR)           \
+  X(SnnEventArgs, post_row, PTR)         \
+  X(SnnEventArgs, post_syn, PTR)         \
+  X(SnnEventArgs, last_pre, PTR)         \
+  X(SnnEventArgs, last_post, PTR)        \
+  X(SnnEventArgs, last_update, PTR)      \
+  X(SnnEventArgs, last_every, I64)       \
+  X(SnnEventArgs, npre, I64)             \
   X(SnnEventArgs, t, F64)                \
   X(SnnEventArgs, dt, F64)               \
   X(SnnEventArgs, seed, I64)             \
@@ -121,7 +132,23 @@
   X(SnnProjection, nadditive, I64)       \
   X(SnnProjection, additive, PTR)        \
   X(SnnProjection, on_pre, PTR)          \
-  X(SnnProjection, stream, I64)
+  X(SnnProjection, stream, I64)          \
+  X(SnnProjection, npre_value, I64)      \
+  X(SnnProjection, pre_value, PTR)       \
+  X(SnnProjection, pre_init, PTR)        \
+  X(SnnProjection, npost_value, I64)     \
+  X(SnnProjection, post_value, PTR)      \
+  X(SnnProjection, post_init, PTR)       \
+  X(SnnProjection, on_post, PTR)         \
+  X(SnnProjection, post_index, I64)      \
+  X(SnnProjection, nevery, I64)          \
+  X(SnnProjection, every, PTR)           \
+  X(SnnProjection, clock_step, PTR)      \
+  X(SnnProjection, synapse_clock, I64)
+
+#define SnnEvery_FIELDS(X)              \
+  X(SnnEvery, interval, F64)             \
+  X(SnnEvery, run, PTR)
 
 #define SnnMonitor_FIELDS(X)            \
   X(SnnMonitor, kind, I64)               \
@@ -158,6 +185,7 @@
   X(SnnPopulation)            \
   X(SnnAdditive)              \
   X(SnnProjection)            \
+  X(SnnEvery)                 \
   X(SnnMonitor)               \
   X(SnnModel)
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "ode.h"
 
 /* What synapse code may read: its own state, both neurons, i, j and t. */
 enum { EF_SYNAPSE = EF_STATE | EF_TIME | EF_PARAMS | EF_PREPOST | EF_I | EF_J };
@@ -157,6 +158,22 @@ static void check_code(Checker *c, SynapseModel *s, const SynapseCode *code) {
   leave_context(c, saved);
 }
 
+/* An event-driven equation is solved exactly between the events that
+   touch its synapse, which needs a closed form: linear in its own variable
+   with coefficients fixed for the run. */
+static void check_event_driven(Checker *c, SynapseModel *s) {
+  for (int k = 0; k < s->odes.len; k++) {
+    Decl *ode = s->odes.items[k];
+    if (!(ode->flags & DF_EVENT_DRIVEN) || !ode->sym || ode->value->type != TY_NUMBER) continue;
+    Expr *coef, *rest;
+    if (!ode_affine_constant(c->a, ode->value, ode->sym, &coef, &rest))
+      diag_error(c->d, ode->value->span, "an event-driven equation is solved exactly between "
+                 "events, so it must be linear in '%s' with coefficients made of parameters "
+                 "and constants, as d%s/dt = (%s0 - %s) / tau; make it clock-driven",
+                 ode->sym->name, ode->sym->name, ode->sym->name, ode->sym->name);
+  }
+}
+
 /* Checks the left sides and flags of the synaptic equations. */
 static void check_ode_heads(Checker *c, SynapseModel *s) {
   for (int k = 0; k < s->odes.len; k++) {
@@ -238,7 +255,9 @@ void check_synapse(Checker *c, Decl *d) {
   c->pre = c->post = NULL;
   c->connect = NULL;
   SynapseCode own = {&s->scope, &s->aliases, &s->odes, &s->every, s->on_pre, s->on_post};
+  int before = c->d->errors;
   check_code(c, s, &own);
+  if (c->d->errors == before) check_event_driven(c, s);
 }
 
 /* The input port that e reads, directly or through definitions, or NULL.
@@ -287,25 +306,6 @@ static void refuse_port_reads(Checker *c, const SynapseInstance *in) {
   for (int k = 0; k < in->odes.len; k++) refuse_port_read(c, ((Decl *)in->odes.items[k])->value);
 }
 
-/* Plasticity beyond on_pre is checked, but the simulator does not run it
-   yet: a model that needs it is refused here, once per synapse model, so
-   that `snnc check` says so rather than a later stage. */
-static void refuse_unsupported(Checker *c, SynapseModel *s) {
-  if (s->refused) return;
-  s->refused = true;
-  const Decl *what = s->on_post ? s->on_post : s->every.len ? s->every.items[0] :
-                     s->odes.len ? s->odes.items[0] : NULL;
-  if (what)
-    diag_error(c->d, what->span, "the simulator does not run %s yet (synapse '%s'); only "
-               "on_pre code is supported", what->kind == D_ODE ? "synaptic equations" :
-               what->kind == D_ON_POST ? "on_post blocks" : "every blocks", s->name);
-  else if (s->traces.len)
-    diag_error(c->d, ((Symbol *)s->traces.items[0])->span, "the simulator does not run "
-               "synaptic traces yet (synapse '%s')", s->name);
-  else
-    s->refused = false;
-}
-
 /* Copies a definition of the model into an instance's scope. */
 static void copy_alias(Checker *c, SynapseInstance *in, const Symbol *a) {
   Symbol *copy = arena_alloc(c->a, sizeof *copy);
@@ -343,7 +343,6 @@ SynapseInstance *check_synapse_code(Checker *c, SynapseModel *s, NeuronModel *pr
   SynapseCode code = {&in->scope, &in->aliases, &in->odes, &in->every, in->on_pre, in->on_post};
   check_code(c, s, &code);
   if (c->d->errors == before) refuse_port_reads(c, in);
-  if (c->d->errors == before) refuse_unsupported(c, s);
   if (c->d->errors > before)
     diag_note(c->d, connect->span, "synapse '%s' is used here, from %s to %s", s->name,
               pre ? pre->name : "an input", post ? post->name : "an input");

@@ -60,6 +60,7 @@ void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMCont
   g->population_t = shared_struct(g, snnrt_layout_of(SnnPopulation));
   g->additive_t = shared_struct(g, snnrt_layout_of(SnnAdditive));
   g->projection_t = shared_struct(g, snnrt_layout_of(SnnProjection));
+  g->every_t = shared_struct(g, snnrt_layout_of(SnnEvery));
   g->monitor_t = shared_struct(g, snnrt_layout_of(SnnMonitor));
   g->model_t = shared_struct(g, snnrt_layout_of(SnnModel));
 }
@@ -129,6 +130,24 @@ LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, int index
   LLVMValueRef typed = LLVMBuildBitCast(g->b, p, cg_ptr_to(st), "");
   LLVMValueRef fp = LLVMBuildStructGEP2(g->b, st, typed, (unsigned)index, "");
   return LLVMBuildLoad2(g->b, field, fp, "");
+}
+
+void cg_loop(CodeGen *g, LLVMValueRef fn, LLVMValueRef begin, LLVMValueRef end,
+             void (*body)(void *ctx, LLVMValueRef k), void *ctx) {
+  LLVMBasicBlockRef before = LLVMGetInsertBlock(g->b);
+  LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(g->ctx, fn, "loop");
+  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->ctx, fn, "done");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, begin, end, ""), loop, exit);
+  LLVMPositionBuilderAtEnd(g->b, loop);
+  LLVMValueRef k = LLVMBuildPhi(g->b, LLVMTypeOf(begin), "k");
+  body(ctx, k);
+  LLVMValueRef next = LLVMBuildAdd(g->b, k, LLVMConstInt(LLVMTypeOf(begin), 1, 0), "");
+  LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->b);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, next, end, ""), loop, exit);
+  LLVMValueRef vals[2] = {begin, next};
+  LLVMBasicBlockRef blocks[2] = {before, latch};
+  LLVMAddIncoming(k, vals, blocks, 2);
+  LLVMPositionBuilderAtEnd(g->b, exit);
 }
 
 Env cg_env(CodeGen *g, LLVMBasicBlockRef entry, LLVMTypeRef real, LLVMValueRef param, int pop,

@@ -35,7 +35,8 @@ typedef struct CodeGen {
   LLVMTypeRef real;        /* the model's precision */
   /* The structures shared with the runtime (runtime/snnrt_layout.h). */
   LLVMTypeRef kernel_args, synapse_args, event_args;
-  LLVMTypeRef param_t, variable_t, population_t, additive_t, projection_t, monitor_t, model_t;
+  LLVMTypeRef param_t, variable_t, population_t, additive_t, projection_t, every_t, monitor_t;
+  LLVMTypeRef model_t;
   const char *cpu, *features; /* target attributes for every function */
 } CodeGen;
 
@@ -110,6 +111,10 @@ void cg_store_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i
 /* Loads field `index` (a field number of snnrt_layout.h, such as
    SnnKernelArgs_dt) of the shared structure of type st that p points to. */
 LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, int index);
+/* Emits `for (k = begin; k < end; k++) body(ctx, k)` where the builder is;
+   leaves the builder after the loop.  body may emit blocks of its own. */
+void cg_loop(CodeGen *g, LLVMValueRef fn, LLVMValueRef begin, LLVMValueRef end,
+             void (*body)(void *ctx, LLVMValueRef k), void *ctx);
 /* An i64 constant. */
 LLVMValueRef cg_i64(CodeGen *g, int64_t v);
 /* A pointer to `elem` in address space 0. */
@@ -124,8 +129,18 @@ LLVMValueRef cg_rate_function(CodeGen *g, int pop);
 typedef struct ProjFunctions {
   LLVMValueRef p_fn, where_fn, init, on_pre, delay_fn;
   LLVMValueRef *weight_fn;   /* per additive statement: uniform weight */
+  LLVMValueRef on_post, clock_step, pre_init, post_init;
+  LLVMValueRef *every;       /* per every block */
 } ProjFunctions;
 void cg_projection(CodeGen *g, int proj, ProjFunctions *out);
+/* The synapse code of a projection: on_pre (row by row), on_post, every
+   blocks and clock-driven equations (codegen_plastic.c). */
+LLVMValueRef cg_on_pre(CodeGen *g, int proj);
+LLVMValueRef cg_on_post(CodeGen *g, int proj);
+LLVMValueRef cg_every(CodeGen *g, int proj, int block);
+LLVMValueRef cg_clock_step(CodeGen *g, int proj);
+/* Initial values of a projection's variables kept per neuron at `end`. */
+LLVMValueRef cg_end_values_init(CodeGen *g, int proj, SynapseEnd end);
 /* A derived parameter's function: double f(const double *param). */
 LLVMValueRef cg_derived_param(CodeGen *g, int slot);
 /* The `snn_model` descriptor (codegen_desc.c). */

@@ -262,14 +262,46 @@ static void projection_record(CodeGen *g, Record *r, int k, ProjFunctions *f) {
   r_ptr(r, SnnProjection_additive, record_array(g, adds, jp->nadditive, "additive"));
   r_ptr(r, SnnProjection_on_pre, f->on_pre);
   r_i64(r, SnnProjection_stream, jp->stream);
+  Record *pre_vars = records(g, g->variable_t, jp->npre_values);
+  Record *post_vars = records(g, g->variable_t, jp->npost_values);
+  for (int q = 0; q < jp->nvars; q++) {
+    const SynVar *v = &jp->vars[q];
+    if (v->storage == STORE_PRE) variable_record(&pre_vars[v->slot], v->sym);
+    if (v->storage == STORE_POST) variable_record(&post_vars[v->slot], v->sym);
+  }
+  r_i64(r, SnnProjection_npre_value, jp->npre_values);
+  r_ptr(r, SnnProjection_pre_value, record_array(g, pre_vars, jp->npre_values, "pre_values"));
+  r_ptr(r, SnnProjection_pre_init, f->pre_init);
+  r_i64(r, SnnProjection_npost_value, jp->npost_values);
+  r_ptr(r, SnnProjection_post_value, record_array(g, post_vars, jp->npost_values, "post_values"));
+  r_ptr(r, SnnProjection_post_init, f->post_init);
+  r_ptr(r, SnnProjection_on_post, f->on_post);
+  r_i64(r, SnnProjection_post_index, jp->post_index);
+  const SynapseInstance *in = pr->inst;
+  Record *every = records(g, g->every_t, in->every.len);
+  for (int q = 0; q < in->every.len; q++) {
+    const Decl *ev = in->every.items[q];
+    r_f64(&every[q], SnnEvery_interval, ev->value->cval);
+    r_ptr(&every[q], SnnEvery_run, f->every[q]);
+  }
+  r_i64(r, SnnProjection_nevery, in->every.len);
+  r_ptr(r, SnnProjection_every, record_array(g, every, in->every.len, "every"));
+  r_ptr(r, SnnProjection_clock_step, f->clock_step);
+  r_i64(r, SnnProjection_synapse_clock, jp->clock == CLOCK_PER_SYNAPSE);
 }
 
-static void monitor_record(Record *r, const Monitor *mo) {
+static void monitor_record(Record *r, const Plan *plan, const Monitor *mo) {
   int kind = mo->kind == MON_SPIKES ? SNN_MON_SPIKES : mo->kind == MON_STATE ? SNN_MON_STATE :
              mo->kind == MON_RATE ? SNN_MON_RATE : SNN_MON_WEIGHTS;
   r_i64(r, SnnMonitor_kind, kind);
   r_i64(r, SnnMonitor_population, mo->kind == MON_WEIGHTS ? mo->proj->index : mo->pop->index);
-  r_i64(r, SnnMonitor_variable, mo->var ? mo->var->index : -1);
+  int variable = mo->var ? mo->var->index : -1;
+  if (mo->kind == MON_WEIGHTS) {
+    const SynVar *v = plan_syn_var(&plan->projs[mo->proj->index], mo->var);
+    assert(v && v->storage == STORE_SYNAPSE);
+    variable = v->slot;
+  }
+  r_i64(r, SnnMonitor_variable, variable);
   r_i64(r, SnnMonitor_lo, mo->lo);
   r_i64(r, SnnMonitor_hi, mo->hi);
   r_f64(r, SnnMonitor_interval, mo->kind == MON_RATE ? mo->bin : mo->every);
@@ -295,7 +327,7 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   Record *projs = records(g, g->projection_t, nproj);
   for (int k = 0; k < nproj; k++) projection_record(g, &projs[k], k, &proj_fns[k]);
   Record *mons = records(g, g->monitor_t, nmon);
-  for (int k = 0; k < nmon; k++) monitor_record(&mons[k], m->monitors.items[k]);
+  for (int k = 0; k < nmon; k++) monitor_record(&mons[k], p, m->monitors.items[k]);
   const char *path = m->main->file->path;
   Record model = {g, g->model_t, {0}};
   r_i64(&model, SnnModel_abi_version, SNN_ABI_VERSION);

@@ -7,7 +7,8 @@
 **                                 every synapse (e.g. `post.ge += we`)
 **   snn_syninit_<k>(args, n)      initial synaptic values, per-synapse
 **                                 weights and delays, for n synapses
-**   snn_event_<k>(args, s, i, j)  on_pre statements that are not plain sums
+** The synapse code itself (on_pre, on_post, every blocks, clock-driven
+** equations) is in codegen_plastic.c.
 */
 #include <assert.h>
 #include <stdio.h>
@@ -89,11 +90,9 @@ static LLVMValueRef init_function(CodeGen *g, int proj) {
   env.i = cg_to_real(&env, i);
   env.j = cg_to_real(&env, j);
   env.rand_index = LLVMBuildAdd(g->b, first, s, "");
-  env.syn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nv + 1));
   for (int v = 0; v < jp->nvalues; v++) {
     const Expr *init = synapse_initial(jp->proj, jp->values[v]);
-    env.syn[v] = init ? cg_expr(&env, init) : cg_real(&env, 0);
-    cg_store_at(g, g->real, arrays[v], s, env.syn[v]);
+    cg_store_at(g, g->real, arrays[v], s, init ? cg_expr(&env, init) : cg_real(&env, 0));
   }
   for (int q = 0; q < jp->nadditive; q++) {
     AdditivePlan *ad = &jp->additive[q];
@@ -125,142 +124,6 @@ static LLVMValueRef init_function(CodeGen *g, int proj) {
   return fn;
 }
 
-/* State of an event function: where pre./post. values live. */
-typedef struct EventCtx {
-  CodeGen *g;
-  const ProjPlan *jp;
-  LLVMValueRef pre_state, post_state, post_input; /* void *const * */
-  LLVMValueRef i, j;                               /* i64 */
-} EventCtx;
-
-static LLVMValueRef member_array(EventCtx *x, bool post, int index) {
-  CodeGen *g = x->g;
-  return cg_load_at(g, g->ptr, post ? x->post_state : x->pre_state, cg_i64(g, index));
-}
-
-/* A definition of the neuron model at one end, evaluated for that neuron:
-   its names mean that neuron's state and its population's parameters. */
-static LLVMValueRef end_definition(Env *env, EventCtx *x, const Population *p, bool post,
-                                   const Symbol *alias) {
-  CodeGen *g = x->g;
-  const NeuronModel *nm = p->model;
-  Env nenv = *env;
-  nenv.pop = p->index;
-  nenv.proj = -1;
-  nenv.param_cache = NULL;
-  nenv.member = NULL;
-  nenv.i = post ? env->j : env->i;
-  nenv.n = cg_real(env, (double)p->size);
-  nenv.state = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nm->states.len + 1));
-  for (int k = 0; k < nm->states.len; k++)
-    nenv.state[k] = cg_load_at(g, g->real, member_array(x, post, k), post ? x->j : x->i);
-  return cg_expr(&nenv, alias->expr);
-}
-
-/* pre.x or post.x, resolved by the checker for this connection (a port is
-   never read: the checker refuses it). */
-static LLVMValueRef event_member(Env *env, const Expr *e) {
-  EventCtx *x = env->member_ctx;
-  CodeGen *g = x->g;
-  bool post = member_end(e) == END_POST;
-  const Population *p = post ? x->jp->proj->post : x->jp->proj->pre;
-  const Symbol *s = e->sym;
-  assert(s && s->owner == p->model->decl);
-  switch (s->kind) {
-  case SYM_PARAM: {
-    Env penv = *env;
-    penv.pop = p->index;
-    penv.param_cache = NULL;
-    return cg_param(&penv, plan_param_slot(g->plan, s, p->index, -1));
-  }
-  case SYM_ALIAS:
-    return end_definition(env, x, p, post, s);
-  case SYM_STATE:
-    return cg_load_at(g, g->real, member_array(x, post, s->index), post ? x->j : x->i);
-  default:
-    assert(!"a member the checker lets through cannot be read here");
-    return cg_real(env, 0);
-  }
-}
-
-static LLVMValueRef apply_op(CodeGen *g, AssignOp op, LLVMValueRef old, LLVMValueRef v) {
-  switch (op) {
-  case AS_SET: return v;
-  case AS_ADD: return LLVMBuildFAdd(g->b, old, v, "");
-  case AS_SUB: return LLVMBuildFSub(g->b, old, v, "");
-  case AS_MUL: return LLVMBuildFMul(g->b, old, v, "");
-  case AS_DIV: return LLVMBuildFDiv(g->b, old, v, "");
-  }
-  return v;
-}
-
-/* One event statement: assign a synaptic value, or a pre/post variable. */
-static void event_statement(Env *env, EventCtx *x, LLVMValueRef *arrays, LLVMValueRef syn,
-                            const Stmt *st) {
-  CodeGen *g = x->g;
-  const Expr *t = expr_strip(st->target);
-  LLVMValueRef v = cg_expr(env, st->value);
-  if (t->kind == EX_NAME) {
-    int idx = -1;
-    for (int q = 0; q < x->jp->nvalues; q++)
-      if (x->jp->values[q] == t->sym) idx = q;
-    LLVMValueRef nv = apply_op(g, st->op, env->syn[idx], v);
-    env->syn[idx] = nv;
-    cg_store_at(g, g->real, arrays[idx], syn, nv);
-    return;
-  }
-  bool post = member_end(t) == END_POST;
-  const Population *p = post ? x->jp->proj->post : x->jp->proj->pre;
-  const Symbol *s = t->sym;
-  assert(s && (s->kind == SYM_STATE || s->kind == SYM_PORT));
-  LLVMValueRef at = post ? x->j : x->i;
-  if (s->kind == SYM_PORT) {
-    int slot = plan_input_slot(&g->plan->pops[p->index], s);
-    LLVMValueRef row = cg_load_at(g, g->ptr, x->post_input, cg_i64(g, slot));
-    LLVMValueRef old = cg_load_at(g, g->real, row, at);
-    cg_store_at(g, g->real, row, at, apply_op(g, st->op, old, v));
-    return;
-  }
-  LLVMValueRef arr = member_array(x, post, s->index);
-  LLVMValueRef old = cg_load_at(g, g->real, arr, at);
-  cg_store_at(g, g->real, arr, at, apply_op(g, st->op, old, v));
-}
-
-/* snn_event_k(SnnEventArgs *a, i64 syn, i64 i, i64 j) */
-static LLVMValueRef event_function(CodeGen *g, int proj) {
-  ProjPlan *jp = &g->plan->projs[proj];
-  char name[64];
-  snprintf(name, sizeof name, "snn_event_%d", proj);
-  LLVMTypeRef types[4] = {g->ptr, g->i64, g->i64, g->i64};
-  LLVMValueRef fn = start(g, name, g->void_t, types, 4);
-  LLVMValueRef a = LLVMGetParam(fn, 0), syn = LLVMGetParam(fn, 1);
-  LLVMTypeRef st = g->event_args;
-  Env env = base_env(g, proj, fn, cg_load_field(g, st, a, SnnEventArgs_param), g->real);
-  EventCtx x = {g, jp, cg_load_field(g, st, a, SnnEventArgs_pre_state), cg_load_field(g, st, a, SnnEventArgs_post_state),
-                cg_load_field(g, st, a, SnnEventArgs_post_input), LLVMGetParam(fn, 2), LLVMGetParam(fn, 3)};
-  LLVMValueRef values = cg_load_field(g, st, a, SnnEventArgs_value);
-  env.t = cg_to_real(&env, cg_load_field(g, st, a, SnnEventArgs_t));
-  env.dt = cg_to_real(&env, cg_load_field(g, st, a, SnnEventArgs_dt));
-  env.seed = cg_load_field(g, st, a, SnnEventArgs_seed);
-  env.rand_index = syn;
-  env.rand_counter = cg_load_field(g, st, a, SnnEventArgs_step);
-  env.i = cg_to_real(&env, x.i);
-  env.j = cg_to_real(&env, x.j);
-  env.n = cg_real(&env, (double)jp->proj->pre->size);
-  env.member = event_member;
-  env.member_ctx = &x;
-  int nv = jp->nvalues + jp->nweights;
-  LLVMValueRef *arrays = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nv + 1));
-  env.syn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(nv + 1));
-  for (int v = 0; v < jp->nvalues; v++) {
-    arrays[v] = cg_load_at(g, g->ptr, values, cg_i64(g, v));
-    env.syn[v] = cg_load_at(g, g->real, arrays[v], syn);
-  }
-  for (int k = 0; k < jp->nevent; k++) event_statement(&env, &x, arrays, syn, jp->event_stmts[k]);
-  LLVMBuildRetVoid(g->b);
-  return fn;
-}
-
 void cg_projection(CodeGen *g, int proj, ProjFunctions *out) {
   ProjPlan *jp = &g->plan->projs[proj];
   Projection *pr = jp->proj;
@@ -281,5 +144,12 @@ void cg_projection(CodeGen *g, int proj, ProjFunctions *out) {
   }
   bool per_synapse_delay = jp->delay && !jp->delay_uniform;
   if (jp->nvalues + jp->nweights > 0 || per_synapse_delay) out->init = init_function(g, proj);
-  if (jp->nevent > 0) out->on_pre = event_function(g, proj);
+  if (jp->has_on_pre) out->on_pre = cg_on_pre(g, proj);
+  if (jp->has_on_post) out->on_post = cg_on_post(g, proj);
+  if (jp->clock_driven) out->clock_step = cg_clock_step(g, proj);
+  if (jp->npre_values) out->pre_init = cg_end_values_init(g, proj, END_PRE);
+  if (jp->npost_values) out->post_init = cg_end_values_init(g, proj, END_POST);
+  const SynapseInstance *in = pr->inst;
+  out->every = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(in->every.len + 1));
+  for (int k = 0; k < in->every.len; k++) out->every[k] = cg_every(g, proj, k);
 }

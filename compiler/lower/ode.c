@@ -256,6 +256,52 @@ static void compute_reach(Analyzer *z, OdeSystem *s) {
       if (s->reach[k * n + j] && s->clamped[j]) s->row_changes[k] = true;
 }
 
+bool ode_affine(Arena *arena, Expr *rhs, Symbol *x, Expr **coef, Expr **rest) {
+  OdeSystem one;
+  memset(&one, 0, sizeof one);
+  Symbol *vars[1] = {x};
+  one.n = 1;
+  one.var = vars;
+  Analyzer z = {arena, &one};
+  Lin l;
+  if (!linearize(&z, rhs, 0, &l)) return false;
+  if (l.coef[0] && (uses(&z, l.coef[0], 0) & USES_ODE_VAR)) return false;
+  *coef = l.coef[0];
+  *rest = l.rest;
+  return true;
+}
+
+bool ode_affine_constant(Arena *arena, Expr *rhs, Symbol *x, Expr **coef, Expr **rest) {
+  if (!ode_affine(arena, rhs, x, coef, rest)) return false;
+  return ode_invariant(*coef) && ode_invariant(*rest);
+}
+
+bool ode_invariant(const Expr *e) {
+  if (!e || e->is_const) return true;
+  switch (e->kind) {
+  case EX_NAME: case EX_MEMBER: {
+    const Symbol *s = e->sym;
+    if (!s) return false;
+    if (s->kind == SYM_ALIAS) return ode_invariant(s->expr);
+    if (s->kind == SYM_VARIABLE) return s->builtin == VAR_DT;
+    return s->kind == SYM_PARAM || s->kind == SYM_CONST || s->kind == SYM_CONSTANT ||
+           s->kind == SYM_UNIT;
+  }
+  case EX_PAREN: case EX_UNARY:
+    return ode_invariant(e->lhs);
+  case EX_BINARY:
+    return ode_invariant(e->lhs) && ode_invariant(e->rhs);
+  case EX_CALL: {
+    if (e->sym) return false; /* an extern function may keep state */
+    for (const Expr *a = e->args; a; a = a->next)
+      if (!ode_invariant(a)) return false;
+    return true; /* pure built-ins; the checker keeps random ones out of equations */
+  }
+  default:
+    return false;
+  }
+}
+
 bool ode_analyze(Arena *arena, Diags *diags, const NeuronModel *nm, OdeSystem *out) {
   memset(out, 0, sizeof *out);
   Analyzer z = {arena, out};

@@ -39,6 +39,15 @@ typedef struct OdeSystem {
 /* Chooses and prepares the integrator of a neuron model; false after
    reporting an error (an impossible forced method). */
 bool ode_analyze(Arena *arena, Diags *diags, const NeuronModel *n, OdeSystem *out);
+/* Writes rhs as coef * x + rest with coef and rest free of x (NULL: zero);
+   false if rhs is not of that form.  (Other names count as constants.) */
+bool ode_affine(Arena *arena, Expr *rhs, Symbol *x, Expr **coef, Expr **rest);
+/* ode_affine, and both parts the same for every synapse and step:
+   parameters, constants and dt only.  Such an equation is solved exactly
+   between events: x(t + s) = r + (x(t) - r) exp(coef s), r = -rest/coef. */
+bool ode_affine_constant(Arena *arena, Expr *rhs, Symbol *x, Expr **coef, Expr **rest);
+/* True if e has one value for a whole run: parameters, constants, dt. */
+bool ode_invariant(const Expr *e);
 /* The index of a symbol among the integrated variables, or -1. */
 int ode_var_index(const OdeSystem *s, const Symbol *sym);
 

@@ -9,86 +9,13 @@
 #include <assert.h>
 #include <string.h>
 
-/* What an expression of synapse code refers to. */
-enum Refs {
-  REF_SYN_STATE = 1,    /* a synaptic state variable or trace */
-  REF_PREPOST = 2,      /* pre.x or post.x */
-  REF_TIME = 4,         /* t */
-  REF_INDEX = 8,        /* i or j */
-  REF_RANDOM = 16,      /* a random draw */
-};
-
-static int refs(const Expr *e) {
-  if (!e) return 0;
-  int r = 0;
-  switch (e->kind) {
-  case EX_NAME: {
-    const Symbol *s = e->sym;
-    if (!s) return 0;
-    if (s->kind == SYM_ALIAS) return refs(s->expr);
-    if (s->kind == SYM_STATE || s->kind == SYM_TRACE) return REF_SYN_STATE;
-    if (s->kind == SYM_VARIABLE)
-      return s->builtin == VAR_T ? REF_TIME : (s->builtin == VAR_I || s->builtin == VAR_J)
-             ? REF_INDEX : 0;
-    return 0;
-  }
-  case EX_MEMBER:
-    return REF_PREPOST;
-  case EX_CALL: {
-    const Builtin *b = e->sym ? NULL : builtin_lookup(e->text);
-    if (b && b->random) r |= REF_RANDOM;
-    break;
-  }
-  default:
-    break;
-  }
-  r |= refs(e->lhs) | refs(e->rhs) | refs(e->hi);
-  for (const Expr *a = e->args; a; a = a->next) r |= refs(a);
-  return r;
-}
-
-/* Collects the synaptic states written anywhere in a synapse model. */
-static void mark_written(const Stmt *body, PtrVec *written) {
-  for (const Stmt *s = body; s; s = s->next) {
-    const Expr *t = expr_strip(s->target);
-    if (t->kind == EX_NAME && t->sym) vec_push(written, t->sym);
-  }
-}
-
-static bool is_written(const PtrVec *written, const Symbol *s) {
-  for (int k = 0; k < written->len; k++)
-    if (written->items[k] == s) return true;
-  return false;
-}
-
-/* True if the weight reads only parameters, constants, i, j and synaptic
-   states that nothing ever changes. */
-static bool static_weight(const Expr *e, const PtrVec *written) {
-  if (!e) return true;
-  if (e->kind == EX_MEMBER) return false;
-  if (e->kind == EX_NAME && e->sym) {
-    const Symbol *s = e->sym;
-    if (s->kind == SYM_ALIAS) return static_weight(s->expr, written);
-    if (s->kind == SYM_TRACE) return false;
-    if (s->kind == SYM_STATE) return !is_written(written, s);
-    if (s->kind == SYM_VARIABLE && s->builtin == VAR_T) return false;
-    return true;
-  }
-  if (!static_weight(e->lhs, written) || !static_weight(e->rhs, written) ||
-      !static_weight(e->hi, written))
-    return false;
-  for (const Expr *a = e->args; a; a = a->next)
-    if (!static_weight(a, written)) return false;
-  return true;
-}
-
 int plan_input_slot(const PopPlan *pp, const Symbol *var) {
   for (int k = 0; k < pp->ninputs; k++)
     if (pp->inputs[k].var == var) return k;
   return -1;
 }
 
-static int add_input_slot(Arena *a, PopPlan *pp, Symbol *var, bool is_port) {
+int plan_add_input_slot(Arena *a, PopPlan *pp, Symbol *var, bool is_port) {
   int k = plan_input_slot(pp, var);
   if (k >= 0) return k;
   InputSlot *grown = arena_alloc(a, sizeof(InputSlot) * (size_t)(pp->ninputs + 1));
@@ -97,88 +24,6 @@ static int add_input_slot(Arena *a, PopPlan *pp, Symbol *var, bool is_port) {
   grown[pp->ninputs].is_port = is_port;
   pp->inputs = grown;
   return pp->ninputs++;
-}
-
-/* The symbol of the target's model that a statement target `post.x`
-   denotes (resolved for this connection by the checker), or NULL. */
-static Symbol *post_symbol(const Expr *t) {
-  const Expr *x = expr_strip((Expr *)t);
-  if (x->kind != EX_MEMBER || member_end(x) != END_POST) return NULL;
-  return x->sym;
-}
-
-static void plan_on_pre(Arena *a, Plan *p, ProjPlan *jp) {
-  Projection *pr = jp->proj;
-  SynapseModel *s = pr->synapse;
-  const SynapseInstance *in = pr->inst;
-  PtrVec written = {0};
-  if (in->on_pre) mark_written(in->on_pre->body, &written);
-  if (in->on_post) mark_written(in->on_post->body, &written);
-  for (int k = 0; k < in->every.len; k++)
-    mark_written(((Decl *)in->every.items[k])->body, &written);
-  for (int k = 0; k < in->odes.len; k++) {
-    Decl *ode = in->odes.items[k];
-    if (ode->sym) vec_push(&written, ode->sym);
-  }
-  Stmt *on_pre = in->on_pre ? in->on_pre->body : NULL;
-  int nstmt = 0;
-  for (Stmt *st = on_pre; st; st = st->next) nstmt++;
-  jp->additive = arena_alloc(a, sizeof(AdditivePlan) * (size_t)(nstmt + 1));
-  jp->event_stmts = arena_alloc(a, sizeof(Stmt *) * (size_t)(nstmt + 1));
-  /* A plain assignment to post.x mixed with sums into it would change
-     meaning if the sums were deferred: then everything goes to events. */
-  bool all_events = false;
-  for (Stmt *st = on_pre; st; st = st->next) {
-    Symbol *ps = post_symbol(st->target);
-    if (ps && st->op != AS_ADD && st->op != AS_SUB) all_events = true;
-  }
-  PopPlan *post = &p->pops[pr->post->index];
-  for (Stmt *st = on_pre; st; st = st->next) {
-    Symbol *ps = post_symbol(st->target);
-    bool sum = ps && (st->op == AS_ADD || st->op == AS_SUB) && !all_events &&
-               static_weight(st->value, &written) && !(refs(st->value) & REF_RANDOM);
-    if (!sum) {
-      jp->event_stmts[jp->nevent++] = st;
-      continue;
-    }
-    AdditivePlan *ad = &jp->additive[jp->nadditive++];
-    ad->stmt = st;
-    /* Without delays a sum into a state can go straight into the state
-       array after the step: the same result as an accumulator added at the
-       start of the next step, without sweeping an accumulator every step. */
-    ad->target_state = -1;
-    if (ps->kind == SYM_STATE && !post->delayed) {
-      ad->input_slot = -1;
-      ad->target_state = ps->index;
-    } else {
-      ad->input_slot = add_input_slot(a, post, ps, ps->kind == SYM_PORT);
-    }
-    ad->weight = st->value;
-    ad->negate = st->op == AS_SUB;
-    ad->uniform = !(refs(st->value) & (REF_SYN_STATE | REF_INDEX));
-    ad->value = -1;
-  }
-  /* Events may write post ports: those need slots too. */
-  for (int k = 0; k < jp->nevent; k++) {
-    Symbol *ps = post_symbol(jp->event_stmts[k]->target);
-    if (ps && ps->kind == SYM_PORT) add_input_slot(a, post, ps, true);
-  }
-  /* Per-synapse values: every synaptic state, then weights that are not
-     simply one of them. */
-  jp->values = arena_alloc(a, sizeof(Symbol *) * (size_t)(s->states.len + s->traces.len + 1));
-  for (int k = 0; k < s->states.len; k++) jp->values[jp->nvalues++] = s->states.items[k];
-  for (int k = 0; k < s->traces.len; k++) jp->values[jp->nvalues++] = s->traces.items[k];
-  for (int k = 0; k < jp->nadditive; k++) {
-    AdditivePlan *ad = &jp->additive[k];
-    if (ad->uniform) continue;
-    const Expr *w = expr_strip(ad->weight);
-    if (w->kind == EX_NAME && w->sym && w->sym->kind == SYM_STATE) {
-      for (int v = 0; v < jp->nvalues; v++)
-        if (jp->values[v] == w->sym) ad->value = v;
-    }
-    if (ad->value < 0) ad->value = jp->nvalues + jp->nweights++;
-  }
-  vec_free(&written);
 }
 
 /* --- Random streams ------------------------------------------------------ */
@@ -357,7 +202,7 @@ void plan_build(Arena *a, Model *m, Plan *p) {
     NeuronModel *nm = pop->model;
     assert(nm->ode); /* chosen by the checker, which found no error */
     pp->ode = *nm->ode;
-    for (int q = 0; q < nm->ports.len; q++) add_input_slot(a, pp, nm->ports.items[q], true);
+    for (int q = 0; q < nm->ports.len; q++) plan_add_input_slot(a, pp, nm->ports.items[q], true);
     if (pp->ode.method == METHOD_EXACT) {
       int n2 = pp->ode.n * pp->ode.n;
       pp->ncoef = 2 * n2;
@@ -393,10 +238,7 @@ void plan_build(Arena *a, Model *m, Plan *p) {
   for (int k = 0; k < m->projections.len; k++) {
     ProjPlan *jp = &p->projs[k];
     jp->proj = m->projections.items[k];
-    plan_on_pre(a, p, jp);
-    jp->delay = jp->proj->delay ? jp->proj->delay : jp->proj->synapse->delay;
-    jp->delay_uniform = !jp->delay || !(refs(jp->delay) & (REF_INDEX | REF_RANDOM |
-                                                           REF_SYN_STATE | REF_PREPOST));
+    plan_synapses(a, p, jp);
   }
   plan_streams(a, p);
 }

@@ -60,6 +60,39 @@ typedef struct AdditivePlan {
   int value;            /* synaptic value index holding it, if not uniform */
 } AdditivePlan;
 
+/* Where a synaptic variable is stored.  A variable that only the spikes
+   of one end change (a presynaptic trace: written only in on_pre, from
+   values every synapse of the neuron shares) is the same for all synapses
+   of that neuron, so it is kept once per neuron, as NEST's spike archive
+   and GeNN's pre/post variables do. */
+typedef enum SynStorage {
+  STORE_SYNAPSE,        /* one value per synapse */
+  STORE_PRE,            /* one per presynaptic neuron */
+  STORE_POST,           /* one per postsynaptic neuron */
+} SynStorage;
+
+/* A synaptic variable of a projection: a state or a trace of its model. */
+typedef struct SynVar {
+  Symbol *sym;
+  SynStorage storage;
+  int slot;             /* its array among those of its storage */
+  bool written;         /* some code or equation changes it */
+  /* Between the events that touch it, a lazy variable follows
+     dx/dt = rate x + drift exactly (traces and event-driven equations):
+     it is brought up to date when an event touches its synapse or neuron. */
+  bool lazy;
+  Expr *rate, *drift;   /* invariant; NULL: zero */
+  Decl *clock_ode;      /* a clock-driven equation: integrated every step */
+  Expr *ode_coef, *ode_rest; /* its form coef x + rest, if affine in x (else NULL, NULL) */
+  bool ode_affine;
+} SynVar;
+
+/* How a per-synapse lazy variable knows when it was last brought up to
+   date: from the last events of its two neurons and of the every blocks
+   (one number per neuron, none per synapse), or, when delays differ per
+   synapse and so do arrival times, from a clock per synapse. */
+typedef enum SynClock { CLOCK_NONE, CLOCK_DERIVED, CLOCK_PER_SYNAPSE } SynClock;
+
 typedef struct ProjPlan {
   Projection *proj;
   int param_base;       /* first parameter slot of this projection's copy */
@@ -68,9 +101,17 @@ typedef struct ProjPlan {
   int nadditive;
   Stmt **event_stmts;   /* on_pre statements needing the event function */
   int nevent;
-  Symbol **values;      /* synaptic state variables stored per synapse */
-  int nvalues;          /* states, then per-synapse weights */
+  SynVar *vars;         /* the model's states, then its traces */
+  int nvars;
+  Symbol **values;      /* per-synapse stored variables, in slot order */
+  int nvalues;          /* such variables, then per-synapse weights */
   int nweights;         /* per-synapse weights appended to the values */
+  int npre_values, npost_values; /* variables kept per neuron */
+  bool has_on_pre;      /* an on_pre function runs per arriving spike */
+  bool has_on_post;     /* an on_post function runs per spike of the target */
+  bool post_index;      /* synapses listed by target neuron (on_post) */
+  bool clock_driven;    /* some variable is integrated every step */
+  SynClock clock;
   Expr *delay;          /* the delay expression, or NULL */
   bool delay_uniform;   /* the same for every synapse */
 } ProjPlan;
@@ -99,6 +140,11 @@ void plan_build(Arena *arena, Model *m, Plan *out);
 int plan_param_slot(const Plan *p, const Symbol *sym, int pop, int proj);
 /* The expression that gives parameter slot k its value. */
 const Expr *plan_param_value(const Plan *p, int slot);
+/* Decides how a projection's synapse code runs: sums, events, storage of
+   its variables (plan_synapse.c). */
+void plan_synapses(Arena *arena, Plan *p, ProjPlan *jp);
+/* The variable of a projection for a synaptic state or trace symbol. */
+const SynVar *plan_syn_var(const ProjPlan *jp, const Symbol *sym);
 /* The random stream of a call site as evaluated for population `pop` or
    projection `proj` (-1 for the other). */
 int plan_random_stream(const Plan *p, const Expr *call, int pop, int proj);
@@ -108,6 +154,9 @@ const Expr *population_initial(const Population *p, const Symbol *s);
 /* The initial value of a synaptic state for a projection: its connect
    block's, else the synapse model's, else NULL. */
 const Expr *synapse_initial(const Projection *pr, const Symbol *s);
+/* The input slot of a target population fed by a variable, adding one if
+   there is none yet. */
+int plan_add_input_slot(Arena *a, PopPlan *pp, Symbol *var, bool is_port);
 /* The input slot of a target population fed by a variable, or -1. */
 int plan_input_slot(const PopPlan *pp, const Symbol *var);
 

@@ -21,3 +21,15 @@ int32_t snnrt_propagator(int64_t n, const double *A, double dt, double *P, doubl
   if (n <= 0 || n > SNN_MAX_EXACT_VARIABLES) return -1;
   return expm_propagator((int)n, A, dt, P, Phi) == 0 ? 0 : -1;
 }
+
+int64_t snnrt_row_of(const int64_t *row, int64_t npre, int64_t syn) {
+  /* The last i with row[i] <= syn: rows may be empty, so several i can
+     share an offset; the row that holds syn is the last of them. */
+  int64_t lo = 0, hi = npre - 1;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo + 1) / 2;
+    if (row[mid] <= syn) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

@@ -15,8 +15,8 @@
 ** neurons it owns: no atomics, and the order of additions into any one
 ** neuron is the same whatever T is.
 **
-** Event code (on_pre that is not a plain sum) runs on one thread, in spike
-** order, when its delay is due.
+** Event code (on_pre that is not a plain sum, on_post) is run by
+** learn/plasticity.c.
 */
 #include <assert.h>
 #include <stdlib.h>
@@ -65,25 +65,12 @@ bool route_prepare(Sim *s, RtProj *p, int nthreads) {
       cut[nthreads] = p->row[i + 1];
     }
   }
-  if (d->on_pre) {
-    p->pre_of = malloc(sizeof(int32_t) * (size_t)(p->nsyn + 1));
-    int64_t slots = p->max_delay + 1;
-    p->events.slots = slots;
-    p->events.len = calloc((size_t)slots, sizeof(int64_t));
-    p->events.cap = calloc((size_t)slots, sizeof(int64_t));
-    p->events.syn = calloc((size_t)slots, sizeof(int64_t *));
-    if (!p->pre_of || !p->events.len || !p->events.cap || !p->events.syn)
-      return sim_fail(s, "out of memory");
-    for (int64_t i = 0; i < p->pre->size; i++)
-      for (int64_t q = p->row[i]; q < p->row[i + 1]; q++) p->pre_of[q] = (int32_t)i;
-  }
   return true;
 }
 
-/* The accumulator row of an input slot for delivery `delay` steps ahead. */
 /* Hot (once per delayed synapse): its bounds are asserted by the callers,
    once per call (delay <= max_delay < ring, slot < ninput). */
-static void *ring_row(const Sim *s, const RtPop *post, int64_t slot, int64_t delay) {
+void *route_ring_row(const Sim *s, const RtPop *post, int64_t slot, int64_t delay) {
   int64_t row = (s->step + 1 + delay) % post->ring;
   return (char *)post->input[slot] + (size_t)row * (size_t)post->size * s->real_size;
 }
@@ -119,7 +106,7 @@ static void row_range(const RtProj *p, int64_t i, int thread, int nthreads, int6
     assert(p->delay_steps <= p->max_delay && p->max_delay < p->post->ring);               \
     assert(!p->delay || ad->input_slot >= 0);                                             \
     if (!p->delay)                                                                        \
-      acc = ad->input_slot >= 0 ? ring_row(s, p->post, ad->input_slot, p->delay_steps)    \
+      acc = ad->input_slot >= 0 ? route_ring_row(s, p->post, ad->input_slot, p->delay_steps)    \
                                 : (REAL *)p->post->state[ad->state];                      \
     for (int64_t n = 0; n < spikes->len; n++) {                                           \
       int64_t from, to;                                                                   \
@@ -127,7 +114,7 @@ static void row_range(const RtProj *p, int64_t i, int thread, int nthreads, int6
       if (n + 1 < spikes->len) __builtin_prefetch(&target[p->row[spikes->items[n + 1]]]); \
       if (p->delay) {                                                                     \
         for (int64_t q = from; q < to; q++) {                                             \
-          REAL *row = ring_row(s, p->post, ad->input_slot, p->delay[q]);                  \
+          REAL *row = route_ring_row(s, p->post, ad->input_slot, p->delay[q]);                  \
           row[target[q]] += wv ? wv[q] : w;                                               \
         }                                                                                 \
       } else if (wv) {                                                                    \
@@ -153,61 +140,5 @@ void route_spikes(Sim *s, int thread, int nthreads) {
       else
         deliver_float(s, p, a, thread, nthreads);
     }
-  }
-}
-
-static bool queue_event(Sim *s, EventQueue *q, int64_t slot, int64_t syn) {
-  if (q->len[slot] == q->cap[slot]) {
-    int64_t cap = q->cap[slot] ? q->cap[slot] * 2 : 64;
-    int64_t *items = realloc(q->syn[slot], sizeof(int64_t) * (size_t)cap);
-    if (!items) return sim_fail(s, "out of memory queueing synaptic events");
-    q->syn[slot] = items;
-    q->cap[slot] = cap;
-  }
-  q->syn[slot][q->len[slot]++] = syn;
-  return true;
-}
-
-/* Runs the events of projection p that are due this step. */
-static void run_due_events(Sim *s, RtProj *p) {
-  const SnnProjection *d = p->desc;
-  RtPop *post = p->post;
-  void *rows[64];
-  void **post_input = post->desc->ninput <= 64 ? rows : malloc(sizeof(void *) * (size_t)post->desc->ninput);
-  if (!post_input) {
-    sim_fail(s, "out of memory");
-    return;
-  }
-  for (int64_t k = 0; k < post->desc->ninput; k++) post_input[k] = ring_row(s, post, k, 0);
-  SnnEventArgs a = {s->param, p->value, p->pre->state, post->state, post_input,
-                    s->t, s->opt.dt, s->opt.seed, s->step};
-  EventQueue *q = &p->events;
-  int64_t slot = s->step % q->slots;
-  assert(post->ring >= q->slots);
-  for (int64_t n = 0; n < q->len[slot]; n++) {
-    int64_t syn = q->syn[slot][n];
-    d->on_pre(&a, syn, p->pre_of[syn], p->target[syn]);
-  }
-  q->len[slot] = 0;
-  if (post_input != rows) free(post_input);
-}
-
-void route_events(Sim *s) {
-  for (int64_t k = 0; k < s->model->nproj; k++) {
-    RtProj *p = &s->projs[k];
-    if (!p->desc->on_pre) continue;
-    EventQueue *q = &p->events;
-    const IndexList *spikes = &p->pre->spikes;
-    /* Every delay is at most max_delay, so a due slot is never one that
-       still holds this step's events. */
-    assert(q->slots == p->max_delay + 1 && p->delay_steps <= p->max_delay);
-    for (int64_t n = 0; n < spikes->len; n++) {
-      int64_t i = spikes->items[n];
-      for (int64_t syn = p->row[i]; syn < p->row[i + 1]; syn++) {
-        int64_t delay = p->delay ? p->delay[syn] : p->delay_steps;
-        if (!queue_event(s, q, (s->step + delay) % q->slots, syn)) return;
-      }
-    }
-    run_due_events(s, p);
   }
 }

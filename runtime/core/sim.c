@@ -203,7 +203,8 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
     memset(p->part, 0, bytes);
   }
   for (int64_t k = 0; k < model->nproj; k++)
-    if (!route_prepare(s, &s->projs[k], threads)) return false;
+    if (!route_prepare(s, &s->projs[k], threads) || !plasticity_prepare(s, &s->projs[k]))
+      return false;
   if (!guard_setup(s)) return false;
   if (threads > 1 && !team_start(s, threads))
     return sim_fail(s, "cannot start %d threads: %s", threads, strerror(errno));
@@ -361,10 +362,12 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
     }
     if (!monitors_before_step(s)) { ok = false; break; }
     phase_mark(s, PHASE_MONITORS, &t0);
+    if (!plasticity_every(s)) { ok = false; break; }
     if (s->team)
       team_run(s, parallel_integrate);
     else
       integrate_range(s, 0, 1, bad);
+    plasticity_clock(s);
     phase_mark(s, PHASE_INTEGRATE, &t0);
     for (int64_t k = 0; k < s->model->npop; k++) {
       if (bad[k]) {
@@ -378,7 +381,7 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
       team_run(s, parallel_route);
     else
       route_spikes(s, 0, 1);
-    route_events(s);
+    if (!plasticity_events(s)) { ok = false; break; }
     phase_mark(s, PHASE_ROUTE, &t0);
     if (!monitors_after_step(s)) { ok = false; break; }
     phase_mark(s, PHASE_MONITORS, &t0);
@@ -391,7 +394,10 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
 
 void sim_free(Sim *s) {
   if (s->team) team_stop(s);
-  for (int64_t k = 0; s->projs && k < s->model->nproj; k++) network_free(&s->projs[k]);
+  for (int64_t k = 0; s->projs && k < s->model->nproj; k++) {
+    plasticity_free(&s->projs[k]);
+    network_free(&s->projs[k]);
+  }
   for (int64_t k = 0; s->pops && k < s->model->npop; k++) {
     RtPop *p = &s->pops[k];
     for (int64_t q = 0; p->state && q < p->desc->nstate; q++) sim_release(p->state[q]);

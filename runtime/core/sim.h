@@ -60,11 +60,13 @@ typedef struct RtPop {
   int64_t cursor;
 } RtPop;
 
-/* Events waiting for their delay, for projections with event code. */
+/* Events waiting for their delay, for projections with on_pre code: per
+   step, the presynaptic neurons whose rows are due (one delay for the
+   whole projection), or the synapses that are (delays per synapse). */
 typedef struct EventQueue {
   int64_t slots;           /* ring length */
   int64_t *len, *cap;      /* per slot */
-  int64_t **syn;           /* per slot: synapse ids */
+  int64_t **item;          /* per slot: neuron or synapse numbers */
 } EventQueue;
 
 /* A projection at run time: synapses grouped by presynaptic neuron. */
@@ -81,7 +83,17 @@ typedef struct RtProj {
   double *weight;          /* per additive sum: the uniform weight */
   int64_t *split;          /* threads > 1: per row, per thread, first synapse */
   EventQueue events;
-  int32_t *pre_of;         /* per synapse: presynaptic index (events only) */
+  int32_t *pre_of;         /* per synapse: presynaptic index (per-synapse delays) */
+  /* plasticity (learn/plasticity.c) */
+  void **pre_value;        /* per variable kept per presynaptic neuron: array */
+  void **post_value;       /* ... per postsynaptic neuron */
+  int64_t *last_pre;       /* per presynaptic neuron: step of its last on_pre */
+  int64_t *last_post;      /* per postsynaptic neuron: step of its last on_post */
+  int64_t *last_update;    /* per synapse, with synapse_clock */
+  int64_t last_every;      /* step of the last every block */
+  int64_t *every_steps;    /* per every block: its interval in steps */
+  int64_t *post_row;       /* post index: synapses onto j are post_syn[post_row[j] ..] */
+  int32_t *post_syn;
   size_t bytes;            /* memory held per synapse data, for the summary */
 } RtProj;
 
@@ -196,10 +208,24 @@ void network_free(RtProj *p);
 /* route.c */
 /* Delivers this step's spikes of every projection (threads share the work). */
 void route_spikes(Sim *s, int thread, int nthreads);
-/* Runs the event code of projections whose events are due (one thread). */
-void route_events(Sim *s);
 /* Prepares the per-thread row splits of a projection. */
 bool route_prepare(Sim *s, RtProj *p, int nthreads);
+/* The accumulator row of an input slot for delivery `delay` steps ahead. */
+void *route_ring_row(const Sim *s, const RtPop *post, int64_t slot, int64_t delay);
+
+/* learn/plasticity.c: running synapse code */
+/* Allocates what a projection's synapse code needs (per-neuron values and
+   clocks, the post index, the event queue) and sets the initial values. */
+bool plasticity_prepare(Sim *s, RtProj *p);
+/* Runs the every blocks due at the start of this step. */
+bool plasticity_every(Sim *s);
+/* One step of the clock-driven synaptic equations. */
+void plasticity_clock(Sim *s);
+/* Queues this step's spikes for on_pre and runs the on_pre code due now,
+   then on_post for this step's spikes of the targets (one thread). */
+bool plasticity_events(Sim *s);
+/* Frees what plasticity_prepare allocated. */
+void plasticity_free(RtProj *p);
 
 /* inputs.c */
 /* Prepares a Poisson or spike-time source. */

@@ -428,10 +428,5 @@ void network_free(RtProj *p) {
   free(p->delay);
   free(p->weight);
   free(p->split);
-  free(p->pre_of);
-  for (int64_t k = 0; k < p->events.slots; k++) free(p->events.syn[k]);
-  free(p->events.syn);
-  free(p->events.len);
-  free(p->events.cap);
   memset(p, 0, sizeof *p);
 }

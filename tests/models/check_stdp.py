@@ -1,0 +1,72 @@
+"""Spike-timing-dependent plasticity against independent references.
+
+- The STDP window (stdp_window.snn): 41 isolated pre/post pairs, one per
+  synapse, at dt = t_post - t_pre from -100 ms to +100 ms; each weight
+  change is the analytic A+ exp(-dt / tau+) or -A- exp(dt / tau-) to 1e-12
+  relative (the traces are solved exactly between events).
+- Brian2 2.5 (the script and its numbers in tests/reference/): pair and
+  triplet STDP, all to all, driven by fixed spike trains for 1 s; every
+  weight agrees to 1e-9 relative, and the same with two threads.
+"""
+import json
+import math
+import os
+
+import numpy as np
+
+from snntest import check, main, model, reference_dir, run, snnc_path
+
+AP, AM, TAU = 0.01, 0.0105, 20e-3
+
+
+def check_window(snnc):
+    r = run(snnc, model("stdp_window.snn"))
+    t_pre, i_pre = r.spikes("pre")
+    t_post, i_post = r.spikes("Q")
+    pre, post = dict(zip(i_pre.tolist(), t_pre)), dict(zip(i_post.tolist(), t_post))
+    check(sorted(pre) == list(range(41)) and sorted(post) == list(range(41)),
+          "one spike per neuron: %d pre, %d post", len(t_pre), len(t_post))
+    w, wi, wj = r.npy("pre-Q_w"), r.npy("pre-Q_w_i"), r.npy("pre-Q_w_j")
+    check(np.array_equal(wi, wj) and np.all(w[0] == 0), "synapses %s", list(zip(wi, wj)))
+    for col, k in enumerate(wi.tolist()):
+        dt = post[k] - pre[k]
+        want = AP * math.exp(-dt / TAU) if dt >= 0 else -AM * math.exp(dt / TAU)
+        got = w[-1, col]
+        check(abs(got - want) <= 1e-12 * abs(want), "dt = %g ms: dw = %r, expected %r",
+              dt * 1e3, got, want)
+
+
+def final_weights(r, proj):
+    w, wi, wj = r.npy(proj + "_w"), r.npy(proj + "_w_i"), r.npy(proj + "_w_j")
+    return {(int(a), int(b)): x for a, b, x in zip(wi, wj, w[-1])}
+
+
+def check_brian2(snnc):
+    with open(os.path.join(reference_dir(), "brian2_stdp.json")) as f:
+        ref = json.load(f)
+    cases = (("stdp_brian2_pair.snn", "pre-Q", "pair"),
+             ("stdp_brian2_pair.snn", "pre-R", "pair_delay_2ms"),
+             ("stdp_brian2_triplet.snn", "pre-Q", "triplet"))
+    runs = {}
+    for name, proj, key in cases:
+        for threads in ("1", "2"):
+            if (name, threads) not in runs:
+                runs[name, threads] = run(snnc, model(name), "--threads", threads)
+            got = final_weights(runs[name, threads], proj)
+            want = {tuple(int(x) for x in k.split(",")): v for k, v in ref[key].items()}
+            check(sorted(got) == sorted(want), "%s: synapses differ", key)
+            worst = max(abs(got[k] - v) / abs(v) if v else abs(got[k]) for k, v in want.items())
+            check(worst < 1e-9, "%s (%s threads): weights differ from Brian2's by %g relative",
+                  key, threads, worst)
+            moved = sum(1 for k, v in want.items() if abs(v - (10 * k[0] + k[1]) / 200) > 1e-3)
+            check(moved > 100, "%s: only %d weights moved; the test would not see a wrong rule",
+                  key, moved)
+
+
+def test():
+    snnc = snnc_path()
+    check_window(snnc)
+    check_brian2(snnc)
+
+
+main(test)
