@@ -123,6 +123,10 @@ typedef void (*SnnRowsFn)(const SnnEventArgs *a, int64_t begin, int64_t end);
 /* Initial values of the variables kept per neuron, for neurons [0, n). */
 typedef void (*SnnNeuronValuesFn)(const double *param, void *const *value, int64_t n);
 
+/* The up-to-date value of per-synapse value `value` of synapse syn (a lazy
+   variable is brought from its last event to the step of `a`). */
+typedef double (*SnnValueFn)(const SnnEventArgs *a, int64_t value, int64_t syn);
+
 /* An every block of a projection. */
 typedef struct SnnEvery {
   double interval;         /* s; it runs at the start of steps 0, k, 2k, ... */
@@ -222,6 +226,7 @@ typedef struct SnnProjection {
   const SnnEvery *every;
   SnnRowsFn clock_step;    /* clock-driven equations, every step; or NULL */
   int64_t synapse_clock;   /* 1: keep last_update per synapse */
+  SnnValueFn current;      /* reads lazy per-synapse values up to date; NULL: none */
 } SnnProjection;
 
 enum SnnMonitorKind { SNN_MON_SPIKES = 0, SNN_MON_STATE = 1, SNN_MON_RATE = 2, SNN_MON_WEIGHTS = 3 };
@@ -232,6 +237,7 @@ typedef struct SnnMonitor {
   int64_t variable;        /* state or synaptic value index */
   int64_t lo, hi;          /* recorded neurons [lo, hi) */
   double interval;         /* sampling interval or rate bin (s); 0: every step */
+  SnnPairCondFn select;    /* SNN_MON_WEIGHTS: the synapses (i, j) recorded; NULL: all */
 } SnnMonitor;
 
 typedef struct SnnModel {

@@ -144,7 +144,8 @@
   X(SnnProjection, nevery, I64)          \
   X(SnnProjection, every, PTR)           \
   X(SnnProjection, clock_step, PTR)      \
-  X(SnnProjection, synapse_clock, I64)
+  X(SnnProjection, synapse_clock, I64)   \
+  X(SnnProjection, current, PTR)
 
 #define SnnEvery_FIELDS(X)              \
   X(SnnEvery, interval, F64)             \
@@ -156,7 +157,8 @@
   X(SnnMonitor, variable, I64)           \
   X(SnnMonitor, lo, I64)                 \
   X(SnnMonitor, hi, I64)                 \
-  X(SnnMonitor, interval, F64)
+  X(SnnMonitor, interval, F64)           \
+  X(SnnMonitor, select, PTR)
 
 #define SnnModel_FIELDS(X)              \
   X(SnnModel, abi_version, I64)          \

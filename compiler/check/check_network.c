@@ -547,6 +547,103 @@ static void check_state_monitor(Checker *c, Decl *d) {
   }
 }
 
+/* The one connection from `from` to `to`, or NULL after saying why not. */
+static Projection *monitored_connection(Checker *c, Expr *arrow, const char *kind) {
+  Expr *from = expr_strip(arrow->lhs), *to = expr_strip(arrow->rhs);
+  if (from->kind != EX_NAME || to->kind != EX_NAME) {
+    diag_error(c->d, arrow->span, "name the connection by its two populations, as in X -> Y");
+    return NULL;
+  }
+  /* Unknown ends first: "no connection" would send the user looking for one. */
+  bool from_known = connect_end(c, from, false) != NULL;
+  bool to_known = connect_end(c, to, false) != NULL;
+  if (!from_known || !to_known) return NULL;
+  Projection *found = NULL;
+  int matches = 0;
+  for (int k = 0; k < c->m->projections.len; k++) {
+    Projection *pr = c->m->projections.items[k];
+    if (strcmp(pr->pre->name, from->text) == 0 && strcmp(pr->post->name, to->text) == 0) {
+      found = pr;
+      matches++;
+    }
+  }
+  if (!found) {
+    diag_error(c->d, arrow->span, "no connection from '%s' to '%s' is declared", from->text,
+               to->text);
+    return NULL;
+  }
+  if (matches > 1) {
+    diag_error(c->d, arrow->span, "there are %d connections from '%s' to '%s'; %s() needs "
+               "exactly one", matches, from->text, to->text, kind);
+    return NULL;
+  }
+  return found;
+}
+
+/* monitor weights(X -> Y, every = 1 s, where = i < 10) records w;
+   monitor synapses(X -> Y, w, apre, every = ..., where = ...) the named
+   variables, of every synapse or of those the condition selects. */
+static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
+  const char *kind = weights ? "weights" : "synapses";
+  Expr *a = d->args;
+  double every = 0;
+  if (!a || a->kind != EX_ARROW) {
+    diag_error(c->d, a ? a->span : d->span, "%s() names a connection by its ends, as in "
+               "%s(X -> Y%s, every = 1 s)", kind, kind, weights ? "" : ", w");
+    return;
+  }
+  Expr *where = NULL;
+  for (Expr *o = a->next; o; o = o->next) {
+    if (o->arg_name && strcmp(o->arg_name, "every") == 0) {
+      monitor_interval(c, o, &every);
+    } else if (o->arg_name && strcmp(o->arg_name, "where") == 0) {
+      SavedContext saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_I | EF_J,
+                                         "in a monitor's selection");
+      if (check_bool(c, o, "a monitor's selection")) where = o;
+      leave_context(c, saved);
+    } else if (weights || o->arg_name || expr_strip(o)->kind != EX_NAME) {
+      diag_error(c->d, o->span, weights ? "weights() takes a connection, 'every = ...' and "
+                 "'where = ...'" : "synapses() takes a connection, names of its synaptic "
+                 "variables, 'every = ...' and 'where = ...'");
+    }
+  }
+  Projection *found = monitored_connection(c, a, kind);
+  if (!found) return;
+  int recorded = 0;
+  for (Expr *o = weights ? NULL : a->next; o; o = o->next) {
+    Expr *name = expr_strip(o);
+    if (o->arg_name || name->kind != EX_NAME) continue;
+    Symbol *v = synapse_member(found->synapse, name->text);
+    if (!v || (v->kind != SYM_STATE && v->kind != SYM_TRACE)) {
+      diag_error(c->d, name->span, "synapse '%s' has no state variable or trace '%s'",
+                 found->synapse->name, name->text);
+      continue;
+    }
+    Monitor *mo = new_monitor(c, d, MON_WEIGHTS);
+    mo->proj = found;
+    mo->var = v;
+    mo->every = every;
+    mo->where = where;
+    recorded++;
+  }
+  if (weights) {
+    Symbol *w = synapse_member(found->synapse, "w");
+    if (!w || w->kind != SYM_STATE) {
+      diag_error(c->d, a->span, "synapse '%s' has no state variable 'w' to record",
+                 found->synapse->name);
+      return;
+    }
+    Monitor *mo = new_monitor(c, d, MON_WEIGHTS);
+    mo->proj = found;
+    mo->var = w;
+    mo->every = every;
+    mo->where = where;
+  } else if (!recorded && c->d->errors == 0) {
+    diag_error(c->d, d->span, "synapses() needs the variables to record, as in "
+               "synapses(%s -> %s, w)", found->pre->name, found->post->name);
+  }
+}
+
 static void check_monitor(Checker *c, Decl *d) {
   const char *kind = d->type_name;
   if (strcmp(kind, "spikes") == 0) {
@@ -572,61 +669,11 @@ static void check_monitor(Checker *c, Decl *d) {
       mo->pop = p;
       mo->bin = bin;
     }
-  } else if (strcmp(kind, "weights") == 0) {
-    Expr *a = d->args;
-    double every = 0;
-    if (!a || a->kind != EX_ARROW) {
-      diag_error(c->d, a ? a->span : d->span, "weights() names a connection by its ends, as "
-                 "in weights(X -> Y, every = 1 s)");
-      return;
-    }
-    for (Expr *o = a->next; o; o = o->next) {
-      if (o->arg_name && strcmp(o->arg_name, "every") == 0)
-        monitor_interval(c, o, &every);
-      else
-        diag_error(c->d, o->span, "weights() takes a connection and 'every = ...'");
-    }
-    Expr *from = expr_strip(a->lhs), *to = expr_strip(a->rhs);
-    if (from->kind != EX_NAME || to->kind != EX_NAME) {
-      diag_error(c->d, a->span, "name the connection by its two populations, as in X -> Y");
-      return;
-    }
-    /* Unknown ends first: "no connection" would send the user looking for one. */
-    bool from_known = connect_end(c, from, false) != NULL;
-    bool to_known = connect_end(c, to, false) != NULL;
-    if (!from_known || !to_known) return;
-    Projection *found = NULL;
-    int matches = 0;
-    for (int k = 0; k < c->m->projections.len; k++) {
-      Projection *pr = c->m->projections.items[k];
-      if (strcmp(pr->pre->name, from->text) == 0 && strcmp(pr->post->name, to->text) == 0) {
-        found = pr;
-        matches++;
-      }
-    }
-    if (!found) {
-      diag_error(c->d, a->span, "no connection from '%s' to '%s' is declared", from->text,
-                 to->text);
-      return;
-    }
-    if (matches > 1) {
-      diag_error(c->d, a->span, "there are %d connections from '%s' to '%s'; weights() needs "
-                 "exactly one", matches, from->text, to->text);
-      return;
-    }
-    Symbol *w = synapse_member(found->synapse, "w");
-    if (!w || w->kind != SYM_STATE) {
-      diag_error(c->d, a->span, "synapse '%s' has no state variable 'w' to record",
-                 found->synapse->name);
-      return;
-    }
-    Monitor *mo = new_monitor(c, d, MON_WEIGHTS);
-    mo->proj = found;
-    mo->var = w;
-    mo->every = every;
+  } else if (strcmp(kind, "weights") == 0 || strcmp(kind, "synapses") == 0) {
+    check_synapse_monitor(c, d, kind[0] == 'w');
   } else {
     diag_error(c->d, d->type_span, "unknown monitor '%s'; use spikes(...), state(...), "
-               "rate(...) or weights(...)", kind);
+               "rate(...), weights(...) or synapses(...)", kind);
   }
 }
 

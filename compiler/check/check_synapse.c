@@ -8,6 +8,7 @@
 ** neuron models (check_synapse_code), so a unit error in `post.ge += w`
 ** is reported with the connection that makes it one.
 */
+#include <math.h>
 #include <string.h>
 
 #include "check.h"
@@ -241,9 +242,15 @@ void check_synapse(Checker *c, Decl *d) {
   c->context = "in an every interval";
   for (int k = 0; k < s->every.len; k++) {
     Decl *ev = s->every.items[k];
-    if (check_number_dim(c, ev->value, dim_time(), "the interval of 'every'") &&
-        require_const(c, ev->value, "the interval of 'every'") && ev->value->cval <= 0)
+    if (!check_number_dim(c, ev->value, dim_time(), "the interval of 'every'") ||
+        !require_const(c, ev->value, "the interval of 'every'"))
+      continue;
+    double steps = ev->value->cval / c->m->dt;
+    if (ev->value->cval <= 0)
       diag_error(c->d, ev->value->span, "the interval of 'every' must be positive");
+    else if (steps < 1 - 1e-9 || fabs(steps - (double)llround(steps)) > 1e-6 * steps)
+      diag_error(c->d, ev->value->span, "the interval of 'every' (%g ms) is not a whole number "
+                 "of time steps of %g ms", ev->value->cval * 1e3, c->m->dt * 1e3);
   }
   leave_context(c, saved);
   check_ode_heads(c, s);

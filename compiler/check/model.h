@@ -204,6 +204,7 @@ typedef struct Monitor {
   double every;         /* sampling interval (s), MON_STATE and MON_WEIGHTS */
   double bin;           /* MON_RATE bin width (s) */
   Projection *proj;     /* MON_WEIGHTS */
+  Expr *where;          /* MON_WEIGHTS: which synapses (a condition on i, j), or NULL */
 } Monitor;
 
 typedef enum Precision { PRECISION_DOUBLE, PRECISION_SINGLE } Precision;

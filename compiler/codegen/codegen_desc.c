@@ -280,7 +280,8 @@ static void projection_record(CodeGen *g, Record *r, int k, ProjFunctions *f) {
   const SynapseInstance *in = pr->inst;
   Record *every = records(g, g->every_t, in->every.len);
   for (int q = 0; q < in->every.len; q++) {
-    const Decl *ev = in->every.items[q];
+    /* The interval is checked and folded on the model's own block. */
+    const Decl *ev = pr->synapse->every.items[q];
     r_f64(&every[q], SnnEvery_interval, ev->value->cval);
     r_ptr(&every[q], SnnEvery_run, f->every[q]);
   }
@@ -288,9 +289,10 @@ static void projection_record(CodeGen *g, Record *r, int k, ProjFunctions *f) {
   r_ptr(r, SnnProjection_every, record_array(g, every, in->every.len, "every"));
   r_ptr(r, SnnProjection_clock_step, f->clock_step);
   r_i64(r, SnnProjection_synapse_clock, jp->clock == CLOCK_PER_SYNAPSE);
+  r_ptr(r, SnnProjection_current, f->current);
 }
 
-static void monitor_record(Record *r, const Plan *plan, const Monitor *mo) {
+static void monitor_record(Record *r, const Plan *plan, const Monitor *mo, LLVMValueRef select) {
   int kind = mo->kind == MON_SPIKES ? SNN_MON_SPIKES : mo->kind == MON_STATE ? SNN_MON_STATE :
              mo->kind == MON_RATE ? SNN_MON_RATE : SNN_MON_WEIGHTS;
   r_i64(r, SnnMonitor_kind, kind);
@@ -305,6 +307,7 @@ static void monitor_record(Record *r, const Plan *plan, const Monitor *mo) {
   r_i64(r, SnnMonitor_lo, mo->lo);
   r_i64(r, SnnMonitor_hi, mo->hi);
   r_f64(r, SnnMonitor_interval, mo->kind == MON_RATE ? mo->bin : mo->every);
+  r_ptr(r, SnnMonitor_select, select);
 }
 
 static const char *base_name(CodeGen *g, const char *path) {
@@ -327,7 +330,16 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   Record *projs = records(g, g->projection_t, nproj);
   for (int k = 0; k < nproj; k++) projection_record(g, &projs[k], k, &proj_fns[k]);
   Record *mons = records(g, g->monitor_t, nmon);
-  for (int k = 0; k < nmon; k++) monitor_record(&mons[k], p, m->monitors.items[k]);
+  for (int k = 0; k < nmon; k++) {
+    const Monitor *mo = m->monitors.items[k];
+    LLVMValueRef select = NULL;
+    if (mo->where) {
+      char what[32];
+      snprintf(what, sizeof what, "monitor%d", k);
+      select = cg_pair_function(g, mo->proj->index, what, mo->where);
+    }
+    monitor_record(&mons[k], p, mo, select);
+  }
   const char *path = m->main->file->path;
   Record model = {g, g->model_t, {0}};
   r_i64(&model, SnnModel_abi_version, SNN_ABI_VERSION);

@@ -76,15 +76,15 @@ static LLVMValueRef syn_member(Env *env, const Expr *e);
 
 /* Creates fn(args, a, b, c) (or fn(args, begin, end)) and loads what every
    synapse-code function needs, in its entry block. */
-static void syn_begin(SynGen *x, CodeGen *g, int proj, Pathway path, const char *name,
-                      int nargs) {
+static void syn_begin_returning(SynGen *x, CodeGen *g, int proj, Pathway path,
+                                const char *name, int nargs, LLVMTypeRef ret) {
   memset(x, 0, sizeof *x);
   x->g = g;
   x->proj = proj;
   x->jp = &g->plan->projs[proj];
   x->path = path;
   LLVMTypeRef types[4] = {g->ptr, g->i64, g->i64, g->i64};
-  x->fn = cg_function(g, name, g->void_t, types, nargs, true);
+  x->fn = cg_function(g, name, ret, types, nargs, true);
   LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, x->fn, "entry");
   LLVMPositionBuilderAtEnd(g->b, entry);
   LLVMValueRef a = LLVMGetParam(x->fn, 0);
@@ -117,6 +117,11 @@ static void syn_begin(SynGen *x, CodeGen *g, int proj, Pathway path, const char 
   env->member_ctx = x;
   env->syn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nvars + 1));
   x->loaded = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nvars + 1));
+}
+
+static void syn_begin(SynGen *x, CodeGen *g, int proj, Pathway path, const char *name,
+                      int nargs) {
+  syn_begin_returning(x, g, proj, path, name, nargs, g->void_t);
 }
 
 /* Sets the synapse at work: s (i64), i and j. */
@@ -570,6 +575,37 @@ LLVMValueRef cg_clock_step(CodeGen *g, int proj) {
   SynGen x;
   syn_begin(&x, g, proj, PATH_CLOCK, name, 3);
   over_rows(&x, clock_work);
+  return x.fn;
+}
+
+/* --- Reading a value up to date ----------------------------------------------------- */
+
+LLVMValueRef cg_current_value(CodeGen *g, int proj) {
+  char name[64];
+  snprintf(name, sizeof name, "snn_current_%d", proj);
+  SynGen x;
+  syn_begin_returning(&x, g, proj, PATH_EVERY, name, 3, g->f64);
+  LLVMBuilderRef b = g->b;
+  LLVMValueRef value = LLVMGetParam(x.fn, 1), s = LLVMGetParam(x.fn, 2);
+  LLVMTypeRef args[3] = {g->ptr, g->i64, g->i64};
+  LLVMValueRef row_of = cg_declare(g, "snnrt_row_of", g->i64, args, 3);
+  LLVMValueRef vals[3] = {x.row, x.npre, s};
+  LLVMValueRef i = cg_call(g, row_of, vals, 3);
+  LLVMValueRef j = LLVMBuildSExt(b, cg_load_at(g, g->i32, x.target, s), g->i64, "");
+  set_synapse(&x, s, i, j);
+  LLVMValueRef table = cg_load_field(g, g->event_args, LLVMGetParam(x.fn, 0), SnnEventArgs_value);
+  LLVMValueRef raw = cg_load_at(g, g->real, cg_load_at(g, g->ptr, table, value), s);
+  LLVMValueRef result = cg_to_real(&(Env){.g = g, .real = g->f64}, raw);
+  LLVMValueRef then = synapse_then(&x);
+  for (int k = 0; k < x.jp->nvars; k++) {
+    const SynVar *v = &x.jp->vars[k];
+    if (v->storage != STORE_SYNAPSE || !v->lazy) continue;
+    LLVMValueRef up = decay(&x, v, raw, then);
+    up = cg_to_real(&(Env){.g = g, .real = g->f64}, up);
+    LLVMValueRef here = LLVMBuildICmp(b, LLVMIntEQ, value, cg_i64(g, v->slot), "");
+    result = LLVMBuildSelect(b, here, up, result, "");
+  }
+  LLVMBuildRet(b, result);
   return x.fn;
 }
 

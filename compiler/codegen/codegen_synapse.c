@@ -28,7 +28,7 @@ static LLVMValueRef start(CodeGen *g, const char *name, LLVMTypeRef ret, LLVMTyp
 }
 
 /* double snn_p_k(param, i, j) or i32 snn_where_k(param, i, j) */
-static LLVMValueRef pair_function(CodeGen *g, int proj, const char *what, const Expr *e) {
+LLVMValueRef cg_pair_function(CodeGen *g, int proj, const char *what, const Expr *e) {
   char name[64];
   snprintf(name, sizeof name, "snn_%s_%d", what, proj);
   bool cond = e->type == TY_BOOL;
@@ -128,8 +128,8 @@ void cg_projection(CodeGen *g, int proj, ProjFunctions *out) {
   ProjPlan *jp = &g->plan->projs[proj];
   Projection *pr = jp->proj;
   memset(out, 0, sizeof *out);
-  if (pr->rule == RULE_PROBABILITY && !pr->p->is_const) out->p_fn = pair_function(g, proj, "p", pr->p);
-  if (pr->where) out->where_fn = pair_function(g, proj, "where", pr->where);
+  if (pr->rule == RULE_PROBABILITY && !pr->p->is_const) out->p_fn = cg_pair_function(g, proj, "p", pr->p);
+  if (pr->where) out->where_fn = cg_pair_function(g, proj, "where", pr->where);
   out->weight_fn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nadditive + 1));
   char name[64];
   for (int k = 0; k < jp->nadditive; k++) {
@@ -147,6 +147,7 @@ void cg_projection(CodeGen *g, int proj, ProjFunctions *out) {
   if (jp->has_on_pre) out->on_pre = cg_on_pre(g, proj);
   if (jp->has_on_post) out->on_post = cg_on_post(g, proj);
   if (jp->clock_driven) out->clock_step = cg_clock_step(g, proj);
+  if (jp->clock != CLOCK_NONE) out->current = cg_current_value(g, proj);
   if (jp->npre_values) out->pre_init = cg_end_values_init(g, proj, END_PRE);
   if (jp->npost_values) out->post_init = cg_end_values_init(g, proj, END_POST);
   const SynapseInstance *in = pr->inst;

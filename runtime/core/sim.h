@@ -224,6 +224,9 @@ void plasticity_clock(Sim *s);
 /* Queues this step's spikes for on_pre and runs the on_pre code due now,
    then on_post for this step's spikes of the targets (one thread). */
 bool plasticity_events(Sim *s);
+/* Per-synapse value `value` of synapse syn as of the current step (a lazy
+   one brought up to date, without changing what is stored). */
+double plasticity_value(Sim *s, RtProj *p, int64_t value, int64_t syn);
 /* Frees what plasticity_prepare allocated. */
 void plasticity_free(RtProj *p);
 

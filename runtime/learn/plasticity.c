@@ -290,3 +290,13 @@ void plasticity_clock(Sim *s) {
     p->desc->clock_step(&a, 0, p->pre->size);
   }
 }
+
+double plasticity_value(Sim *s, RtProj *p, int64_t value, int64_t syn) {
+  assert(value >= 0 && value < p->desc->nvalue && syn >= 0 && syn < p->nsyn);
+  if (p->desc->current) {
+    SnnEventArgs a = event_args(s, p, NULL);
+    return p->desc->current(&a, value, syn);
+  }
+  return s->real_size == 8 ? ((const double *)p->value[value])[syn]
+                           : ((const float *)p->value[value])[syn];
+}

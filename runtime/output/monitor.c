@@ -36,6 +36,8 @@ typedef struct MonitorRt {
   int64_t bin_start;        /* rate: first step of the current bin */
   double *row;              /* state: one sample */
   int64_t width;            /* state: recorded neurons; weights: synapses */
+  int64_t *syn;             /* weights: the synapses recorded, in row order */
+  int32_t *syn_pre;         /* weights: their presynaptic neurons */
 } MonitorRt;
 
 struct Monitors {
@@ -135,17 +137,39 @@ static bool interval_steps(Sim *s, const char *what, double interval, int64_t *o
    in the order of the values, as the _i and _j files do for .npy. */
 static bool open_weights_csv(Sim *s, MonitorRt *mo, const char *stem, const RtProj *pr,
                              const SnnVariable *v) {
-  size_t cap = 8 + (size_t)pr->nsyn * (strlen(v->name) + strlen(v->unit) + 30);
+  size_t cap = 8 + (size_t)mo->width * (strlen(v->name) + strlen(v->unit) + 30);
   char *header = malloc(cap);
   if (!header) return sim_fail(s, "out of memory");
   size_t len = (size_t)snprintf(header, cap, "t_s");
-  for (int64_t i = 0; i < pr->pre->size; i++)
-    for (int64_t q = pr->row[i]; q < pr->row[i + 1]; q++)
-      len += (size_t)snprintf(header + len, cap - len, ",%s[%lld->%d]_%s", v->name,
-                              (long long)i, pr->target[q], v->unit);
+  for (int64_t q = 0; q < mo->width; q++)
+    len += (size_t)snprintf(header + len, cap - len, ",%s[%d->%d]_%s", v->name, mo->syn_pre[q],
+                            pr->target[mo->syn[q]], v->unit);
   bool ok = open_csv(s, mo, stem, header);
   free(header);
   return ok;
+}
+
+/* The synapses a synaptic monitor records: all, or those (i, j) its
+   condition selects, in row order. */
+static bool select_synapses(Sim *s, MonitorRt *mo, const RtProj *pr) {
+  SnnPairCondFn select = mo->desc->select;
+  int64_t n = 0;
+  for (int64_t i = 0; i < pr->pre->size; i++)
+    for (int64_t q = pr->row[i]; q < pr->row[i + 1]; q++)
+      if (!select || select(s->param, i, pr->target[q])) n++;
+  mo->syn = malloc(sizeof(int64_t) * (size_t)(n + 1));
+  mo->syn_pre = malloc(sizeof(int32_t) * (size_t)(n + 1));
+  mo->row = malloc(sizeof(double) * (size_t)(n + 1));
+  if (!mo->syn || !mo->syn_pre || !mo->row) return sim_fail(s, "out of memory");
+  mo->width = 0;
+  for (int64_t i = 0; i < pr->pre->size; i++) {
+    for (int64_t q = pr->row[i]; q < pr->row[i + 1]; q++) {
+      if (select && !select(s->param, i, pr->target[q])) continue;
+      mo->syn[mo->width] = q;
+      mo->syn_pre[mo->width++] = (int32_t)i;
+    }
+  }
+  return true;
 }
 
 static bool open_monitor(Sim *s, Monitors *ms, int idx) {
@@ -201,9 +225,7 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
     const RtProj *pr = &s->projs[d->population];
     const SnnProjection *p = pr->desc;
     if (!interval_steps(s, "sampling interval", d->interval, &mo->every)) return false;
-    mo->width = pr->nsyn;
-    mo->row = malloc(sizeof(double) * (size_t)(mo->width + 1));
-    if (!mo->row) return sim_fail(s, "out of memory");
+    if (!select_synapses(s, mo, pr)) return false;
     snprintf(stem, sizeof stem, "%s-%s_%s", model->pop[p->pre].name, model->pop[p->post].name,
              p->value[d->variable].name);
     unique_stem(ms, idx, stem, sizeof stem);
@@ -219,11 +241,9 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
       NpyWriter *w = path ? npy_open(path, NPY_I32, 0, err, sizeof err) : NULL;
       mo->path[2 + k] = path;
       if (!w) return sim_fail(s, "cannot write monitor file: %s", path ? err : "out of memory");
-      for (int64_t i = 0; i < pr->pre->size; i++) {
-        for (int64_t q = pr->row[i]; q < pr->row[i + 1]; q++) {
-          int32_t v = k == 0 ? (int32_t)i : pr->target[q];
-          npy_append(w, &v, 1);
-        }
+      for (int64_t q = 0; q < mo->width; q++) {
+        int32_t v = k == 0 ? mo->syn_pre[q] : pr->target[mo->syn[q]];
+        npy_append(w, &v, 1);
       }
       if (npy_close_report(w, err, sizeof err) != 0)
         return sim_fail(s, "cannot write monitor file: %s", err);
@@ -268,21 +288,17 @@ static bool write_ok(Sim *s, MonitorRt *mo) {
 /* A sample of a state variable or of synaptic values at t_n. */
 static bool sample(Sim *s, MonitorRt *mo) {
   const SnnMonitor *d = mo->desc;
-  const void *array;
-  double scale;
-  int64_t lo;
   if (d->kind == SNN_MON_STATE) {
     const RtPop *p = &s->pops[d->population];
-    array = p->state[d->variable];
-    scale = p->desc->state[d->variable].unit_scale;
-    lo = d->lo;
+    const void *array = p->state[d->variable];
+    double scale = p->desc->state[d->variable].unit_scale;
+    for (int64_t i = 0; i < mo->width; i++) mo->row[i] = real_at(s, array, d->lo + i) / scale;
   } else {
-    const RtProj *p = &s->projs[d->population];
-    array = p->value[d->variable];
-    scale = p->desc->value[d->variable].unit_scale;
-    lo = 0;
+    RtProj *p = &s->projs[d->population];
+    double scale = p->desc->value[d->variable].unit_scale;
+    for (int64_t q = 0; q < mo->width; q++)
+      mo->row[q] = plasticity_value(s, p, d->variable, mo->syn[q]) / scale;
   }
-  for (int64_t i = 0; i < mo->width; i++) mo->row[i] = real_at(s, array, lo + i) / scale;
   if (mo->csv) {
     fprintf(mo->csv, "%.10g", s->t);
     for (int64_t i = 0; i < mo->width; i++) fprintf(mo->csv, ",%.10g", mo->row[i]);
@@ -419,6 +435,8 @@ void monitors_free(Sim *s) {
   for (int k = 0; k < ms->n; k++) {
     for (int q = 0; q < 4; q++) free(ms->m[k].path[q]);
     free(ms->m[k].row);
+    free(ms->m[k].syn);
+    free(ms->m[k].syn_pre);
   }
   free(ms->m);
   free(ms);

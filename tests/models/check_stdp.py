@@ -4,8 +4,11 @@
   synapse, at dt = t_post - t_pre from -100 ms to +100 ms; each weight
   change is the analytic A+ exp(-dt / tau+) or -A- exp(dt / tau-) to 1e-12
   relative (the traces are solved exactly between events).
-- Brian2 2.5 (the script and its numbers in tests/reference/): pair and
-  triplet STDP, all to all, driven by fixed spike trains for 1 s; every
+- Brian2 2.5 (the script and its numbers in tests/reference/): pair STDP
+  (with and without a delay), triplet STDP, short-term plasticity (u and x
+  kept per presynaptic neuron) and an eligibility-trace rule with an every
+  block (c clock-driven and event-driven, one delay and delays per
+  synapse), all to all, driven by fixed spike trains for 1 s; every
   weight agrees to 1e-9 relative, and the same with two threads.
 """
 import json
@@ -36,29 +39,36 @@ def check_window(snnc):
               dt * 1e3, got, want)
 
 
-def final_weights(r, proj):
-    w, wi, wj = r.npy(proj + "_w"), r.npy(proj + "_w_i"), r.npy(proj + "_w_j")
+def final_values(r, proj, var):
+    w, wi, wj = r.npy(proj + "_" + var), r.npy(proj + "_%s_i" % var), r.npy(proj + "_%s_j" % var)
     return {(int(a), int(b)): x for a, b, x in zip(wi, wj, w[-1])}
 
 
 def check_brian2(snnc):
     with open(os.path.join(reference_dir(), "brian2_stdp.json")) as f:
         ref = json.load(f)
-    cases = (("stdp_brian2_pair.snn", "pre-Q", "pair"),
-             ("stdp_brian2_pair.snn", "pre-R", "pair_delay_2ms"),
-             ("stdp_brian2_triplet.snn", "pre-Q", "triplet"))
+    cases = (("stdp_brian2_pair.snn", "pre-Q", "w", "pair"),
+             ("stdp_brian2_pair.snn", "pre-R", "w", "pair_delay_2ms"),
+             ("stdp_brian2_triplet.snn", "pre-Q", "w", "triplet"),
+             ("stdp_brian2_stp.snn", "pre-Q", "eff", "stp_eff"),
+             ("stdp_brian2_eligibility.snn", "pre-Q", "w", "eligibility"),
+             ("stdp_brian2_eligibility.snn", "pre-R", "w", "eligibility_event"),
+             ("stdp_brian2_eligibility.snn", "pre-S", "w", "eligibility_event_delays"),
+             ("stdp_brian2_eligibility.snn", "pre-T", "w", "eligibility_delays"))
     runs = {}
-    for name, proj, key in cases:
+    for name, proj, var, key in cases:
         for threads in ("1", "2"):
             if (name, threads) not in runs:
                 runs[name, threads] = run(snnc, model(name), "--threads", threads)
-            got = final_weights(runs[name, threads], proj)
+            got = final_values(runs[name, threads], proj, var)
             want = {tuple(int(x) for x in k.split(",")): v for k, v in ref[key].items()}
             check(sorted(got) == sorted(want), "%s: synapses differ", key)
             worst = max(abs(got[k] - v) / abs(v) if v else abs(got[k]) for k, v in want.items())
             check(worst < 1e-9, "%s (%s threads): weights differ from Brian2's by %g relative",
                   key, threads, worst)
-            moved = sum(1 for k, v in want.items() if abs(v - (10 * k[0] + k[1]) / 200) > 1e-3)
+            start = 0 if var == "eff" else None
+            moved = sum(1 for k, v in want.items()
+                        if abs(v - (start if start is not None else (10 * k[0] + k[1]) / 200)) > 1e-3)
             check(moved > 100, "%s: only %d weights moved; the test would not see a wrong rule",
                   key, moved)
 

@@ -1,11 +1,17 @@
-"""Reference weights of pair and triplet STDP from Brian2, and the snn models
-that must reproduce them.
+"""Reference weights of pair, triplet, short-term and eligibility-trace
+plasticity from Brian2, and the snn models that must reproduce them.
 
 Both rules run all to all between 20 presynaptic and 10 postsynaptic spike
 trains, fixed in advance (Bernoulli spikes at 15 Hz on the 0.1 ms grid, from
 a seeded generator), for 1 s; every synapse starts from its own weight
 (10 i + j) / 200.  The pair rule runs twice, without delay and with a 2 ms
-axonal delay.  Brian2 drives both ends with SpikeGeneratorGroups; in snn the
+axonal delay.  Short-term plasticity (Tsodyks-Markram, u and x of each
+presynaptic neuron, event-driven) accumulates u x per synapse.  The
+eligibility rule (pair traces feeding a decaying eligibility c, turned into
+weight every 10 ms by a run_regularly / every block) runs with c
+clock-driven and event-driven, each without delays and with delays that
+differ per synapse ((i % 3) ms); Brian2's every block reads an
+event-driven c decayed from its last event, which is its value then.  Brian2 drives both ends with SpikeGeneratorGroups; in snn the
 postsynaptic neurons are relays that fire one step after their drive, so
 the drive trains are the Brian2 trains shifted back by one step.
 
@@ -26,6 +32,8 @@ SEED = 20261202
 
 PAIR = dict(taupre=20.0, taupost=20.0, Ap=0.01, Am=0.0105, wmax=1.0)
 # Pfister & Gerstner (2006), visual cortex, all-to-all interactions.
+STP = dict(U=0.2, tau_f=200.0, tau_d=100.0)
+ELIG = dict(taupre=20.0, taupost=20.0, Ap=0.01, Am=0.0105, tau_c=200.0, eta=0.5, wmax=1.0)
 TRIPLET = dict(tau_plus=16.8, tau_minus=33.7, tau_x=101.0, tau_y=125.0,
                A2p=5e-10, A3p=6.2e-3, A2m=7e-3, A3m=2.3e-4, wmax=1.0)
 
@@ -84,6 +92,57 @@ def brian2_weights(pre_steps, post_steps, rule, delay_ms):
     return {"%d,%d" % (i, j): float(w) for i, j, w in zip(syn.i[:], syn.j[:], syn.w[:])}
 
 
+def brian2_other(pre_steps, post_steps, rule, delays, event_driven=False):
+    """STP (the sum of u x per synapse) or the eligibility rule (weights)."""
+    import brian2 as b2
+    b2.prefs.codegen.target = "numpy"
+    b2.start_scope()
+    b2.defaultclock.dt = DT_MS * b2.ms
+    ms = b2.ms
+
+    def generator(n, steps):
+        idx = [i for i, s in enumerate(steps) for _ in s]
+        times = [k * DT_MS for s in steps for k in s]
+        return b2.SpikeGeneratorGroup(n, idx, np.array(times) * ms)
+
+    pre = generator(NPRE, pre_steps)
+    post = generator(NPOST, post_steps)
+    if rule == "stp":
+        c = STP
+        ns = dict(U=c["U"], tau_f=c["tau_f"] * ms, tau_d=c["tau_d"] * ms)
+        syn = b2.Synapses(pre, post, model="""eff : 1
+            du/dt = (U - u) / tau_f : 1 (event-driven)
+            dx/dt = (1 - x) / tau_d : 1 (event-driven)""",
+                          on_pre="u += U * (1 - u)\neff += u * x\nx -= u * x", namespace=ns)
+        syn.connect()
+        syn.u = c["U"]
+        syn.x = 1
+        net = b2.Network(pre, post, syn)
+        net.run(T_MS * ms)
+        return {"%d,%d" % (i, j): float(v) for i, j, v in zip(syn.i[:], syn.j[:], syn.eff[:])}
+    c = ELIG
+    ns = dict(taupre=c["taupre"] * ms, taupost=c["taupost"] * ms, Ap=c["Ap"], Am=c["Am"],
+              tau_c=c["tau_c"] * ms, eta=c["eta"], wmax=c["wmax"])
+    kind = "event-driven" if event_driven else "clock-driven"
+    syn = b2.Synapses(pre, post, model="""w : 1
+        dc/dt = -c / tau_c : 1 (%s)
+        dapre/dt = -apre / taupre : 1 (event-driven)
+        dapost/dt = -apost / taupost : 1 (event-driven)""" % kind,
+                      on_pre="apre += Ap\nc -= apost", on_post="apost += Am\nc += apre",
+                      method="exact", namespace=ns)
+    syn.connect()
+    syn.w = "(10 * i + j) / 200.0"
+    if delays:
+        syn.pre.delay = "(i % 3) * ms"
+    # An event-driven c is stored as of its synapse's last event: the
+    # every block reads its value now, which is that, decayed since.
+    now = "c * exp(-(t - lastupdate) / tau_c)" if event_driven else "c"
+    syn.run_regularly("w = clip(w + eta * %s, 0, wmax)" % now, dt=10 * ms)
+    net = b2.Network(pre, post, syn)
+    net.run(T_MS * ms)
+    return {"%d,%d" % (i, j): float(w) for i, j, w in zip(syn.i[:], syn.j[:], syn.w[:])}
+
+
 def spike_list(steps, shift):
     groups = []
     for i, s in enumerate(steps):
@@ -93,7 +152,53 @@ def spike_list(steps, shift):
 
 
 def write_model(path, rule, pre_steps, post_steps):
-    if rule == "pair":
+    if rule == "stp":
+        c = STP
+        synapse = """synapse Depressing {
+    param U = %g
+    state u : 1 = U
+    state x : 1 = 1
+    state eff : 1 = 0
+    du/dt = (U - u) / (%g ms) event-driven
+    dx/dt = (1 - x) / (%g ms) event-driven
+    on_pre {
+        u += U * (1 - u)
+        eff += u * x
+        x -= u * x
+    }
+}""" % (c["U"], c["tau_f"], c["tau_d"])
+        connects = "connect pre -> Q via Depressing\nmonitor synapses(pre -> Q, eff, every = 1000 ms)"
+    elif rule == "eligibility":
+        c = ELIG
+        body = """    param Ap = %g
+    param Am = %g
+    param eta = %g
+    param wmax = %g
+    state w : 1 = (10 * i + j) / 200
+    state c : 1 = 0
+    trace apre : tau = %g ms
+    trace apost : tau = %g ms
+    dc/dt = -c / (%g ms) %%s
+    on_pre {
+        apre += Ap
+        c -= apost
+    }
+    on_post {
+        apost += Am
+        c += apre
+    }
+    every 10 ms { w = clip(w + eta * c, 0, wmax) }""" % (c["Ap"], c["Am"], c["eta"], c["wmax"],
+                                                     c["taupre"], c["taupost"], c["tau_c"])
+        synapse = ("synapse EligibleClock {\n" + body % "clock-driven" + "\n}\n" +
+                   "synapse EligibleEvent {\n" + body % "event-driven" + "\n}")
+        connects = ("connect pre -> Q via EligibleClock\nconnect pre -> R via EligibleEvent\n"
+                    "connect pre -> S via EligibleEvent { delay = (i % 3) * ms }\n"
+                    "connect pre -> T via EligibleClock { delay = (i % 3) * ms }\n"
+                    "monitor weights(pre -> Q, every = 1000 ms)\n"
+                    "monitor weights(pre -> R, every = 1000 ms)\n"
+                    "monitor weights(pre -> S, every = 1000 ms)\n"
+                    "monitor weights(pre -> T, every = 1000 ms)")
+    elif rule == "pair":
         c = PAIR
         synapse = """synapse Pair {
     param Ap = %g
@@ -140,11 +245,12 @@ def write_model(path, rule, pre_steps, post_steps):
 }""" % (c["A2p"], c["A3p"], c["A2m"], c["A3m"], c["wmax"], c["tau_plus"], c["tau_x"],
         c["tau_minus"], c["tau_y"])
         connects = "connect pre -> Q via Triplet\nmonitor weights(pre -> Q, every = 1000 ms)"
-    relays = "population Q = Relay[%d]\n" % NPOST
-    relays += "connect drive -> Q via Kick { one_to_one }\n"
-    if rule == "pair":
-        relays += "population R = Relay[%d]\nconnect drive -> R via Kick { one_to_one }\n" % NPOST
-    text = """# %s STDP, all to all, from fixed spike trains: generated with the Brian2
+    targets = {"pair": "QR", "eligibility": "QRST"}.get(rule, "Q")
+    relays = ""
+    for name in targets:
+        relays += ("population %s = Relay[%d]\nconnect drive -> %s via Kick { one_to_one }\n" %
+                   (name, NPOST, name))
+    text = """# %s plasticity, all to all, from fixed spike trains: generated with the Brian2
 # reference weights by tests/reference/brian2/stdp_reference.py (do not edit).
 # The relays fire one step after their drive, on the Brian2 post trains.
 neuron Relay {
@@ -161,7 +267,7 @@ input drive = spike_times[%d](
         %s)
 %s%s
 run 1000.1 ms
-""" % (rule.capitalize(), synapse, NPRE, spike_list(pre_steps, 0), NPOST,
+""" % ({"stp": "Short-term", "eligibility": "Eligibility-trace"}.get(rule, rule.capitalize() + " STDP"), synapse, NPRE, spike_list(pre_steps, 0), NPOST,
        spike_list(post_steps, -1), relays, connects)
     with open(path, "w") as f:
         f.write(text)
@@ -179,6 +285,12 @@ def main():
         "pair": brian2_weights(pre_steps, post_steps, "pair", 0),
         "pair_delay_2ms": brian2_weights(pre_steps, post_steps, "pair", 2.0),
         "triplet": brian2_weights(pre_steps, post_steps, "triplet", 0),
+        "stp_eff": brian2_other(pre_steps, post_steps, "stp", False),
+        "eligibility": brian2_other(pre_steps, post_steps, "eligibility", False),
+        "eligibility_delays": brian2_other(pre_steps, post_steps, "eligibility", True),
+        "eligibility_event": brian2_other(pre_steps, post_steps, "eligibility", False, True),
+        "eligibility_event_delays": brian2_other(pre_steps, post_steps, "eligibility", True,
+                                                 True),
         "pre_spikes": sum(len(s) for s in pre_steps),
         "post_spikes": sum(len(s) for s in post_steps),
     }
@@ -186,6 +298,9 @@ def main():
         json.dump(result, f, indent=1, sort_keys=True)
     write_model(os.path.join(models, "stdp_brian2_pair.snn"), "pair", pre_steps, post_steps)
     write_model(os.path.join(models, "stdp_brian2_triplet.snn"), "triplet", pre_steps, post_steps)
+    write_model(os.path.join(models, "stdp_brian2_stp.snn"), "stp", pre_steps, post_steps)
+    write_model(os.path.join(models, "stdp_brian2_eligibility.snn"), "eligibility", pre_steps,
+                post_steps)
 
 
 if __name__ == "__main__":
