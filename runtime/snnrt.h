@@ -115,11 +115,12 @@ typedef struct SnnEventArgs {
 
 /* on_pre for synapses [first, last) of presynaptic neuron `neuron` (its
    whole row, or one synapse when delays differ per synapse); on_post for
-   entries [first, last) of post_syn, the synapses onto `neuron`. */
-typedef void (*SnnEventFn)(const SnnEventArgs *a, int64_t neuron, int64_t first, int64_t last);
+   entries [first, last) of post_syn, the synapses onto `neuron`.
+   Both return 1 if they stored a synaptic value that is NaN or infinite. */
+typedef int32_t (*SnnEventFn)(const SnnEventArgs *a, int64_t neuron, int64_t first, int64_t last);
 /* An every block, or one step of the clock-driven equations, over the
-   synapses of presynaptic neurons [begin, end). */
-typedef void (*SnnRowsFn)(const SnnEventArgs *a, int64_t begin, int64_t end);
+   synapses of presynaptic neurons [begin, end); returns as SnnEventFn. */
+typedef int32_t (*SnnRowsFn)(const SnnEventArgs *a, int64_t begin, int64_t end);
 /* Initial values of the variables kept per neuron, for neurons [0, n). */
 typedef void (*SnnNeuronValuesFn)(const double *param, void *const *value, int64_t n);
 

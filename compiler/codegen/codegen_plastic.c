@@ -57,6 +57,7 @@ typedef struct SynGen {
   LLVMValueRef i, j, s;                               /* i64: the synapse at work */
   LLVMValueRef *loaded;  /* per variable: the value as loaded and brought up to date */
   const Decl *block;     /* the every block being emitted */
+  LLVMValueRef bad;      /* i1 in memory: a stored synaptic value was NaN or infinite */
 } SynGen;
 
 /* --- Arguments ------------------------------------------------------------------ */
@@ -78,6 +79,8 @@ static LLVMValueRef syn_member(Env *env, const Expr *e);
    synapse-code function needs, in its entry block. */
 static void syn_begin_returning(SynGen *x, CodeGen *g, int proj, Pathway path,
                                 const char *name, int nargs, LLVMTypeRef ret) {
+  /* Synapse code reports a non-finite value it stored (as neuron kernels
+     do); the runtime then finds and names it. */
   memset(x, 0, sizeof *x);
   x->g = g;
   x->proj = proj;
@@ -117,11 +120,30 @@ static void syn_begin_returning(SynGen *x, CodeGen *g, int proj, Pathway path,
   env->member_ctx = x;
   env->syn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nvars + 1));
   x->loaded = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nvars + 1));
+  x->bad = LLVMBuildAlloca(g->b, g->i1, "bad");
+  LLVMBuildStore(g->b, LLVMConstInt(g->i1, 0, 0), x->bad);
+}
+
+/* Stores a synaptic value, noting whether it is finite: v - v is NaN
+   exactly when v is NaN or infinite. */
+static void store_value(SynGen *x, LLVMValueRef array, LLVMValueRef at, LLVMValueRef v) {
+  CodeGen *g = x->g;
+  LLVMBuilderRef b = g->b;
+  cg_store_at(g, g->real, array, at, v);
+  LLVMValueRef d = LLVMBuildFSub(b, v, v, "");
+  LLVMValueRef nan = LLVMBuildFCmp(b, LLVMRealUNO, d, d, "");
+  LLVMBuildStore(b, LLVMBuildOr(b, LLVMBuildLoad2(b, g->i1, x->bad, ""), nan, ""), x->bad);
+}
+
+/* Returns the flag: 1 if a stored value was not finite. */
+static void syn_end(SynGen *x) {
+  CodeGen *g = x->g;
+  LLVMBuildRet(g->b, LLVMBuildZExt(g->b, LLVMBuildLoad2(g->b, g->i1, x->bad, ""), g->i32, ""));
 }
 
 static void syn_begin(SynGen *x, CodeGen *g, int proj, Pathway path, const char *name,
                       int nargs) {
-  syn_begin_returning(x, g, proj, path, name, nargs, g->void_t);
+  syn_begin_returning(x, g, proj, path, name, nargs, g->i32);
 }
 
 /* Sets the synapse at work: s (i64), i and j. */
@@ -291,7 +313,7 @@ static void store_synapse_vars(SynGen *x) {
   for (int k = 0; k < jp->nvars; k++) {
     const SynVar *v = &jp->vars[k];
     if (v->storage != STORE_SYNAPSE || (!v->lazy && x->env.syn[k] == x->loaded[k])) continue;
-    cg_store_at(g, g->real, x->syn_arrays[v->slot], x->s, x->env.syn[k]);
+    store_value(x, x->syn_arrays[v->slot], x->s, x->env.syn[k]);
   }
   if (jp->clock == CLOCK_PER_SYNAPSE) cg_store_at(g, g->i64, x->last_update, x->s, x->step);
 }
@@ -387,13 +409,12 @@ static void event_prologue(EventBlock *eb) {
 
 static void event_epilogue(EventBlock *eb, LLVMValueRef neuron) {
   SynGen *x = eb->x;
-  CodeGen *g = x->g;
   const ProjPlan *jp = x->jp;
   for (int k = 0; k < jp->nvars; k++) {
     const SynVar *v = &jp->vars[k];
     if (v->storage != eb->storage) continue;
     LLVMValueRef *arrays = eb->storage == STORE_PRE ? x->pre_arrays : x->post_arrays;
-    cg_store_at(g, g->real, arrays[v->slot], neuron, eb->final[k]);
+    store_value(x, arrays[v->slot], neuron, eb->final[k]);
   }
 }
 
@@ -450,7 +471,7 @@ LLVMValueRef cg_on_pre(CodeGen *g, int proj) {
   x.i = LLVMGetParam(x.fn, 1);
   event_epilogue(&eb, x.i);
   if (jp->npre_values > 0 || jp->clock == CLOCK_DERIVED) advance_clock(&x, x.last_pre, x.i);
-  LLVMBuildRetVoid(g->b);
+  syn_end(&x);
   return x.fn;
 }
 
@@ -483,7 +504,7 @@ LLVMValueRef cg_on_post(CodeGen *g, int proj) {
   x.j = LLVMGetParam(x.fn, 1);
   event_epilogue(&eb, x.j);
   advance_clock(&x, x.last_post, x.j);
-  LLVMBuildRetVoid(g->b);
+  syn_end(&x);
   return x.fn;
 }
 
@@ -519,7 +540,7 @@ static void rows_row(void *ctx, LLVMValueRef i) {
 static void over_rows(SynGen *x, SynapseWork work) {
   RowsCtx r = {x, work};
   cg_loop(x->g, x->fn, LLVMGetParam(x->fn, 1), LLVMGetParam(x->fn, 2), rows_row, &r);
-  LLVMBuildRetVoid(x->g->b);
+  syn_end(x);
 }
 
 static void every_work(SynGen *x) {
@@ -565,7 +586,7 @@ static void clock_work(SynGen *x) {
   for (int k = 0; k < jp->nvars; k++) {
     const SynVar *v = &jp->vars[k];
     if (v->storage == STORE_SYNAPSE && v->clock_ode)
-      cg_store_at(g, g->real, x->syn_arrays[v->slot], x->s, env->syn[k]);
+      store_value(x, x->syn_arrays[v->slot], x->s, env->syn[k]);
   }
 }
 

@@ -367,7 +367,6 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
       team_run(s, parallel_integrate);
     else
       integrate_range(s, 0, 1, bad);
-    plasticity_clock(s);
     phase_mark(s, PHASE_INTEGRATE, &t0);
     for (int64_t k = 0; k < s->model->npop; k++) {
       if (bad[k]) {
@@ -375,7 +374,7 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
         ok = false;
       }
     }
-    if (!ok || !collect_spikes(s, nthreads)) { ok = false; break; }
+    if (!ok || !plasticity_clock(s) || !collect_spikes(s, nthreads)) { ok = false; break; }
     phase_mark(s, PHASE_COLLECT, &t0);
     if (s->team)
       team_run(s, parallel_route);

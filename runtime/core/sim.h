@@ -219,8 +219,9 @@ void *route_ring_row(const Sim *s, const RtPop *post, int64_t slot, int64_t dela
 bool plasticity_prepare(Sim *s, RtProj *p);
 /* Runs the every blocks due at the start of this step. */
 bool plasticity_every(Sim *s);
-/* One step of the clock-driven synaptic equations. */
-void plasticity_clock(Sim *s);
+/* One step of the clock-driven synaptic equations; false + s->error when a
+   value became NaN or infinite (so for the other two). */
+bool plasticity_clock(Sim *s);
 /* Queues this step's spikes for on_pre and runs the on_pre code due now,
    then on_post for this step's spikes of the targets (one thread). */
 bool plasticity_events(Sim *s);

@@ -22,6 +22,7 @@
 ** for projections with on_post code).
 */
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +168,40 @@ static SnnEventArgs event_args(const Sim *s, RtProj *p, void **post_input) {
   return a;
 }
 
+/* A synaptic value became NaN or infinite: name the first one found (per
+   synapse, then per neuron) and stop the run; what was recorded stays. */
+static bool report_non_finite(Sim *s, const RtProj *p) {
+  const SnnProjection *d = p->desc;
+  for (int64_t v = 0; v < d->nvalue; v++) {
+    for (int64_t q = 0; q < p->nsyn; q++) {
+      double x = s->real_size == 8 ? ((const double *)p->value[v])[q] : ((const float *)p->value[v])[q];
+      if (isfinite(x)) continue;
+      return sim_fail(s, "projection '%s', synapse %lld (%lld -> %d), variable '%s' became %s "
+                      "at t = %g ms (step %lld); check the synapse code and its parameters",
+                      d->name, (long long)q, (long long)snnrt_row_of(p->row, p->pre->size, q),
+                      p->target[q], d->value[v].name, isnan(x) ? "NaN" : "infinite",
+                      s->t * 1e3, (long long)s->step);
+    }
+  }
+  for (int end = 0; end < 2; end++) {
+    int64_t nvalue = end ? d->npost_value : d->npre_value, n = end ? p->post->size : p->pre->size;
+    void **values = end ? p->post_value : p->pre_value;
+    const SnnVariable *vars = end ? d->post_value : d->pre_value;
+    for (int64_t v = 0; v < nvalue; v++) {
+      for (int64_t i = 0; i < n; i++) {
+        double x = s->real_size == 8 ? ((const double *)values[v])[i] : ((const float *)values[v])[i];
+        if (isfinite(x)) continue;
+        return sim_fail(s, "projection '%s', variable '%s' of %ssynaptic neuron %lld became %s "
+                        "at t = %g ms (step %lld); check the synapse code and its parameters",
+                        d->name, vars[v].name, end ? "post" : "pre", (long long)i,
+                        isnan(x) ? "NaN" : "infinite", s->t * 1e3, (long long)s->step);
+      }
+    }
+  }
+  return sim_fail(s, "projection '%s' produced a non-finite synaptic value at t = %g ms", d->name,
+                  s->t * 1e3);
+}
+
 /* The target's accumulator rows of this step (what `post.I += x` adds to
    in event code: it enters the next step, as a sum does). */
 typedef struct InputRows {
@@ -223,16 +258,17 @@ static bool run_on_pre(Sim *s, RtProj *p) {
   InputRows rows;
   if (!input_rows(s, p->post, &rows)) return false;
   SnnEventArgs a = event_args(s, p, rows.rows);
+  int32_t bad = 0;
   for (int64_t n = 0; n < q->len[slot]; n++) {
     int64_t item = q->item[slot][n];
     if (p->delay)
-      p->desc->on_pre(&a, p->pre_of[item], item, item + 1);
+      bad |= p->desc->on_pre(&a, p->pre_of[item], item, item + 1);
     else
-      p->desc->on_pre(&a, item, p->row[item], p->row[item + 1]);
+      bad |= p->desc->on_pre(&a, item, p->row[item], p->row[item + 1]);
   }
   q->len[slot] = 0;
   input_rows_free(&rows);
-  return true;
+  return bad ? report_non_finite(s, p) : true;
 }
 
 static bool run_on_post(Sim *s, RtProj *p) {
@@ -241,12 +277,13 @@ static bool run_on_post(Sim *s, RtProj *p) {
   InputRows rows;
   if (!input_rows(s, p->post, &rows)) return false;
   SnnEventArgs a = event_args(s, p, rows.rows);
+  int32_t bad = 0;
   for (int64_t n = 0; n < spikes->len; n++) {
     int64_t j = spikes->items[n];
-    p->desc->on_post(&a, j, p->post_row[j], p->post_row[j + 1]);
+    bad |= p->desc->on_post(&a, j, p->post_row[j], p->post_row[j + 1]);
   }
   input_rows_free(&rows);
-  return true;
+  return bad ? report_non_finite(s, p) : true;
 }
 
 bool plasticity_events(Sim *s) {
@@ -272,8 +309,9 @@ bool plasticity_every(Sim *s) {
       InputRows rows;
       if (!input_rows(s, p->post, &rows)) return false;
       SnnEventArgs a = event_args(s, p, rows.rows);
-      d->every[b].run(&a, 0, p->pre->size);
+      int32_t bad = d->every[b].run(&a, 0, p->pre->size);
       input_rows_free(&rows);
+      if (bad) return report_non_finite(s, p);
       ran = true;
     }
     /* Every synapse is up to date now: its lazy variables' clock. */
@@ -282,13 +320,14 @@ bool plasticity_every(Sim *s) {
   return true;
 }
 
-void plasticity_clock(Sim *s) {
+bool plasticity_clock(Sim *s) {
   for (int64_t k = 0; k < s->model->nproj; k++) {
     RtProj *p = &s->projs[k];
     if (!p->desc->clock_step) continue;
     SnnEventArgs a = event_args(s, p, NULL);
-    p->desc->clock_step(&a, 0, p->pre->size);
+    if (p->desc->clock_step(&a, 0, p->pre->size)) return report_non_finite(s, p);
   }
+  return true;
 }
 
 double plasticity_value(Sim *s, RtProj *p, int64_t value, int64_t syn) {

@@ -41,6 +41,16 @@ def test():
         s = json.load(f)
     check(s["status"] == "stopped on an error" and "infinite" in s["error"], "summary %s", s)
 
+    # A synaptic value that blows up stops the run the same way.
+    r = run(snnc, model("plastic_blowup.snn"), expect_fail=True, out=out + "-plastic")
+    check("projection 'src -> P', synapse 3 (1 -> 0), variable 'w' became infinite at t = 2 ms"
+          in r.stderr, "plastic blow-up message: %s", r.stderr)
+    w = np.load(os.path.join(out + "-plastic", "src-P_w.npy"))
+    check(w.shape == (5, 6) and np.all(np.isfinite(w)), "kept weights: shape %s", w.shape)
+    r = run(snnc, model("plastic_blowup_trace.snn"), expect_fail=True)
+    check("projection 'src -> P', variable 'apre' of presynaptic neuron 1 became infinite at "
+          "t = 2 ms" in r.stderr, "trace blow-up message: %s", r.stderr)
+
     # An output "folder" that is a file: one clear message, no crash.
     blocker = out + "-file"
     with open(blocker, "w") as f:
