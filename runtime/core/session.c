@@ -102,6 +102,82 @@ static void transfer_population(Sim *to, RtPop *p, const Sim *from, const RtPop 
   p->total_spikes = q->total_spikes;
 }
 
+static double real_at(const void *array, size_t size, int64_t i) {
+  return size == 8 ? ((const double *)array)[i] : ((const float *)array)[i];
+}
+
+static void set_real(void *array, size_t size, int64_t i, double v) {
+  if (size == 8) ((double *)array)[i] = v;
+  else ((float *)array)[i] = (float)v;
+}
+
+/* Where a synaptic variable of `q` named `name` is kept: 0 per synapse,
+   1 per presynaptic, 2 per postsynaptic neuron; its array, or NULL. */
+static const void *find_synaptic(const RtProj *q, const char *name, int *where) {
+  const SnnProjection *d = q->desc;
+  int64_t k;
+  if ((k = find_var(d->value, d->nvalue, name)) >= 0) { *where = 0; return q->value[k]; }
+  if ((k = find_var(d->pre_value, d->npre_value, name)) >= 0) { *where = 1; return q->pre_value[k]; }
+  if ((k = find_var(d->post_value, d->npost_value, name)) >= 0) { *where = 2; return q->post_value[k]; }
+  return NULL;
+}
+
+/* One synaptic variable, from however `from` kept it to however `to` does
+   (a value kept per neuron is the value of each of its synapses). */
+static void transfer_variable(Sim *to, RtProj *p, void *dst, int dst_where, const Sim *from,
+                              const RtProj *q, const void *src, int src_where) {
+  size_t ts = to->real_size, fs = from->real_size;
+  if (dst_where == src_where) {
+    int64_t n = dst_where == 0 ? p->nsyn : dst_where == 1 ? p->pre->size : p->post->size;
+    copy_reals(dst, ts, src, fs, n);
+    return;
+  }
+  if (dst_where == 0) {
+    for (int64_t i = 0; i < p->pre->size; i++)
+      for (int64_t s = p->row[i]; s < p->row[i + 1]; s++)
+        set_real(dst, ts, s, real_at(src, fs, src_where == 1 ? i : q->target[s]));
+    return;
+  }
+  /* Kept per neuron now: take it from one synapse of the neuron. */
+  for (int64_t s = 0; s < q->nsyn; s++) {
+    int64_t neuron = dst_where == 1 ? snnrt_row_of(q->row, q->pre->size, s) : q->target[s];
+    set_real(dst, ts, neuron, real_at(src, fs, src_where == 0 ? s :
+                                      src_where == 1 ? neuron : q->target[s]));
+  }
+}
+
+static void transfer_synapses(Sim *to, RtProj *p, const Sim *from, const RtProj *q) {
+  const SnnProjection *d = p->desc;
+  for (int where = 0; where < 3; where++) {
+    int64_t n = where == 0 ? d->nvalue : where == 1 ? d->npre_value : d->npost_value;
+    const SnnVariable *vars = where == 0 ? d->value : where == 1 ? d->pre_value : d->post_value;
+    void **arrays = where == 0 ? p->value : where == 1 ? p->pre_value : p->post_value;
+    for (int64_t v = 0; v < n; v++) {
+      int src_where;
+      const void *src = find_synaptic(q, vars[v].name, &src_where);
+      if (src) transfer_variable(to, p, arrays[v], where, from, q, src, src_where);
+    }
+  }
+  /* The clocks of lazy variables, and spikes still on their way. */
+  if (p->last_pre && q->last_pre) memcpy(p->last_pre, q->last_pre, sizeof(int64_t) * (size_t)p->pre->size);
+  if (p->last_post && q->last_post) memcpy(p->last_post, q->last_post, sizeof(int64_t) * (size_t)p->post->size);
+  if (p->last_update && q->last_update) memcpy(p->last_update, q->last_update, sizeof(int64_t) * (size_t)p->nsyn);
+  p->last_every = q->last_every;
+  const EventQueue *from_q = &q->events;
+  EventQueue *to_q = &p->events;
+  if (to_q->slots && to_q->slots == from_q->slots && !p->delay == !q->delay) {
+    for (int64_t k = 0; k < to_q->slots; k++) {
+      if (!from_q->len[k]) continue;
+      int64_t *items = malloc(sizeof(int64_t) * (size_t)from_q->len[k]);
+      if (!items) continue;
+      memcpy(items, from_q->item[k], sizeof(int64_t) * (size_t)from_q->len[k]);
+      free(to_q->item[k]);
+      to_q->item[k] = items;
+      to_q->len[k] = to_q->cap[k] = from_q->len[k];
+    }
+  }
+}
+
 void sim_transfer(Sim *to, const Sim *from) {
   to->step = from->step;
   to->t = from->t;
@@ -117,10 +193,7 @@ void sim_transfer(Sim *to, const Sim *from) {
     for (int64_t m = 0; m < from->model->nproj; m++) {
       const RtProj *q = &from->projs[m];
       if (strcmp(q->desc->name, p->desc->name) != 0 || q->nsyn != p->nsyn) continue;
-      for (int64_t v = 0; v < p->desc->nvalue; v++) {
-        int64_t j = find_var(q->desc->value, q->desc->nvalue, p->desc->value[v].name);
-        if (j >= 0) copy_reals(p->value[v], to->real_size, q->value[j], from->real_size, p->nsyn);
-      }
+      transfer_synapses(to, p, from, q);
       break;
     }
   }

@@ -4,7 +4,8 @@ A binary is built by a copy of snnc and its runtime in a temporary folder;
 the copy is then deleted and the binary must still run: it needs neither
 LLVM nor the compiler (ldd), lists the model's parameters with units and
 defaults in --help, honours --duration --seed --set --out, and writes
-byte-identical spike files and the same spike counts as snnc run.
+byte-identical spike files and the same spike counts as snnc run; a model
+with plastic synapses writes byte-identical weights.
 
 usage: check_native.py SNNC REFERENCE_DIR RUNTIME_DIR
 """
@@ -61,6 +62,23 @@ def test():
           native["parameters"]["taum"])
     bad = subprocess.run([exe, "--set", "taum=3mV"], capture_output=True, text=True)
     check(bad.returncode == 2 and "is a time" in bad.stderr, "bad --set: %s", bad.stderr)
+
+    # Plastic synapses: every synapse-code path (per-neuron and per-synapse
+    # variables, derived and per-synapse clocks, every blocks, clock-driven
+    # equations) gives the same weights in a native binary.
+    plastic = os.path.join(work, "plastic")
+    b = subprocess.run([snnc, "build", model("stdp_brian2_eligibility.snn"), "-o", plastic],
+                       capture_output=True, text=True)
+    check(b.returncode == 0, "snnc build failed: %s", b.stderr)
+    out = os.path.join(work, "plastic-out")
+    n = subprocess.run([plastic, "--quiet", "--out", out], capture_output=True, text=True)
+    check(n.returncode == 0, "the plastic binary failed: %s", n.stderr)
+    jit = run(snnc, model("stdp_brian2_eligibility.snn"))
+    files = [f for f in sorted(os.listdir(jit.out)) if f.endswith("_w.npy")]
+    check(len(files) == 4, "weight files %s", files)
+    for f in files:
+        check(filecmp.cmp(os.path.join(jit.out, f), os.path.join(out, f), False),
+              "%s differs between snnc run and the native binary", f)
     shutil.rmtree(work)
 
 

@@ -10,10 +10,16 @@
   block (c clock-driven and event-driven, one delay and delays per
   synapse), all to all, driven by fixed spike trains for 1 s; every
   weight agrees to 1e-9 relative, and the same with two threads.
+- Feedback (stdp_feedback.snn): weights that decide the spikes give the
+  same spikes and weights with two threads, and at the REPL with the model
+  grown mid-run.
 """
 import json
 import math
 import os
+import shutil
+import subprocess
+import tempfile
 
 import numpy as np
 
@@ -73,10 +79,33 @@ def check_brian2(snnc):
                   key, moved)
 
 
+def check_feedback(snnc):
+    """Weights that decide the spikes: the same with 2 threads, and at the
+    REPL when the model grows mid-run (state carried into new code)."""
+    one = run(snnc, model("stdp_feedback.snn"))
+    two = run(snnc, model("stdp_feedback.snn"), "--threads", "2")
+    for f in ("Out_spikes_t", "Out_spikes_i", "inputs-Out_w"):
+        check(np.array_equal(one.npy(f), two.npy(f)), "%s differs with two threads", f)
+    w = one.npy("inputs-Out_w")
+    check(np.abs(w[-1] - w[0]).max() > 1e-4 and len(one.npy("Out_spikes_t")) > 50,
+          "the weights or spikes hardly moved")
+    work = tempfile.mkdtemp(prefix="snnrepl-")
+    script = "run 200 ms\npopulation Extra = LIF[1]\nrun 300 ms\nsave saved\n"
+    p = subprocess.run([snnc, "repl", model("stdp_feedback.snn")], input=script, cwd=work,
+                       capture_output=True, text=True)
+    check(p.returncode == 0, "REPL failed: %s", p.stderr)
+    for f in ("Out_spikes_t", "Out_spikes_i"):
+        got = np.load(os.path.join(work, "saved", f + ".npy"))
+        check(np.array_equal(got, one.npy(f)), "%s differs at the REPL (%d against %d spikes)",
+              f, len(got), len(one.npy(f)))
+    shutil.rmtree(work)
+
+
 def test():
     snnc = snnc_path()
     check_window(snnc)
     check_brian2(snnc)
+    check_feedback(snnc)
 
 
 main(test)
