@@ -609,10 +609,11 @@ static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
   }
   Projection *found = monitored_connection(c, a, kind);
   if (!found) return;
-  int recorded = 0;
+  int named = 0;
   for (Expr *o = weights ? NULL : a->next; o; o = o->next) {
     Expr *name = expr_strip(o);
     if (o->arg_name || name->kind != EX_NAME) continue;
+    named++;
     Symbol *v = synapse_member(found->synapse, name->text);
     if (!v || (v->kind != SYM_STATE && v->kind != SYM_TRACE)) {
       diag_error(c->d, name->span, "synapse '%s' has no state variable or trace '%s'",
@@ -624,7 +625,6 @@ static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
     mo->var = v;
     mo->every = every;
     mo->where = where;
-    recorded++;
   }
   if (weights) {
     Symbol *w = synapse_member(found->synapse, "w");
@@ -638,7 +638,7 @@ static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
     mo->var = w;
     mo->every = every;
     mo->where = where;
-  } else if (!recorded && c->d->errors == 0) {
+  } else if (!named) {
     diag_error(c->d, d->span, "synapses() needs the variables to record, as in "
                "synapses(%s -> %s, w)", found->pre->name, found->post->name);
   }
