@@ -122,6 +122,7 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 %token AND "'and'" OR "'or'" NOT "'not'"
 %token PRECISION "'precision'" TIMESTEP "'timestep'" SEED "'seed'"
 %token EVENT_DRIVEN "'event-driven'" CLOCK_DRIVEN "'clock-driven'"
+%token MODULATOR "'modulator'" REWARD "'reward'" WITHIN "'within'" AFTER "'after'"
 %token ARROW "'->'" LE "'<='" GE "'>='" EQ "'=='" NE "'!='"
 %token ADD_ASSIGN "'+='" SUB_ASSIGN "'-='" MUL_ASSIGN "'*='" DIV_ASSIGN "'/='"
 
@@ -140,7 +141,7 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 %type <decl> item member extern_arg block_members_decl
 %type <dlist> items members extern_args opt_extern_args
 %type <dlist> neuron_block opt_block
-%type <stmt> stmt
+%type <stmt> stmt reward_effect
 %type <slist> stmts body
 %type <ival> assign_op ode_flags unit_exponent
 %type <str> soft_name soft_keyword
@@ -220,6 +221,26 @@ item
       { $$ = decl(ps, D_MONITOR, @$); $$->type_name = $2; $$->type_span = @2; $$->args = $4.head; }
   | RUN expr
       { $$ = decl(ps, D_RUN, @$); $$->value = $2; }
+  | MODULATOR IDENT opt_block
+      { $$ = decl(ps, D_MODULATOR, @$); $$->name = $2; $$->name_span = @2; $$->members = $3.head; }
+  | MODULATOR IDENT ':' expr opt_block
+      { $$ = decl(ps, D_MODULATOR, @$); $$->name = $2; $$->name_span = @2; $$->unit = $4;
+        $$->members = $5.head; }
+  | REWARD WHEN expr ':' reward_effect
+      { $$ = decl(ps, D_REWARD, @$); $$->type_name = "when"; $$->value = $3; $$->body = $5; }
+  | REWARD WHEN expr WITHIN expr AFTER expr ':' reward_effect
+      {
+        $$ = decl(ps, D_REWARD, @$); $$->type_name = "when"; $$->value = $3;
+        $$->window = $5; $$->since = $7; $$->body = $9;
+      }
+  | REWARD EVERY expr ':' reward_effect
+      { $$ = decl(ps, D_REWARD, @$); $$->type_name = "every"; $$->value = $3; $$->body = $5; }
+  ;
+
+/* What a reward does: `dopamine += 0.5`, at once or `after` a delay. */
+reward_effect
+  : stmt                      { $$ = $1; }
+  | stmt AFTER expr           { $$ = $1; $$->delay = $3; }
   ;
 
 opt_extern_args
@@ -326,6 +347,8 @@ member
       { $$ = decl(ps, D_RULE, @$); $$->name = $1; $$->name_span = @1; }
   | FROM STRING
       { $$ = decl(ps, D_FROM, @$); $$->text = $2; $$->text_span = @2; }
+  | FROM IDENT ADD_ASSIGN expr
+      { $$ = decl(ps, D_MOD_SOURCE, @$); $$->name = $2; $$->name_span = @2; $$->value = $4; }
   ;
 
 opt_init
@@ -630,7 +653,7 @@ static int describe_expected(ExpectedSet *e, StrBuf *out) {
   static const char *const decl_rest[] = {
     "'extern'", "'precision'", "'timestep'", "'seed'", "'synapse'", "'input'",
     "'monitor'", "'run'", "'refractory'", "'method'", "'trace'", "'on_post'",
-    "'every'", "'where'", "'from'", "a name", NULL,
+    "'every'", "'where'", "'from'", "'modulator'", "'reward'", "a name", NULL,
   };
   const char *words[MAX_EXPECTED + 3];
   int nw = 0;

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 3
+#define SNN_ABI_VERSION 4
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -56,6 +56,7 @@ typedef struct SnnKernelArgs {
   int64_t step;
   int64_t size;            /* neurons in the population */
   uint64_t seed;
+  const double *modulator; /* the modulators' values during this step (SI) */
 } SnnKernelArgs;
 
 /* Advances neurons [begin, end) by one step; returns 1 if a state variable
@@ -111,6 +112,8 @@ typedef struct SnnEventArgs {
   double dt;
   uint64_t seed;
   int64_t step;            /* the step the code runs in */
+  const double *modulator; /* the modulators' values during this step */
+  double *modulator_add;   /* what synapse code adds to them this step */
 } SnnEventArgs;
 
 /* on_pre for synapses [first, last) of presynaptic neuron `neuron` (its
@@ -178,6 +181,7 @@ typedef struct SnnPopulation {
   const int64_t *spike_index;
   const double *spike_time; /* sorted by time (s) */
   int64_t stream;          /* SNN_POP_POISSON: the random stream of its spikes */
+  double rate_window;      /* the longest window rate(P, last = W) asks of it (s), or 0 */
 } SnnPopulation;
 
 enum SnnRule {
@@ -230,7 +234,66 @@ typedef struct SnnProjection {
   SnnValueFn current;      /* reads lazy per-synapse values up to date; NULL: none */
 } SnnProjection;
 
-enum SnnMonitorKind { SNN_MON_SPIKES = 0, SNN_MON_STATE = 1, SNN_MON_RATE = 2, SNN_MON_WEIGHTS = 3 };
+/* --- Modulators and rewards ----------------------------------------------- */
+
+/* What a reward's amount and delay are computed from. */
+typedef struct SnnRewardArgs {
+  const double *param;
+  const double *modulator; /* the modulators' values this step */
+  const void *sim;         /* for snnrt_rate */
+  double t;
+  double dt;
+  uint64_t seed;
+  int64_t count;           /* rewards this rule gave before this one (random draws) */
+  int64_t step;
+} SnnRewardArgs;
+
+/* A reward's amount (in the modulator's SI unit) or delay (s). */
+typedef double (*SnnRewardFn)(const SnnRewardArgs *a);
+
+/* Each spike of a population adds `amount` to a modulator. */
+typedef struct SnnModSource {
+  int64_t population;
+  SnnUniformFn amount;
+} SnnModSource;
+
+/* A global signal that decays to its baseline, read by neuron and synapse
+   code: modulator dopamine { tau = 200 ms; baseline = 0 }. */
+typedef struct SnnModulator {
+  const char *name;
+  const char *unit;        /* display unit ("1" when dimensionless) */
+  double unit_scale;
+  SnnUniformFn tau;        /* the time constant (s) */
+  SnnUniformFn baseline;   /* what it decays to (SI) */
+  int64_t nsource;
+  const SnnModSource *source;
+} SnnModulator;
+
+enum SnnRewardKind {
+  SNN_REWARD_SPIKE = 0,    /* when `spike` spikes */
+  SNN_REWARD_PAIR = 1,     /* when `spike` spikes within `window` after `since` */
+  SNN_REWARD_POISSON = 2,  /* at random times, `rate` per second */
+  SNN_REWARD_EVERY = 3,    /* every `interval` */
+};
+
+typedef struct SnnReward {
+  int64_t kind;            /* enum SnnRewardKind */
+  int64_t modulator;
+  int64_t spike_pop, spike_neuron;  /* neuron -1: any neuron of the population */
+  int64_t since_pop, since_neuron;
+  double window;           /* SNN_REWARD_PAIR (s) */
+  double interval;         /* SNN_REWARD_EVERY (s) */
+  SnnUniformFn rate;       /* SNN_REWARD_POISSON (Hz) */
+  SnnRewardFn amount;      /* with its sign */
+  SnnRewardFn delay;       /* NULL: at once */
+  int64_t stream;          /* random stream of its times (SNN_REWARD_POISSON) */
+} SnnReward;
+
+enum SnnMonitorKind {
+  SNN_MON_SPIKES = 0, SNN_MON_STATE = 1, SNN_MON_RATE = 2, SNN_MON_WEIGHTS = 3,
+  SNN_MON_MODULATOR = 4,   /* population: the modulator's index */
+  SNN_MON_REWARDS = 5,     /* population: the modulator; records each reward it gets */
+};
 
 typedef struct SnnMonitor {
   int64_t kind;            /* enum SnnMonitorKind */
@@ -257,6 +320,10 @@ typedef struct SnnModel {
   const SnnProjection *proj;
   int64_t nmonitor;
   const SnnMonitor *monitor;
+  int64_t nmodulator;
+  const SnnModulator *modulator;
+  int64_t nreward;
+  const SnnReward *reward;
 } SnnModel;
 
 /* --- Functions that generated code calls --------------------------------- */
@@ -269,6 +336,9 @@ double snnrt_normal(uint64_t seed, int64_t stream, int64_t index, int64_t counte
    P = exp(A dt), Phi = integral of exp(A s) over [0, dt]. Returns 0 or -1. */
 int32_t snnrt_propagator(int64_t n, const double *A, double dt, double *P, double *Phi);
 
+/* The mean rate (Hz) of population pop over the last `window` seconds of
+   the run that `sim` (SnnRewardArgs.sim) is. */
+double snnrt_rate(const void *sim, int64_t pop, double window);
 /* The presynaptic neuron whose row holds synapse syn (row as in
    SnnEventArgs, npre rows). */
 int64_t snnrt_row_of(const int64_t *row, int64_t npre, int64_t syn);

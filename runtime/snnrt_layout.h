@@ -41,7 +41,8 @@
   X(SnnKernelArgs, dt, F64)              \
   X(SnnKernelArgs, step, I64)            \
   X(SnnKernelArgs, size, I64)            \
-  X(SnnKernelArgs, seed, I64)
+  X(SnnKernelArgs, seed, I64)            \
+  X(SnnKernelArgs, modulator, PTR)
 
 #define SnnSynapseArgs_FIELDS(X)       \
   X(SnnSynapseArgs, param, PTR)          \
@@ -73,7 +74,9 @@
   X(SnnEventArgs, t, F64)                \
   X(SnnEventArgs, dt, F64)               \
   X(SnnEventArgs, seed, I64)             \
-  X(SnnEventArgs, step, I64)
+  X(SnnEventArgs, step, I64)             \
+  X(SnnEventArgs, modulator, PTR)        \
+  X(SnnEventArgs, modulator_add, PTR)
 
 #define SnnParam_FIELDS(X)              \
   X(SnnParam, name, PTR)                 \
@@ -105,7 +108,8 @@
   X(SnnPopulation, nspikes, I64)         \
   X(SnnPopulation, spike_index, PTR)     \
   X(SnnPopulation, spike_time, PTR)     \
-  X(SnnPopulation, stream, I64)
+  X(SnnPopulation, stream, I64)          \
+  X(SnnPopulation, rate_window, F64)
 
 #define SnnAdditive_FIELDS(X)           \
   X(SnnAdditive, input_slot, I64)        \
@@ -151,6 +155,43 @@
   X(SnnEvery, interval, F64)             \
   X(SnnEvery, run, PTR)
 
+#define SnnRewardArgs_FIELDS(X)          \
+  X(SnnRewardArgs, param, PTR)           \
+  X(SnnRewardArgs, modulator, PTR)       \
+  X(SnnRewardArgs, sim, PTR)             \
+  X(SnnRewardArgs, t, F64)               \
+  X(SnnRewardArgs, dt, F64)              \
+  X(SnnRewardArgs, seed, I64)            \
+  X(SnnRewardArgs, count, I64)           \
+  X(SnnRewardArgs, step, I64)
+
+#define SnnModSource_FIELDS(X)           \
+  X(SnnModSource, population, I64)       \
+  X(SnnModSource, amount, PTR)
+
+#define SnnModulator_FIELDS(X)           \
+  X(SnnModulator, name, PTR)             \
+  X(SnnModulator, unit, PTR)             \
+  X(SnnModulator, unit_scale, F64)       \
+  X(SnnModulator, tau, PTR)              \
+  X(SnnModulator, baseline, PTR)         \
+  X(SnnModulator, nsource, I64)          \
+  X(SnnModulator, source, PTR)
+
+#define SnnReward_FIELDS(X)              \
+  X(SnnReward, kind, I64)                \
+  X(SnnReward, modulator, I64)           \
+  X(SnnReward, spike_pop, I64)           \
+  X(SnnReward, spike_neuron, I64)        \
+  X(SnnReward, since_pop, I64)           \
+  X(SnnReward, since_neuron, I64)        \
+  X(SnnReward, window, F64)              \
+  X(SnnReward, interval, F64)            \
+  X(SnnReward, rate, PTR)                \
+  X(SnnReward, amount, PTR)              \
+  X(SnnReward, delay, PTR)               \
+  X(SnnReward, stream, I64)
+
 #define SnnMonitor_FIELDS(X)            \
   X(SnnMonitor, kind, I64)               \
   X(SnnMonitor, population, I64)         \
@@ -175,7 +216,11 @@
   X(SnnModel, nproj, I64)                \
   X(SnnModel, proj, PTR)                 \
   X(SnnModel, nmonitor, I64)             \
-  X(SnnModel, monitor, PTR)
+  X(SnnModel, monitor, PTR)              \
+  X(SnnModel, nmodulator, I64)           \
+  X(SnnModel, modulator, PTR)            \
+  X(SnnModel, nreward, I64)              \
+  X(SnnModel, reward, PTR)
 
 /* Every shared structure; S##_FIELDS is its field list. */
 #define SNN_SHARED_STRUCTS(X) \
@@ -188,6 +233,10 @@
   X(SnnAdditive)              \
   X(SnnProjection)            \
   X(SnnEvery)                 \
+  X(SnnRewardArgs)            \
+  X(SnnModSource)             \
+  X(SnnModulator)             \
+  X(SnnReward)                \
   X(SnnMonitor)               \
   X(SnnModel)
 

@@ -54,6 +54,7 @@ const char *sym_kind_name(SymKind k) {
   case SYM_FUNCTION: return "built-in function";
   case SYM_CONSTANT: return "built-in constant";
   case SYM_UNIT: return "unit";
+  case SYM_MODULATOR: return "modulator";
   default: return "name";
   }
 }
@@ -158,7 +159,7 @@ static void check_param_value(Checker *c, Symbol *s) {
   s->has_value = s->kind == SYM_CONST;
 }
 
-static void check_unit_symbol(Checker *c, Symbol *s) {
+void check_unit_symbol(Checker *c, Symbol *s) {
   Unit u;
   Expr *unit = s->decl->unit;
   if (!check_unit_expr(c, unit, &u)) {
@@ -223,6 +224,20 @@ static void check_assignment(Checker *c, Stmt *st, bool synapse) {
   const char *name = s->name;
   switch (s->kind) {
   case SYM_STATE: case SYM_TRACE:
+    break;
+  case SYM_MODULATOR:
+    /* Many synapses may raise a modulator in one step: their changes add
+       up, and take effect at the end of the step. */
+    if (!synapse) {
+      diag_error(c->d, t->span, "'%s' is a modulator: synapse code and reward rules change it, "
+                 "neuron code reads it", name);
+      return;
+    }
+    if (st->op != AS_ADD && st->op != AS_SUB) {
+      diag_error(c->d, st->span, "'%s' is a modulator: synapse code changes it by += or -=, "
+                 "which add up over the synapses of a step", name);
+      return;
+    }
     break;
   case SYM_PORT:
     if (st->op != AS_ADD && st->op != AS_SUB) {
@@ -339,6 +354,17 @@ static void declare_module(Checker *c, Module *mod) {
       case D_POPULATION:
         s = declare(c, &m->globals, SYM_POPULATION, d->name, d->name_span, d);
         break;
+      case D_MODULATOR:
+        if (mod->instances && (s = declare(c, &m->globals, SYM_MODULATOR, d->name, d->name_span, d))) {
+          Modulator *md = arena_alloc(c->a, sizeof *md);
+          md->decl = d;
+          md->name = d->name;
+          md->sym = s;
+          md->index = m->modulators.len;
+          s->index = md->index;
+          vec_push(&m->modulators, md);
+        }
+        break;
       case D_INPUT:
         s = declare(c, &m->globals, strcmp(d->type_name, "current") == 0 ? SYM_CURRENT :
                     SYM_POPULATION, d->name, d->name_span, d);
@@ -431,6 +457,7 @@ static void check_import_contents(Checker *c) {
     for (Decl *d = mod->items; d; d = d->next) {
       switch (d->kind) {
       case D_POPULATION: case D_INPUT: case D_CONNECT: case D_MONITOR: case D_RUN:
+      case D_MODULATOR: case D_REWARD:
       case D_OPTION:
         diag_error(c->d, d->span, "an imported file may only define models, parameters, "
                    "constants and extern functions; this %s belongs in the main model",
@@ -478,6 +505,7 @@ Model *model_check(Arena *arena, Diags *diags, Module *modules) {
   for (int k = 0; k < m->params.len; k++) check_symbol(&c, m->params.items[k]);
   for (int k = 0; k < m->consts.len; k++) check_symbol(&c, m->consts.items[k]);
   check_externs(&c);
+  check_modulator_units(&c);
   for (int k = 0; k < m->neurons.len; k++) check_neuron(&c, ((NeuronModel *)m->neurons.items[k])->decl);
   for (int k = 0; k < m->synapses.len; k++)
     check_synapse(&c, ((SynapseModel *)m->synapses.items[k])->decl);
@@ -534,6 +562,8 @@ void model_free(Model *m) {
   vec_free(&m->params); vec_free(&m->consts); vec_free(&m->externs);
   vec_free(&m->neurons); vec_free(&m->synapses); vec_free(&m->populations);
   vec_free(&m->currents); vec_free(&m->projections); vec_free(&m->monitors); vec_free(&m->runs);
+  for (int k = 0; k < m->modulators.len; k++) vec_free(&((Modulator *)m->modulators.items[k])->sources);
+  vec_free(&m->modulators); vec_free(&m->rewards);
 }
 
 Population *model_population(const Model *m, const char *name) {

@@ -25,6 +25,7 @@ enum ExprFlags {
   EF_INDEXING = 1 << 7, /* E.v[0:10] */
   EF_PARAMS = 1 << 8,   /* parameters (overridable): not in constant contexts */
   EF_REPL = 1 << 9,     /* at the REPL prompt: reductions and spike queries */
+  EF_REWARD = 1 << 10,  /* a reward's amount: rate(P, last = W) and modulators */
 };
 
 /* A typical set: everything a neuron's equations may read. */
@@ -84,6 +85,9 @@ bool require_const(Checker *c, Expr *e, const char *what);
 bool require_count(Checker *c, Expr *e, const char *what, int64_t limit, int64_t *out);
 /* Checks the definition of a symbol (param, const, alias) if not done. */
 void check_symbol(Checker *c, Symbol *s);
+/* Gives a state, port or modulator the unit of its declaration's unit
+   expression (dimension, scale, the text as written). */
+void check_unit_symbol(Checker *c, Symbol *s);
 /* Checks a unit annotation (": mV") and returns its unit. */
 bool check_unit_expr(Checker *c, Expr *e, Unit *out);
 /* True if e is a bare literal 0, which any dimension accepts. */
@@ -108,6 +112,10 @@ void check_block(Checker *c, Stmt *body, const char *context, bool synapse);
 /* Checks a delay whose value is known: not negative, and within the
    steps a delay can hold at the model's time step. */
 void check_constant_delay(Checker *c, const Expr *v);
+/* Gives every modulator its unit (before any code that reads one). */
+void check_modulator_units(Checker *c);
+/* Checks the modulators' members and the reward rules (after populations). */
+void check_modulation(Checker *c);
 /* Checks populations, inputs, connections, monitors and runs. */
 void check_network(Checker *c);
 

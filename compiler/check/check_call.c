@@ -187,6 +187,14 @@ void check_call(Checker *c, Expr *e) {
       diag_error(c->d, e->name_span, "unknown function '%s'", e->text);
     return;
   }
+  if (b->id == FN_SPIKE_RATE && (c->flags & EF_REWARD) && !(c->flags & EF_REPL)) {
+    /* rate(P, last = W) in a reward: the population's rate over the last W */
+    check_spike_query(c, e, b);
+    if (e->type != TY_UNKNOWN && !e->args->next)
+      diag_error(c->d, e->span, "rate() in a reward needs its window, as in rate(%s, last = "
+                 "100 ms)", e->sym->name);
+    return;
+  }
   if (b->repl_only && !(c->flags & EF_REPL)) {
     diag_error(c->d, e->name_span, "%s() works on recorded data and is only available at the "
                "REPL prompt", b->name);

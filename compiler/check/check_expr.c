@@ -155,6 +155,10 @@ static const char *forbidden_use(const Checker *c, const Symbol *s) {
   case SYM_CURRENT: return "an input, not a value";
   case SYM_EXTERN: case SYM_FUNCTION: return "a function: call it with ( )";
   case SYM_NAMESPACE: return "'pre' or 'post': name a variable, as in pre.v";
+  case SYM_MODULATOR:
+    if (!(c->flags & (EF_STATE | EF_REWARD)))
+      return "a modulator, which changes during the run";
+    return NULL;
   default:
     return NULL;
   }
@@ -182,6 +186,12 @@ static void check_name(Checker *c, Expr *e) {
   }
   e->sym = s;
   s->used = true;
+  if (c->init_owner && s->kind == SYM_MODULATOR) {
+    diag_error(c->d, e->span, "'%s' is a modulator and has no value yet when states are "
+               "initialised", e->text);
+    expr_set_unknown(e);
+    return;
+  }
   if (c->init_owner && s->owner == c->init_owner) {
     if (s->kind == SYM_STATE && s->index >= c->init_limit) {
       diag_error(c->d, e->span, "'%s' has no value yet: states are initialised in the order "

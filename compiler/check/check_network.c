@@ -644,6 +644,46 @@ static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
   }
 }
 
+/* monitor modulators(dopamine, every = 1 ms): its value;
+   monitor rewards(dopamine): the time and amount of every reward it gets. */
+static void check_modulator_monitor(Checker *c, Decl *d, bool values) {
+  const char *kind = values ? "modulators" : "rewards";
+  double every = 0;
+  int named = 0;
+  for (Expr *a = d->args; a; a = a->next) {
+    if (values && a->arg_name && strcmp(a->arg_name, "every") == 0) {
+      monitor_interval(c, a, &every);
+      continue;
+    }
+    Expr *x = expr_strip(a);
+    if (a->arg_name || x->kind != EX_NAME) {
+      diag_error(c->d, a->span, "%s() takes names of modulators%s", kind,
+                 values ? " and 'every = ...'" : "");
+      continue;
+    }
+    named++;
+    Symbol *s = scope_lookup(&c->m->globals, x->text);
+    if (!s || s->kind != SYM_MODULATOR) {
+      if (!s) report_unknown_name(c, x->span, x->text, "modulator");
+      else diag_error(c->d, x->span, "'%s' is not a modulator", x->text);
+      continue;
+    }
+    s->used = true;
+    x->sym = s;
+  }
+  if (!named) {
+    diag_error(c->d, d->span, "%s() needs modulators, as in %s(dopamine)", kind, kind);
+    return;
+  }
+  for (Expr *a = d->args; a; a = a->next) {
+    Expr *x = expr_strip(a);
+    if (a->arg_name || x->kind != EX_NAME || !x->sym || x->sym->kind != SYM_MODULATOR) continue;
+    Monitor *mo = new_monitor(c, d, values ? MON_MODULATOR : MON_REWARDS);
+    mo->mod = c->m->modulators.items[x->sym->index];
+    mo->every = every;
+  }
+}
+
 static void check_monitor(Checker *c, Decl *d) {
   const char *kind = d->type_name;
   if (strcmp(kind, "spikes") == 0) {
@@ -671,9 +711,11 @@ static void check_monitor(Checker *c, Decl *d) {
     }
   } else if (strcmp(kind, "weights") == 0 || strcmp(kind, "synapses") == 0) {
     check_synapse_monitor(c, d, kind[0] == 'w');
+  } else if (strcmp(kind, "modulators") == 0 || strcmp(kind, "rewards") == 0) {
+    check_modulator_monitor(c, d, kind[0] == 'm');
   } else {
     diag_error(c->d, d->type_span, "unknown monitor '%s'; use spikes(...), state(...), "
-               "rate(...), weights(...) or synapses(...)", kind);
+               "rate(...), weights(...), synapses(...), modulators(...) or rewards(...)", kind);
   }
 }
 
@@ -707,6 +749,7 @@ void check_network(Checker *c) {
       if (d->kind == D_INPUT && strcmp(d->type_name, "current") == 0) check_input(c, d);
     }
   }
+  check_modulation(c);
   for (Module *mod = mods; mod; mod = mod->next) {
     for (Decl *d = mod->instances ? mod->items : NULL; d; d = d->next) {
       if (d->kind == D_MONITOR) check_monitor(c, d);

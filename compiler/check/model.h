@@ -32,6 +32,7 @@ typedef enum SymKind {
   SYM_CONSTANT,   /* built-in constant: pi, e */
   SYM_UNIT,       /* a unit used as a value: 60 * mV */
   SYM_NAMESPACE,  /* pre, post */
+  SYM_MODULATOR,  /* a global neuromodulator: dopamine */
 } SymKind;
 
 /* The built-in variables. */
@@ -193,7 +194,55 @@ struct SynapseInstance {
   Decl *on_pre, *on_post; /* copies, or NULL */
 };
 
-typedef enum MonitorKind { MON_SPIKES, MON_STATE, MON_RATE, MON_WEIGHTS } MonitorKind;
+/* modulator dopamine { tau = 200 ms; baseline = 0; from VTA += 0.01 }: a
+   global signal that decays to its baseline, read by name in neuron and
+   synapse code, raised by synapse code, reward rules and spikes. */
+typedef struct ModSource {
+  Decl *decl;
+  Population *pop;      /* each of its spikes adds `amount` */
+  Expr *amount;
+} ModSource;
+
+typedef struct Modulator {
+  Decl *decl;
+  const char *name;
+  Symbol *sym;
+  int index;            /* position in Model.modulators */
+  Expr *tau, *baseline; /* tau: a time (parameters allowed); baseline: the modulator's unit */
+  PtrVec sources;       /* ModSource* */
+} Modulator;
+
+typedef enum RewardKind {
+  REWARD_SPIKE,         /* reward when spiked(P[k]): ... */
+  REWARD_PAIR,          /* reward when spiked(A) within W after spiked(B): ... */
+  REWARD_POISSON,       /* reward when poisson(rate = R): at random times */
+  REWARD_EVERY,         /* reward every T: ... */
+} RewardKind;
+
+/* A spike condition's neuron: one neuron of a population, or any (-1). */
+typedef struct SpikeEnd {
+  Population *pop;
+  int64_t neuron;
+} SpikeEnd;
+
+typedef struct RewardRule {
+  Decl *decl;
+  int index;
+  RewardKind kind;
+  SpikeEnd spike;       /* REWARD_SPIKE, REWARD_PAIR: the spike that rewards */
+  SpikeEnd since;       /* REWARD_PAIR: the spike it must follow */
+  double window;        /* REWARD_PAIR: by less than this (s) */
+  double interval;      /* REWARD_EVERY (s) */
+  Expr *rate;           /* REWARD_POISSON (Hz; parameters allowed) */
+  Modulator *target;
+  bool subtract;        /* -= */
+  Expr *amount;         /* may use t, parameters, modulators, rate(P, last = W), random draws */
+  Expr *delay;          /* after DELAY (may draw), or NULL */
+} RewardRule;
+
+typedef enum MonitorKind {
+  MON_SPIKES, MON_STATE, MON_RATE, MON_WEIGHTS, MON_MODULATOR, MON_REWARDS,
+} MonitorKind;
 
 typedef struct Monitor {
   Decl *decl;
@@ -205,6 +254,7 @@ typedef struct Monitor {
   double bin;           /* MON_RATE bin width (s) */
   Projection *proj;     /* MON_WEIGHTS */
   Expr *where;          /* MON_WEIGHTS: which synapses (a condition on i, j), or NULL */
+  Modulator *mod;       /* MON_MODULATOR, MON_REWARDS */
 } Monitor;
 
 typedef enum Precision { PRECISION_DOUBLE, PRECISION_SINGLE } Precision;
@@ -226,6 +276,8 @@ typedef struct Model {
   PtrVec currents;      /* CurrentInput* */
   PtrVec projections;   /* Projection* */
   PtrVec monitors;      /* Monitor* */
+  PtrVec modulators;    /* Modulator* */
+  PtrVec rewards;       /* RewardRule* */
   PtrVec runs;          /* Decl* D_RUN, in order */
   double duration;      /* sum of the runs (s) */
   Precision precision;

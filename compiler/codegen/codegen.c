@@ -63,6 +63,10 @@ void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMCont
   g->every_t = shared_struct(g, snnrt_layout_of(SnnEvery));
   g->monitor_t = shared_struct(g, snnrt_layout_of(SnnMonitor));
   g->model_t = shared_struct(g, snnrt_layout_of(SnnModel));
+  g->reward_args_t = shared_struct(g, snnrt_layout_of(SnnRewardArgs));
+  g->mod_source_t = shared_struct(g, snnrt_layout_of(SnnModSource));
+  g->modulator_t = shared_struct(g, snnrt_layout_of(SnnModulator));
+  g->reward_t = shared_struct(g, snnrt_layout_of(SnnReward));
 }
 
 void codegen_free(CodeGen *g) {

@@ -36,7 +36,7 @@ typedef struct CodeGen {
   /* The structures shared with the runtime (runtime/snnrt_layout.h). */
   LLVMTypeRef kernel_args, synapse_args, event_args;
   LLVMTypeRef param_t, variable_t, population_t, additive_t, projection_t, every_t, monitor_t;
-  LLVMTypeRef model_t;
+  LLVMTypeRef model_t, reward_args_t, mod_source_t, modulator_t, reward_t;
   const char *cpu, *features; /* target attributes for every function */
 } CodeGen;
 
@@ -56,6 +56,8 @@ struct Env {
   LLVMValueRef seed;       /* i64 */
   LLVMValueRef rand_index; /* i64: the neuron or synapse a draw belongs to */
   LLVMValueRef rand_counter; /* i64: the step of an event's draws (NULL: 0, once only) */
+  LLVMValueRef modulators; /* const double *: the modulators this step, or NULL */
+  LLVMValueRef sim;        /* const void *: for rate() in rewards, or NULL */
   /* pre.x / post.x, for synapse code: returns the value or NULL. */
   LLVMValueRef (*member)(Env *env, const Expr *e);
   void *member_ctx;
@@ -148,6 +150,8 @@ LLVMValueRef cg_current_value(CodeGen *g, int proj);
 LLVMValueRef cg_end_values_init(CodeGen *g, int proj, SynapseEnd end);
 /* A derived parameter's function: double f(const double *param). */
 LLVMValueRef cg_derived_param(CodeGen *g, int slot);
+/* A reward rule's amount and (or NULL) delay functions (codegen_reward.c). */
+void cg_reward(CodeGen *g, int k, LLVMValueRef *amount, LLVMValueRef *delay);
 /* The `snn_model` descriptor (codegen_desc.c). */
 void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
                    LLVMValueRef *derive);

@@ -173,6 +173,20 @@ static bool uses_time(const Expr *e) {
   return false;
 }
 
+/* The longest window rate(P, last = W) of any reward asks of population k. */
+static double longest_rate_window(const Expr *e, int k) {
+  if (!e) return 0;
+  double w = 0;
+  if (e->kind == EX_CALL && !strcmp(e->text, "rate") && e->sym && e->sym->kind == SYM_POPULATION &&
+      e->sym->of.population->index == k && e->args && e->args->next)
+    w = e->args->next->cval;
+  double parts[3] = {longest_rate_window(e->lhs, k), longest_rate_window(e->rhs, k),
+                     longest_rate_window(e->hi, k)};
+  for (int q = 0; q < 3; q++) w = fmax(w, parts[q]);
+  for (const Expr *a = e->args; a; a = a->next) w = fmax(w, longest_rate_window(a, k));
+  return w;
+}
+
 static void population_record(CodeGen *g, Record *r, int k, LLVMValueRef *fns) {
   PopPlan *pp = &g->plan->pops[k];
   Population *p = pp->pop;
@@ -209,6 +223,13 @@ static void population_record(CodeGen *g, Record *r, int k, LLVMValueRef *fns) {
   r_ptr(r, SnnPopulation_spike_index, idx);
   r_ptr(r, SnnPopulation_spike_time, times);
   r_i64(r, SnnPopulation_stream, pp->stream);
+  double window = 0;
+  for (int q = 0; q < g->m->rewards.len; q++) {
+    const RewardRule *rw = g->m->rewards.items[q];
+    window = fmax(window, fmax(longest_rate_window(rw->amount, k),
+                               longest_rate_window(rw->delay, k)));
+  }
+  r_f64(r, SnnPopulation_rate_window, window);
 }
 
 static int rule_code(ConnectRule r) {
@@ -293,10 +314,11 @@ static void projection_record(CodeGen *g, Record *r, int k, ProjFunctions *f) {
 }
 
 static void monitor_record(Record *r, const Plan *plan, const Monitor *mo, LLVMValueRef select) {
-  int kind = mo->kind == MON_SPIKES ? SNN_MON_SPIKES : mo->kind == MON_STATE ? SNN_MON_STATE :
-             mo->kind == MON_RATE ? SNN_MON_RATE : SNN_MON_WEIGHTS;
-  r_i64(r, SnnMonitor_kind, kind);
-  r_i64(r, SnnMonitor_population, mo->kind == MON_WEIGHTS ? mo->proj->index : mo->pop->index);
+  static const int kinds[] = {SNN_MON_SPIKES, SNN_MON_STATE, SNN_MON_RATE, SNN_MON_WEIGHTS,
+                              SNN_MON_MODULATOR, SNN_MON_REWARDS};
+  r_i64(r, SnnMonitor_kind, kinds[mo->kind]);
+  r_i64(r, SnnMonitor_population, mo->kind == MON_WEIGHTS ? mo->proj->index :
+                                  mo->mod ? mo->mod->index : mo->pop->index);
   int variable = mo->var ? mo->var->index : -1;
   if (mo->kind == MON_WEIGHTS) {
     const SynVar *v = plan_syn_var(&plan->projs[mo->proj->index], mo->var);
@@ -308,6 +330,61 @@ static void monitor_record(Record *r, const Plan *plan, const Monitor *mo, LLVMV
   r_i64(r, SnnMonitor_hi, mo->hi);
   r_f64(r, SnnMonitor_interval, mo->kind == MON_RATE ? mo->bin : mo->every);
   r_ptr(r, SnnMonitor_select, select);
+}
+
+/* double f(param): a value of the parameters alone (NULL: none). */
+static LLVMValueRef param_function(CodeGen *g, const char *name, const Expr *e) {
+  if (!e) return NULL;
+  LLVMTypeRef types[1] = {g->ptr};
+  LLVMValueRef fn = cg_function(g, name, g->f64, types, 1, true);
+  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+  LLVMPositionBuilderAtEnd(g->b, entry);
+  Env env = cg_env(g, entry, g->f64, LLVMGetParam(fn, 0), -1, -1);
+  LLVMBuildRet(g->b, cg_expr(&env, e));
+  return fn;
+}
+
+static void modulator_record(CodeGen *g, Record *r, const Modulator *md) {
+  char name[64];
+  r_str(r, SnnModulator_name, md->name);
+  const char *unit = md->sym->unit_text ? md->sym->unit_text : "1";
+  r_str(r, SnnModulator_unit, unit);
+  r_f64(r, SnnModulator_unit_scale, md->sym->unit_text ? md->sym->unit_scale : 1.0);
+  snprintf(name, sizeof name, "snn_mod_%d_tau", md->index);
+  r_ptr(r, SnnModulator_tau, param_function(g, name, md->tau));
+  snprintf(name, sizeof name, "snn_mod_%d_baseline", md->index);
+  r_ptr(r, SnnModulator_baseline, param_function(g, name, md->baseline));
+  Record *srcs = records(g, g->mod_source_t, md->sources.len);
+  for (int q = 0; q < md->sources.len; q++) {
+    const ModSource *src = md->sources.items[q];
+    r_i64(&srcs[q], SnnModSource_population, src->pop->index);
+    snprintf(name, sizeof name, "snn_mod_%d_source_%d", md->index, q);
+    r_ptr(&srcs[q], SnnModSource_amount, param_function(g, name, src->amount));
+  }
+  r_i64(r, SnnModulator_nsource, md->sources.len);
+  r_ptr(r, SnnModulator_source, record_array(g, srcs, md->sources.len, "mod_sources"));
+}
+
+static void reward_record(CodeGen *g, Record *r, int k) {
+  const RewardRule *rw = g->m->rewards.items[k];
+  static const int kinds[] = {SNN_REWARD_SPIKE, SNN_REWARD_PAIR, SNN_REWARD_POISSON,
+                              SNN_REWARD_EVERY};
+  r_i64(r, SnnReward_kind, kinds[rw->kind]);
+  r_i64(r, SnnReward_modulator, rw->target->index);
+  r_i64(r, SnnReward_spike_pop, rw->spike.pop ? rw->spike.pop->index : -1);
+  r_i64(r, SnnReward_spike_neuron, rw->spike.neuron);
+  r_i64(r, SnnReward_since_pop, rw->since.pop ? rw->since.pop->index : -1);
+  r_i64(r, SnnReward_since_neuron, rw->since.neuron);
+  r_f64(r, SnnReward_window, rw->window);
+  r_f64(r, SnnReward_interval, rw->interval);
+  char name[64];
+  snprintf(name, sizeof name, "snn_reward_%d_rate", k);
+  r_ptr(r, SnnReward_rate, param_function(g, name, rw->rate));
+  LLVMValueRef amount, delay;
+  cg_reward(g, k, &amount, &delay);
+  r_ptr(r, SnnReward_amount, amount);
+  r_ptr(r, SnnReward_delay, delay);
+  r_i64(r, SnnReward_stream, g->plan->reward_stream[k]);
 }
 
 static const char *base_name(CodeGen *g, const char *path) {
@@ -340,6 +417,11 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
     }
     monitor_record(&mons[k], p, mo, select);
   }
+  int nmod = m->modulators.len, nrew = m->rewards.len;
+  Record *mods = records(g, g->modulator_t, nmod);
+  for (int k = 0; k < nmod; k++) modulator_record(g, &mods[k], m->modulators.items[k]);
+  Record *rews = records(g, g->reward_t, nrew);
+  for (int k = 0; k < nrew; k++) reward_record(g, &rews[k], k);
   const char *path = m->main->file->path;
   Record model = {g, g->model_t, {0}};
   r_i64(&model, SnnModel_abi_version, SNN_ABI_VERSION);
@@ -357,6 +439,10 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   r_ptr(&model, SnnModel_proj, record_array(g, projs, nproj, "projections"));
   r_i64(&model, SnnModel_nmonitor, nmon);
   r_ptr(&model, SnnModel_monitor, record_array(g, mons, nmon, "monitors"));
+  r_i64(&model, SnnModel_nmodulator, nmod);
+  r_ptr(&model, SnnModel_modulator, record_array(g, mods, nmod, "modulators"));
+  r_i64(&model, SnnModel_nreward, nrew);
+  r_ptr(&model, SnnModel_reward, record_array(g, rews, nrew, "rewards"));
   LLVMValueRef gv = LLVMAddGlobal(g->mod, g->model_t, "snn_model");
   LLVMSetInitializer(gv, record_value(&model));
   LLVMSetGlobalConstant(gv, 1);

@@ -126,7 +126,9 @@ static LLVMValueRef builtin_call(Env *env, const Expr *e) {
   LLVMBuilderRef b = env->g->b;
   LLVMValueRef a[3] = {NULL, NULL, NULL};
   int n = 0;
-  for (const Expr *x = e->args; x && n < 3; x = x->next) a[n++] = cg_expr(env, x);
+  /* A spike query's arguments name a population and a window, not values. */
+  for (const Expr *x = e->args; x && n < 3 && bi->id != FN_SPIKE_RATE; x = x->next)
+    a[n++] = cg_expr(env, x);
   switch (bi->id) {
   case FN_EXP: return intrinsic(env, "llvm.exp", a, 1);
   case FN_LOG: return intrinsic(env, "llvm.log", a, 1);
@@ -174,7 +176,17 @@ static LLVMValueRef builtin_call(Env *env, const Expr *e) {
     LLVMValueRef z = random_draw(env, e, true);
     return LLVMBuildFAdd(b, a[0], LLVMBuildFMul(b, a[1], z, ""), "");
   }
-  case FN_MEAN: case FN_SUM: case FN_STD: case FN_SPIKE_COUNT: case FN_SPIKE_RATE:
+  case FN_SPIKE_RATE: {
+    /* rate(P, last = W), in a reward: the runtime counts the spikes */
+    CodeGen *g = env->g;
+    assert(env->sim && e->args && e->args->next);
+    LLVMTypeRef types[3] = {g->ptr, g->i64, g->f64};
+    LLVMValueRef fn = cg_declare(g, "snnrt_rate", g->f64, types, 3);
+    LLVMValueRef vals[3] = {env->sim, cg_i64(g, e->sym->of.population->index),
+                            LLVMConstReal(g->f64, e->args->next->cval)};
+    return cg_to_real(env, cg_call(g, fn, vals, 3));
+  }
+  case FN_MEAN: case FN_SUM: case FN_STD: case FN_SPIKE_COUNT:
   case FN_COUNT_:
     break; /* prompt-only functions never reach generated code */
   }
@@ -281,6 +293,15 @@ static LLVMValueRef name_value(Env *env, const Expr *e) {
   case SYM_TRACE: {
     const SynapseModel *sm = s->owner->sym->of.synapse;
     return env->syn[sm->states.len + s->index];
+  }
+  case SYM_MODULATOR: {
+    /* Constant during a step: loaded once, where the function starts. */
+    assert(env->modulators);
+    LLVMBasicBlockRef body = cg_enter_entry(env);
+    LLVMValueRef v = cg_load_at(env->g, env->g->f64, env->modulators, cg_i64(env->g, s->index));
+    v = cg_to_real(env, v);
+    cg_leave_entry(env, body);
+    return v;
   }
   case SYM_VARIABLE:
     switch ((BuiltinVar)s->builtin) {

@@ -462,7 +462,7 @@ static void step_body_checked(KernelGen *k, LLVMValueRef i) {
 static LLVMValueRef emit_step_body(KernelGen *k) {
   CodeGen *g = k->g;
   int ns = k->nm->states.len, ni = k->pp->ninputs;
-  int nargs = ns + ni + 11;
+  int nargs = ns + ni + 12;
   LLVMTypeRef *types = arena_alloc(g->a, sizeof(LLVMTypeRef) * (size_t)nargs);
   int a = 0;
   for (int q = 0; q < ns + ni; q++) types[a++] = cg_ptr_to(g->real);
@@ -477,6 +477,7 @@ static LLVMValueRef emit_step_body(KernelGen *k) {
   types[a++] = g->i64;             /* seed */
   types[a++] = g->i64;             /* begin */
   types[a++] = g->i64;             /* end */
+  types[a++] = cg_ptr_to(g->f64);  /* modulators */
   char name[64];
   snprintf(name, sizeof name, "snn_step_body_%d", k->pop);
   k->fn = cg_function(g, name, g->i32, types, nargs, false);
@@ -498,6 +499,7 @@ static LLVMValueRef emit_step_body(KernelGen *k) {
   env->dt = cg_to_real(env, LLVMGetParam(k->fn, p + 5));
   env->n = cg_to_real(env, LLVMGetParam(k->fn, p + 7));
   env->seed = LLVMGetParam(k->fn, p + 8);
+  env->modulators = LLVMGetParam(k->fn, p + 11);
   k->coef_cache = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->pp->ncoef + 1));
   k->refractory_steps = NULL;
   if (k->nm->refractory && !k->nm->refractory_is_condition) {
@@ -532,7 +534,7 @@ static LLVMValueRef emit_step(KernelGen *k) {
   LLVMPositionBuilderAtEnd(g->b, entry);
   LLVMValueRef a = LLVMGetParam(k->fn, 0);
   unpack_args(k, a);
-  int nargs = ns + ni + 11, n = 0;
+  int nargs = ns + ni + 12, n = 0;
   LLVMValueRef *vals = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)nargs);
   LLVMTypeRef st = g->kernel_args;
   for (int q = 0; q < ns; q++) vals[n++] = LLVMBuildBitCast(g->b, k->state_ptr[q], cg_ptr_to(g->real), "");
@@ -548,6 +550,8 @@ static LLVMValueRef emit_step(KernelGen *k) {
   vals[n++] = cg_load_field(g, st, a, SnnKernelArgs_seed);
   vals[n++] = LLVMGetParam(k->fn, 1);
   vals[n++] = LLVMGetParam(k->fn, 2);
+  vals[n++] = LLVMBuildBitCast(g->b, cg_load_field(g, st, a, SnnKernelArgs_modulator),
+                               cg_ptr_to(g->f64), "");
   LLVMValueRef r = LLVMBuildCall2(g->b, LLVMGlobalGetValueType(body), body, vals, (unsigned)n, "");
   LLVMBuildRet(g->b, r);
   return k->fn;

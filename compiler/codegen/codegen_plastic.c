@@ -53,6 +53,7 @@ typedef struct SynGen {
   LLVMValueRef last_pre, last_post, last_update;      /* int64_t * */
   LLVMValueRef last_every, npre, step;                /* i64 */
   LLVMValueRef dt64;                                  /* the time step, double */
+  LLVMValueRef modulator_add;                         /* double *: what code adds */
   LLVMValueRef *syn_arrays, *pre_arrays, *post_arrays; /* by slot */
   LLVMValueRef i, j, s;                               /* i64: the synapse at work */
   LLVMValueRef *loaded;  /* per variable: the value as loaded and brought up to date */
@@ -115,6 +116,8 @@ static void syn_begin_returning(SynGen *x, CodeGen *g, int proj, Pathway path,
   env->dt = cg_to_real(env, x->dt64);
   env->seed = field(x, a, SnnEventArgs_seed);
   env->rand_counter = x->step;
+  env->modulators = field(x, a, SnnEventArgs_modulator);
+  x->modulator_add = field(x, a, SnnEventArgs_modulator_add);
   env->n = cg_real(env, (double)jp->proj->pre->size);
   env->member = syn_member;
   env->member_ctx = x;
@@ -331,10 +334,11 @@ static LLVMValueRef apply_op(CodeGen *g, AssignOp op, LLVMValueRef old, LLVMValu
   return v;
 }
 
-/* The variable number of a statement's target, or -1 for pre./post. */
+/* The variable number of a statement's target, or -1 for pre./post. and
+   for a modulator. */
 static int target_var(const SynGen *x, const Stmt *st) {
   const Expr *t = expr_strip(st->target);
-  if (t->kind != EX_NAME) return -1;
+  if (t->kind != EX_NAME || t->sym->kind == SYM_MODULATOR) return -1;
   const SynVar *v = plan_syn_var(x->jp, t->sym);
   assert(v);
   return (int)(v - x->jp->vars);
@@ -351,6 +355,18 @@ static void statement(SynGen *x, const Stmt *st) {
     return;
   }
   const Expr *t = expr_strip(st->target);
+  if (t->kind == EX_NAME) {
+    /* A modulator: what every synapse adds this step is summed and takes
+       effect at the end of the step (learn/modulators.c). */
+    assert(t->sym->kind == SYM_MODULATOR && (st->op == AS_ADD || st->op == AS_SUB));
+    LLVMValueRef at = cg_i64(g, t->sym->index);
+    LLVMValueRef old = cg_load_at(g, g->f64, x->modulator_add, at);
+    Env denv = *env;
+    denv.real = g->f64;
+    LLVMValueRef d = cg_to_real(&denv, v);
+    cg_store_at(g, g->f64, x->modulator_add, at, apply_op(g, st->op, old, d));
+    return;
+  }
   bool post = member_end(t) == END_POST;
   const Population *p = post ? x->jp->proj->post : x->jp->proj->pre;
   const Symbol *s = t->sym;

@@ -95,6 +95,7 @@ static int uses(const Analyzer *z, const Expr *e, int var_mask_index) {
     const Symbol *s = e->sym;
     if (!s) return 0;
     if (s->kind == SYM_ALIAS && s->expr) return uses(z, s->expr, var_mask_index);
+    if (s->kind == SYM_MODULATOR) return USES_TIME; /* it changes during the run */
     if (s->kind == SYM_VARIABLE) {
       if (s->builtin == VAR_T) return USES_TIME;
       if (s->builtin == VAR_I) return USES_INDEX;

@@ -89,6 +89,15 @@ static void plan_streams(Arena *a, Plan *p) {
     collect_block_sites(&l, in->on_post, k);
     for (int q = 0; q < in->every.len; q++) collect_block_sites(&l, in->every.items[q], k);
   }
+  /* Reward rules: their random times, then the draws of their amounts and
+     delays (which belong to no population or connection). */
+  p->reward_stream = arena_alloc(a, sizeof(int) * (size_t)(m->rewards.len + 1));
+  for (int k = 0; k < m->rewards.len; k++) {
+    const RewardRule *r = m->rewards.items[k];
+    p->reward_stream[k] = ++p->nstreams;
+    collect_sites(&l, r->amount, -1, -1);
+    collect_sites(&l, r->delay, -1, -1);
+  }
 }
 
 int plan_random_stream(const Plan *p, const Expr *call, int pop, int proj) {

@@ -126,6 +126,7 @@ typedef struct Plan {
   int *param_proj;      /* per slot: the projection whose copy it is, or -1 */
   PopPlan *pops;        /* per population */
   ProjPlan *projs;      /* per projection */
+  int *reward_stream;   /* per reward rule: the stream of its random times */
   RandomSite *sites;    /* every random call site, with its stream */
   int nsites;
   int nstreams;         /* streams assigned: 1 .. nstreams */

@@ -37,6 +37,7 @@ static int refs(const Expr *e) {
     if (!s) return 0;
     if (s->kind == SYM_ALIAS) return refs(s->expr);
     if (s->kind == SYM_STATE || s->kind == SYM_TRACE) return REF_SYN_STATE;
+    if (s->kind == SYM_MODULATOR) return REF_TIME; /* it changes during the run */
     if (s->kind == SYM_VARIABLE)
       return s->builtin == VAR_T ? REF_TIME : (s->builtin == VAR_I || s->builtin == VAR_J)
              ? REF_INDEX : 0;
@@ -240,6 +241,7 @@ static bool static_weight(const ProjPlan *jp, const Expr *e) {
     if (s->kind == SYM_TRACE) return false;
     if (s->kind == SYM_STATE) return !plan_syn_var(jp, s)->written;
     if (s->kind == SYM_VARIABLE && s->builtin == VAR_T) return false;
+    if (s->kind == SYM_MODULATOR) return false;
     return true;
   }
   if (!static_weight(jp, e->lhs) || !static_weight(jp, e->rhs) || !static_weight(jp, e->hi))

@@ -97,6 +97,7 @@ Stmt *stmt_list_clone(Arena *a, const Stmt *list) {
     *c = *s;
     c->target = expr_clone(a, s->target);
     c->value = expr_clone(a, s->value);
+    c->delay = expr_clone(a, s->delay);
     c->next = NULL;
     *tail = c;
     tail = &c->next;
@@ -184,6 +185,9 @@ const char *decl_kind_name(DeclKind kind) {
   case D_WHERE: return "where condition";
   case D_RULE: return "connection rule";
   case D_FROM: return "connection file";
+  case D_MODULATOR: return "modulator";
+  case D_MOD_SOURCE: return "spike source of a modulator";
+  case D_REWARD: return "reward rule";
   }
   return "declaration";
 }

@@ -85,6 +85,7 @@ struct Stmt {
   AssignOp op;
   Expr *target; /* EX_NAME or EX_MEMBER */
   Expr *value;
+  Expr *delay;  /* a reward's effect: `after DELAY`, or NULL */
   Stmt *next;
 };
 
@@ -119,6 +120,9 @@ typedef enum DeclKind {
   D_WHERE,      /* where value */
   D_RULE,       /* a bare connection rule: all, one_to_one (name) */
   D_FROM,       /* from "file.csv" (text) */
+  D_MODULATOR,  /* modulator name [: unit] { members: tau = ..., baseline = ..., from P += x } */
+  D_MOD_SOURCE, /* from P += amount: each spike of population P (name) adds amount */
+  D_REWARD,     /* reward when COND [within W after COND2]: body | reward every T: body */
 } DeclKind;
 
 enum DeclFlags {
@@ -143,7 +147,8 @@ struct Decl {
   Expr *size;          /* D_POPULATION, D_INPUT */
   Expr *args;          /* D_INPUT, D_MONITOR */
   Expr *sources, *targets; /* D_CONNECT: lists of EX_NAME; D_INPUT target */
-  Stmt *body;          /* D_RESET, D_ON_PRE, D_ON_POST, D_EVERY */
+  Stmt *body;          /* D_RESET, D_ON_PRE, D_ON_POST, D_EVERY; D_REWARD: its one effect */
+  Expr *window, *since; /* D_REWARD: `within window after since`, or NULL */
   Decl *members;       /* D_NEURON, D_SYNAPSE, D_POPULATION, D_CONNECT, D_EXTERN */
   int flags;
   Span close_span;     /* the closing brace of a block, for notes */

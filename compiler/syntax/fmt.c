@@ -296,6 +296,32 @@ static void print_head(Printer *p, const Decl *d) {
   case D_WHERE: sb_puts(b, "where "); print_expr(b, d->value); break;
   case D_RULE: sb_puts(b, d->name); break;
   case D_FROM: sb_puts(b, "from "); print_string(b, d->text); break;
+  case D_MODULATOR:
+    sb_printf(b, "modulator %s", d->name);
+    if (d->unit) {
+      sb_puts(b, " : ");
+      print_expr(b, d->unit);
+    }
+    break;
+  case D_MOD_SOURCE: sb_printf(b, "from %s += ", d->name); print_expr(b, d->value); break;
+  case D_REWARD:
+    sb_printf(b, "reward %s ", d->type_name);
+    print_expr(b, d->value);
+    if (d->window) {
+      sb_puts(b, " within ");
+      print_expr(b, d->window);
+      sb_puts(b, " after ");
+      print_expr(b, d->since);
+    }
+    sb_puts(b, ": ");
+    print_expr(b, d->body->target);
+    sb_printf(b, " %s ", assign_op_text(d->body->op));
+    print_expr(b, d->body->value);
+    if (d->body->delay) {
+      sb_puts(b, " after ");
+      print_expr(b, d->body->delay);
+    }
+    break;
   case D_NEURON: case D_SYNAPSE: case D_EXTERN_ARG:
     break;
   }
@@ -328,7 +354,8 @@ static bool members_inline(Printer *p, const Decl *d) {
 
 static bool has_member_block(const Decl *d) {
   return d->kind == D_NEURON || d->kind == D_SYNAPSE ||
-         ((d->kind == D_POPULATION || d->kind == D_CONNECT) && d->members);
+         ((d->kind == D_POPULATION || d->kind == D_CONNECT || d->kind == D_MODULATOR) &&
+          d->members);
 }
 
 static void print_decl(Printer *p, const Decl *d) {

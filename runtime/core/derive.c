@@ -6,7 +6,8 @@
 ** changes while it runs (`set` at the REPL prompt): the time step's slot
 ** and the derived parameters of the table, each population's exact
 ** propagators and constant Poisson rates, each projection's uniform
-** weights and constant delay.  Every one of them is checked here, so a
+** weights and constant delay, the modulators' decay factors and baselines
+** and the rates of random rewards (learn/modulators.c).  Every one of them is checked here, so a
 ** value that is NaN or infinite after `--set` is refused with the name of
 ** the object it belongs to, whether it is met at the start of a run or in
 ** the middle of one.
@@ -97,5 +98,5 @@ bool sim_refresh_params(Sim *s) {
     if (!derive_population(s, &s->pops[k])) return false;
   for (int64_t k = 0; k < s->model->nproj; k++)
     if (!derive_projection(s, &s->projs[k], false)) return false;
-  return true;
+  return modulators_derive(s);
 }

@@ -136,6 +136,7 @@ static SnnKernelArgs kernel_args(const Sim *s, RtPop *p) {
   a.step = s->step;
   a.size = p->size;
   a.seed = s->opt.seed;
+  a.modulator = s->mod;
   return a;
 }
 
@@ -205,7 +206,7 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
   for (int64_t k = 0; k < model->nproj; k++)
     if (!route_prepare(s, &s->projs[k], threads) || !plasticity_prepare(s, &s->projs[k]))
       return false;
-  if (!guard_setup(s)) return false;
+  if (!guard_setup(s) || !modulators_setup(s)) return false;
   if (threads > 1 && !team_start(s, threads))
     return sim_fail(s, "cannot start %d threads: %s", threads, strerror(errno));
   return true;
@@ -380,7 +381,7 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
       team_run(s, parallel_route);
     else
       route_spikes(s, 0, 1);
-    if (!plasticity_events(s)) { ok = false; break; }
+    if (!plasticity_events(s) || !modulators_step(s)) { ok = false; break; }
     phase_mark(s, PHASE_ROUTE, &t0);
     if (!monitors_after_step(s)) { ok = false; break; }
     phase_mark(s, PHASE_MONITORS, &t0);
@@ -420,6 +421,7 @@ void sim_free(Sim *s) {
   free(s->param_fixed);
   free(s->guard_counts);
   s->guard_counts = NULL;
+  modulators_free(s);
   s->param_fixed = NULL;
   s->pops = NULL;
   s->projs = NULL;

@@ -52,6 +52,8 @@ typedef struct RtPop {
   IndexList spikes;        /* who spiked in the current step, ascending */
   SpikePart *part;         /* per thread: the spikes in its range */
   uint64_t total_spikes;
+  uint32_t *window;        /* spikes per step over the last window_steps (rate() in rewards) */
+  int64_t window_steps;
   /* Poisson sources */
   int64_t *next_spike;     /* step of each neuron's next spike */
   uint64_t *drawn;         /* draws made per neuron (RNG counter) */
@@ -125,6 +127,22 @@ typedef struct StepProfile {
   double seconds[PHASE_COUNT];
 } StepProfile;
 
+/* A reward waiting for its delay. */
+typedef struct PendingReward {
+  int64_t step;            /* the step it is given in */
+  int64_t order;           /* the order it was scheduled in: ties keep it */
+  int64_t modulator;
+  double amount;
+} PendingReward;
+
+/* What a reward rule remembers. */
+typedef struct RewardState {
+  int64_t last_since;      /* REWARD_PAIR: the step of the last `since` spike, or -1 */
+  int64_t count;           /* rewards given so far */
+  int64_t every_steps;     /* SNN_REWARD_EVERY */
+  double chance;           /* SNN_REWARD_POISSON: rate * dt */
+} RewardState;
+
 typedef struct Sim Sim;
 struct Sim {
   const SnnModel *model;
@@ -140,6 +158,14 @@ struct Sim {
   Team *team;
   int nthreads;            /* threads stepping the network (1: the caller) */
   StepProfile *profile;    /* NULL unless profiling */
+  /* modulators and rewards (learn/modulators.c) */
+  double *mod;             /* per modulator: its value during this step (SI) */
+  double *mod_add;         /* per modulator: what code and rewards add this step */
+  double *mod_decay;       /* per modulator: exp(-dt / tau) */
+  double *mod_baseline;
+  RewardState *reward;     /* per reward rule */
+  PendingReward *pending;  /* a binary heap by (step, order) */
+  int64_t npending, cap_pending, scheduled;
   uint64_t *guard_counts;  /* rate guard: spikes per population at the window's start */
   int64_t guard_start, guard_window; /* first step and length of the window */
   /* Called after every step with the step's spikes collected (the REPL
@@ -189,6 +215,18 @@ bool derive_population(Sim *s, RtPop *p);
 bool derive_projection(Sim *s, RtProj *p, bool building);
 /* Everything of the above, after s->param changed during a run. */
 bool sim_refresh_params(Sim *s);
+
+/* learn/modulators.c: modulators and reward rules */
+/* Allocates the modulators (at their baselines) and the rules' state. */
+bool modulators_setup(Sim *s);
+/* Their decay factors and baselines from the parameters and dt; false +
+   s->error for one that is not finite. */
+bool modulators_derive(Sim *s);
+/* End of a step: rewards given, spikes of the sources, decay; the values
+   are those of the next step. */
+bool modulators_step(Sim *s);
+/* Frees what modulators_setup allocated. */
+void modulators_free(Sim *s);
 
 /* guard.c: the runaway-firing guard, run by sim_run after every step */
 /* Allocates the guard's counters and starts its first window. */
@@ -255,6 +293,8 @@ void monitors_list_files(const Sim *s, void (*fn)(const char *path, void *ctx), 
 /* Calls fn for each file of values with the unit its numbers are in. */
 void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *unit, void *ctx),
                          void *ctx);
+/* Records a reward given to a modulator this step (rewards monitors). */
+bool monitors_reward(Sim *s, int64_t modulator, double amount);
 /* Draws the raster and rate plot of the spike files; false + message. */
 bool monitors_plot(const Sim *s, char *err, size_t errlen);
 

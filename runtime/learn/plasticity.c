@@ -164,6 +164,8 @@ static SnnEventArgs event_args(const Sim *s, RtProj *p, void **post_input) {
   a.t = s->t;
   a.dt = s->opt.dt;
   a.seed = s->opt.seed;
+  a.modulator = s->mod;
+  a.modulator_add = s->mod_add;
   a.step = s->step;
   return a;
 }

@@ -221,6 +221,20 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
     return open_npy(s, mo, 0, stem, ".npy", NPY_F64, 0) &&
            open_npy(s, mo, 1, stem, "_t.npy", NPY_F64, 0);
   }
+  case SNN_MON_MODULATOR: case SNN_MON_REWARDS: {
+    const SnnModulator *md = &model->modulator[d->population];
+    bool values = d->kind == SNN_MON_MODULATOR;
+    if (values && !interval_steps(s, "sampling interval", d->interval, &mo->every)) return false;
+    snprintf(stem, sizeof stem, values ? "%s" : "%s_rewards", md->name);
+    unique_stem(ms, idx, stem, sizeof stem);
+    if (csv) {
+      char header[256];
+      snprintf(header, sizeof header, "t_s,%s_%s", values ? md->name : "amount", md->unit);
+      return open_csv(s, mo, stem, header);
+    }
+    return open_npy(s, mo, 0, stem, ".npy", NPY_F64, 0) &&
+           open_npy(s, mo, 1, stem, "_t.npy", NPY_F64, 0);
+  }
   case SNN_MON_WEIGHTS: {
     const RtProj *pr = &s->projs[d->population];
     const SnnProjection *p = pr->desc;
@@ -310,11 +324,36 @@ static bool sample(Sim *s, MonitorRt *mo) {
   return write_ok(s, mo);
 }
 
+/* One value at time t: a modulator's sample, or a reward it got. */
+static bool write_value(Sim *s, MonitorRt *mo, double value) {
+  if (mo->csv) {
+    fprintf(mo->csv, "%.10g,%.10g\n", s->t, value);
+  } else {
+    npy_append(mo->npy[0], &value, 1);
+    npy_append(mo->npy[1], &s->t, 1);
+  }
+  return write_ok(s, mo);
+}
+
+bool monitors_reward(Sim *s, int64_t modulator, double amount) {
+  Monitors *ms = s->monitors;
+  for (int k = 0; ms && k < ms->n; k++) {
+    MonitorRt *mo = &ms->m[k];
+    if (mo->desc->kind != SNN_MON_REWARDS || mo->desc->population != modulator) continue;
+    if (!write_value(s, mo, amount / s->model->modulator[modulator].unit_scale)) return false;
+  }
+  return true;
+}
+
 bool monitors_before_step(Sim *s) {
   Monitors *ms = s->monitors;
   for (int k = 0; ms && k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
     int64_t kind = mo->desc->kind;
+    if (kind == SNN_MON_MODULATOR && s->step % mo->every == 0) {
+      const SnnModulator *md = &s->model->modulator[mo->desc->population];
+      if (!write_value(s, mo, s->mod[mo->desc->population] / md->unit_scale)) return false;
+    }
     if ((kind == SNN_MON_STATE || kind == SNN_MON_WEIGHTS) && s->step % mo->every == 0 &&
         !sample(s, mo))
       return false;
@@ -425,6 +464,8 @@ void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *
     if (d->kind == SNN_MON_STATE) unit = s->model->pop[d->population].state[d->variable].unit;
     else if (d->kind == SNN_MON_WEIGHTS) unit = s->projs[d->population].desc->value[d->variable].unit;
     else if (d->kind == SNN_MON_RATE) unit = "Hz";
+    else if (d->kind == SNN_MON_MODULATOR || d->kind == SNN_MON_REWARDS)
+      unit = s->model->modulator[d->population].unit;
     if (unit && ms->m[k].path[0]) fn(ms->m[k].path[0], unit, ctx);
   }
 }
