@@ -123,6 +123,7 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 %token PRECISION "'precision'" TIMESTEP "'timestep'" SEED "'seed'"
 %token EVENT_DRIVEN "'event-driven'" CLOCK_DRIVEN "'clock-driven'"
 %token MODULATOR "'modulator'" REWARD "'reward'" WITHIN "'within'" AFTER "'after'"
+%token AS "'as'"
 %token ARROW "'->'" LE "'<='" GE "'>='" EQ "'=='" NE "'!='"
 %token ADD_ASSIGN "'+='" SUB_ASSIGN "'-='" MUL_ASSIGN "'*='" DIV_ASSIGN "'/='"
 
@@ -216,6 +217,12 @@ item
       {
         $$ = decl(ps, D_CONNECT, @$); $$->sources = $2.head; $$->targets = $4.head;
         $$->type_name = $6; $$->type_span = @6; $$->members = $7.head;
+      }
+  | CONNECT names ARROW names VIA IDENT AS IDENT opt_block
+      {
+        $$ = decl(ps, D_CONNECT, @$); $$->sources = $2.head; $$->targets = $4.head;
+        $$->type_name = $6; $$->type_span = @6; $$->name = $8; $$->name_span = @8;
+        $$->members = $9.head;
       }
   | MONITOR soft_name '(' opt_args ')'
       { $$ = decl(ps, D_MONITOR, @$); $$->type_name = $2; $$->type_span = @2; $$->args = $4.head; }
@@ -330,6 +337,8 @@ member
       { $$ = decl(ps, D_REFRACTORY, @$); $$->value = $2; }
   | METHOD IDENT
       { $$ = decl(ps, D_METHOD, @$); $$->type_name = $2; $$->type_span = @2; }
+  | METHOD IDENT '(' opt_args ')'
+      { $$ = decl(ps, D_METHOD, @$); $$->type_name = $2; $$->type_span = @2; $$->args = $4.head; }
   | TRACE IDENT ':' IDENT '=' expr
       {
         $$ = decl(ps, D_TRACE, @$); $$->name = $2; $$->name_span = @2;

@@ -55,6 +55,7 @@ const char *sym_kind_name(SymKind k) {
   case SYM_CONSTANT: return "built-in constant";
   case SYM_UNIT: return "unit";
   case SYM_MODULATOR: return "modulator";
+  case SYM_CONNECTION: return "connection";
   default: return "name";
   }
 }
@@ -353,6 +354,10 @@ static void declare_module(Checker *c, Module *mod) {
         break;
       case D_POPULATION:
         s = declare(c, &m->globals, SYM_POPULATION, d->name, d->name_span, d);
+        break;
+      case D_CONNECT:
+        if (d->name && mod->instances)
+          s = declare(c, &m->globals, SYM_CONNECTION, d->name, d->name_span, d);
         break;
       case D_MODULATOR:
         if (mod->instances && (s = declare(c, &m->globals, SYM_MODULATOR, d->name, d->name_span, d))) {

@@ -218,7 +218,8 @@ void check_call(Checker *c, Expr *e) {
   }
   if (b->random && !(c->flags & EF_RANDOM)) {
     diag_error(c->d, e->span, "%s() draws random numbers, which is only allowed in initial "
-               "values (of neurons and synapses) and in delays, not %s", b->name, c->context);
+               "values, delays, current inputs, synapse event code (on_pre, on_post, every) "
+               "and rewards, not %s", b->name, c->context);
     return;
   }
   if (!check_call_args(c, e, args, n, b->rule == DR_IFELSE ? 1 : 0)) return;

@@ -155,6 +155,7 @@ static const char *forbidden_use(const Checker *c, const Symbol *s) {
   case SYM_CURRENT: return "an input, not a value";
   case SYM_EXTERN: case SYM_FUNCTION: return "a function: call it with ( )";
   case SYM_NAMESPACE: return "'pre' or 'post': name a variable, as in pre.v";
+  case SYM_CONNECTION: return "a connection, not a value";
   case SYM_MODULATOR:
     if (!(c->flags & (EF_STATE | EF_REWARD)))
       return "a modulator, which changes during the run";

@@ -196,7 +196,7 @@ static void check_current(Checker *c, Decl *d) {
   leave_context(c, saved);
   ci->value = d->args;
   if (target->type == TY_UNKNOWN) {
-    saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a current");
+    saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I | EF_RANDOM, "in a current");
     check_expr(c, d->args);
     leave_context(c, saved);
     return;
@@ -212,7 +212,7 @@ static void check_current(Checker *c, Decl *d) {
   ci->port = port;
   Symbol *ps = expr_strip(target->lhs)->sym;
   ci->target = ps ? ps->of.population : NULL;
-  saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I, "in a current");
+  saved = enter_context(c, &c->m->globals, EF_PARAMS | EF_TIME | EF_I | EF_RANDOM, "in a current");
   char what[128];
   snprintf(what, sizeof what, "the current into '%s'", port->name);
   check_number_dim(c, d->args, port->dim, what);
@@ -426,6 +426,9 @@ static void check_connect(Checker *c, Decl *d) {
     diag_error(c->d, d->type_span, "'%s' is not a synapse model", d->type_name);
   else
     syn = type->of.synapse;
+  if (d->name && (expr_count(d->sources) != 1 || expr_count(d->targets) != 1))
+    diag_error(c->d, d->name_span, "a named connection has one source and one target; this "
+               "one has %d and %d", expr_count(d->sources), expr_count(d->targets));
   for (Expr *src = d->sources; src; src = src->next) {
     Population *pre = connect_end(c, src, false);
     for (Expr *tgt = d->targets; tgt; tgt = tgt->next) {
@@ -445,6 +448,8 @@ static void check_connect(Checker *c, Decl *d) {
       if (!pre || !post || !syn) continue;
       pr->inst = check_synapse_code(c, syn, pre->model, post->model, d);
       pr->inst->proj = pr;
+      pr->name = d->name;
+      if (d->name && d->sym) d->sym->of.projection = pr;
       pr->index = c->m->projections.len;
       vec_push(&c->m->projections, pr);
     }
@@ -587,9 +592,11 @@ static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
   const char *kind = weights ? "weights" : "synapses";
   Expr *a = d->args;
   double every = 0;
-  if (!a || a->kind != EX_ARROW) {
+  Symbol *named = a && a->kind == EX_NAME && !a->arg_name ?
+                  scope_lookup(&c->m->globals, a->text) : NULL;
+  if (!a || (a->kind != EX_ARROW && !(named && named->kind == SYM_CONNECTION))) {
     diag_error(c->d, a ? a->span : d->span, "%s() names a connection by its ends, as in "
-               "%s(X -> Y%s, every = 1 s)", kind, kind, weights ? "" : ", w");
+               "%s(X -> Y%s, every = 1 s), or by its name", kind, kind, weights ? "" : ", w");
     return;
   }
   Expr *where = NULL;
@@ -607,13 +614,15 @@ static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
                  "variables, 'every = ...' and 'where = ...'");
     }
   }
-  Projection *found = monitored_connection(c, a, kind);
+  Projection *found = a->kind == EX_ARROW ? monitored_connection(c, a, kind) :
+                      named->of.projection;
   if (!found) return;
-  int named = 0;
+  if (named) named->used = true;
+  int variables = 0;
   for (Expr *o = weights ? NULL : a->next; o; o = o->next) {
     Expr *name = expr_strip(o);
     if (o->arg_name || name->kind != EX_NAME) continue;
-    named++;
+    variables++;
     Symbol *v = synapse_member(found->synapse, name->text);
     if (!v || (v->kind != SYM_STATE && v->kind != SYM_TRACE)) {
       diag_error(c->d, name->span, "synapse '%s' has no state variable or trace '%s'",
@@ -638,7 +647,7 @@ static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
     mo->var = w;
     mo->every = every;
     mo->where = where;
-  } else if (!named) {
+  } else if (!variables) {
     diag_error(c->d, d->span, "synapses() needs the variables to record, as in "
                "synapses(%s -> %s, w)", found->pre->name, found->post->name);
   }

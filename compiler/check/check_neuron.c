@@ -40,6 +40,25 @@ static bool parse_method(Checker *c, Decl *d, Method *out) {
   return false;
 }
 
+/* method euler(substeps = 2): the step is made of k smaller steps of the
+   method (only for the explicit ones: exact solutions need none). */
+static void check_substeps(Checker *c, NeuronModel *n, Decl *d) {
+  for (Expr *a = d->args; a; a = a->next) {
+    if (!a->arg_name || strcmp(a->arg_name, "substeps") != 0) {
+      diag_error(c->d, a->span, "a method takes 'substeps = K', as in method euler(substeps = 2)");
+      continue;
+    }
+    if (n->method != METHOD_EULER && n->method != METHOD_RK2 && n->method != METHOD_RK4) {
+      diag_error(c->d, a->span, "substeps apply to euler, rk2 and rk4, not to %s", d->type_name);
+      continue;
+    }
+    SavedContext saved = enter_context(c, &c->m->globals, 0, "in the number of substeps");
+    int64_t k;
+    if (require_count(c, a, "the number of substeps", 1000, &k)) n->substeps = (int)k;
+    leave_context(c, saved);
+  }
+}
+
 /* Says where a member kind belongs when it appears in the wrong block. */
 static void misplaced(Checker *c, Decl *m, const char *block) {
   const char *where;
@@ -283,7 +302,9 @@ void check_neuron(Checker *c, Decl *d) {
   }
   if (n->refractory) check_refractory(c, n, n->refractory);
   n->method = METHOD_AUTO;
-  if (n->method_decl) parse_method(c, n->method_decl, &n->method);
+  n->substeps = 1;
+  if (n->method_decl && parse_method(c, n->method_decl, &n->method))
+    check_substeps(c, n, n->method_decl);
   /* The integrator is chosen here, not when the model is lowered, so that
      a forced method that cannot apply (or an exact system too large) is
      reported by `snnc check` like any other model error. */

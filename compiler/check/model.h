@@ -33,6 +33,7 @@ typedef enum SymKind {
   SYM_UNIT,       /* a unit used as a value: 60 * mV */
   SYM_NAMESPACE,  /* pre, post */
   SYM_MODULATOR,  /* a global neuromodulator: dopamine */
+  SYM_CONNECTION, /* a named connection: connect A -> B via S as Name */
 } SymKind;
 
 /* The built-in variables. */
@@ -68,6 +69,7 @@ struct Symbol {
     NeuronModel *neuron;
     SynapseModel *synapse;
     Population *population;
+    struct Projection *projection; /* SYM_CONNECTION */
   } of;                  /* SYM_NEURON, SYM_SYNAPSE, SYM_POPULATION */
   Decl *owner;           /* enclosing neuron or synapse declaration, or NULL */
   struct Scope *home;    /* the scope its definition is read in */
@@ -100,6 +102,7 @@ struct NeuronModel {
   Decl *refractory;     /* D_REFRACTORY or NULL */
   bool refractory_is_condition; /* refractory while a condition holds */
   Method method;
+  int substeps;         /* method euler(substeps = k): k smaller steps per step */
   Decl *method_decl;
   struct OdeSystem *ode; /* the integrator chosen (lower/ode.c), once checked clean */
 };
@@ -162,6 +165,7 @@ typedef enum ConnectRule {
 typedef struct Projection {
   Decl *decl;
   int index;
+  const char *name;     /* its name (`as Name`), or NULL: "A -> B" */
   Population *pre, *post;
   SynapseModel *synapse;
   ConnectRule rule;

@@ -248,7 +248,8 @@ static int rule_code(ConnectRule r) {
 static void projection_record(CodeGen *g, Record *r, int k, ProjFunctions *f) {
   ProjPlan *jp = &g->plan->projs[k];
   Projection *pr = jp->proj;
-  r_str(r, SnnProjection_name, arena_printf(g->a, "%s -> %s", pr->pre->name, pr->post->name));
+  r_str(r, SnnProjection_name, pr->name ? pr->name :
+        arena_printf(g->a, "%s -> %s", pr->pre->name, pr->post->name));
   r_i64(r, SnnProjection_pre, pr->pre->index);
   r_i64(r, SnnProjection_post, pr->post->index);
   r_i64(r, SnnProjection_rule, rule_code(pr->rule));

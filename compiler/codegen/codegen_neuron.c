@@ -35,6 +35,7 @@ typedef struct KernelGen {
   LLVMValueRef *coef_cache;
   LLVMValueRef refractory_steps; /* i32: steps of the refractory period */
   LLVMValueRef loop_flag;        /* i1 set by a loop body: a NaN or Inf appeared */
+  LLVMValueRef step_index;       /* i64: the step being computed (random draws) */
 } KernelGen;
 
 static LLVMValueRef coef(KernelGen *k, int idx) {
@@ -293,6 +294,29 @@ static void integrate_runge_kutta(KernelGen *k, LLVMValueRef *x, LLVMValueRef *x
   }
 }
 
+/* An explicit method in k substeps of dt / k (method euler(substeps = k)),
+   the inputs held over the whole step. */
+static void integrate_substeps(KernelGen *k, LLVMValueRef *x, LLVMValueRef *xn,
+                               LLVMValueRef not_ref) {
+  int steps = k->pp->ode.substeps > 1 ? k->pp->ode.substeps : 1;
+  Env *env = &k->env;
+  LLVMValueRef full = env->dt;
+  if (steps > 1) {
+    LLVMBasicBlockRef body = cg_enter_entry(env);
+    env->dt = LLVMBuildFMul(k->g->b, full, cg_real(env, 1.0 / steps), "substep");
+    cg_leave_entry(env, body);
+  }
+  LLVMValueRef *cur = x;
+  for (int q = 0; q < steps; q++) {
+    LLVMValueRef *out = q == steps - 1 ? xn :
+                        arena_alloc(k->g->a, sizeof(LLVMValueRef) * (size_t)(k->pp->ode.n + 1));
+    set_ode_state(k, cur);
+    integrate_runge_kutta(k, cur, out, not_ref);
+    cur = out;
+  }
+  env->dt = full;
+}
+
 /* x' = x + dt f(x) exprel(a dt), with f = a x + b: exact for frozen a, b. */
 static void integrate_exponential_euler(KernelGen *k, LLVMValueRef *x, LLVMValueRef *xn,
                                         LLVMValueRef not_ref) {
@@ -403,6 +427,9 @@ static void step_body(KernelGen *k, LLVMValueRef i) {
   const OdeSystem *s = &k->pp->ode;
   int ns = nm->states.len;
   env->i = cg_to_real(env, i);
+  /* A current input may draw: per neuron and step (its own stream). */
+  env->rand_index = i;
+  env->rand_counter = k->step_index;
   LLVMValueRef *loaded = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(ns + 1));
   for (int q = 0; q < ns; q++) loaded[q] = env->state[q] = cg_load_at(g, g->real, k->state_ptr[q], i);
   deliver_inputs(k, i);
@@ -424,7 +451,7 @@ static void step_body(KernelGen *k, LLVMValueRef i) {
   switch (s->method) {
   case METHOD_EXACT: integrate_exact(k, x, xn, not_ref); break;
   case METHOD_EXPONENTIAL_EULER: integrate_exponential_euler(k, x, xn, not_ref); break;
-  default: integrate_runge_kutta(k, x, xn, not_ref); break;
+  default: integrate_substeps(k, x, xn, not_ref); break;
   }
   set_ode_state(k, xn);
   /* Threshold, reset, refractory bookkeeping. */
@@ -496,6 +523,7 @@ static LLVMValueRef emit_step_body(KernelGen *k) {
   k->coef_ptr = LLVMGetParam(k->fn, p + 3);
   Env *env = &k->env;
   env->t = cg_to_real(env, LLVMGetParam(k->fn, p + 4));
+  k->step_index = LLVMGetParam(k->fn, p + 6);
   env->dt = cg_to_real(env, LLVMGetParam(k->fn, p + 5));
   env->n = cg_to_real(env, LLVMGetParam(k->fn, p + 7));
   env->seed = LLVMGetParam(k->fn, p + 8);

@@ -318,6 +318,7 @@ bool ode_analyze(Arena *arena, Diags *diags, const NeuronModel *nm, OdeSystem *o
     out->clamped[k] = (d->flags & DF_UNLESS_REFRACTORY) != 0;
   }
   Method want = nm->method;
+  out->substeps = nm->substeps > 0 ? nm->substeps : 1;
   if (n == 0) {
     out->method = want == METHOD_AUTO ? METHOD_EULER : want;
     return true;

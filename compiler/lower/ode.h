@@ -22,6 +22,7 @@
 
 typedef struct OdeSystem {
   Method method;        /* the integrator chosen */
+  int substeps;         /* explicit methods: smaller steps per step (at least 1) */
   int n;                /* integrated variables */
   Symbol **var;         /* their symbols, in equation order */
   Expr **rhs;           /* right-hand sides, as written (aliases not inlined) */

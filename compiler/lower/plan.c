@@ -75,6 +75,8 @@ static void plan_streams(Arena *a, Plan *p) {
     PopPlan *pp = &p->pops[k];
     Population *pop = pp->pop;
     pp->stream = pop->kind == POP_POISSON ? ++p->nstreams : -1;
+    for (int q = 0; q < pp->currents.len; q++)
+      collect_sites(&l, ((CurrentInput *)pp->currents.items[q])->value, k, -1);
     for (int q = 0; pop->model && q < pop->model->states.len; q++) {
       collect_sites(&l, population_initial(pop, pop->model->states.items[q]), k, -1);
     }

@@ -246,6 +246,7 @@ static void print_head(Printer *p, const Decl *d) {
     sb_puts(b, " -> ");
     print_args(b, d->targets);
     sb_printf(b, " via %s", d->type_name);
+    if (d->name) sb_printf(b, " as %s", d->name);
     break;
   case D_MONITOR:
     sb_printf(b, "monitor %s(", d->type_name);
@@ -280,7 +281,14 @@ static void print_head(Printer *p, const Decl *d) {
   case D_SPIKE: sb_puts(b, "spike when "); print_expr(b, d->value); break;
   case D_RESET: sb_puts(b, "reset "); print_body(p, d->body, d->span); break;
   case D_REFRACTORY: sb_puts(b, "refractory "); print_expr(b, d->value); break;
-  case D_METHOD: sb_printf(b, "method %s", d->type_name); break;
+  case D_METHOD:
+    sb_printf(b, "method %s", d->type_name);
+    if (d->args) {
+      sb_putc(b, '(');
+      print_args(b, d->args);
+      sb_putc(b, ')');
+    }
+    break;
   case D_TRACE:
     sb_printf(b, "trace %s : %s = ", d->name, d->type_name);
     print_expr(b, d->value);

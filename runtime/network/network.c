@@ -216,6 +216,12 @@ static bool build_fixed_degree(Builder *b, bool fanin) {
     int64_t ncand = 0;
     for (int64_t c = 0; c < nother; c++)
       if (fanin ? allowed(s, p, c, a) : allowed(s, p, a, c)) cand[ncand++] = c;
+    if (ncand == 0 && p->desc->where_fn) {
+      /* The condition leaves this neuron no partner at all: it takes no
+         part in the connection (a subset of sources or targets). */
+      if (!fanin) p->row[a] = b->n;
+      continue;
+    }
     if (ncand < k) {
       ok = sim_fail(s, "projection '%s': neuron %lld has only %lld possible %s, fewer than "
                     "%s = %lld", b->name, (long long)a, (long long)ncand,

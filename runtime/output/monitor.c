@@ -240,8 +240,12 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
     const SnnProjection *p = pr->desc;
     if (!interval_steps(s, "sampling interval", d->interval, &mo->every)) return false;
     if (!select_synapses(s, mo, pr)) return false;
-    snprintf(stem, sizeof stem, "%s-%s_%s", model->pop[p->pre].name, model->pop[p->post].name,
-             p->value[d->variable].name);
+    /* A named connection's files bear its name; others, their two ends. */
+    if (strstr(p->name, " -> "))
+      snprintf(stem, sizeof stem, "%s-%s_%s", model->pop[p->pre].name, model->pop[p->post].name,
+               p->value[d->variable].name);
+    else
+      snprintf(stem, sizeof stem, "%s_%s", p->name, p->value[d->variable].name);
     unique_stem(ms, idx, stem, sizeof stem);
     if (csv) return open_weights_csv(s, mo, stem, pr, &p->value[d->variable]);
     if (!open_npy(s, mo, 0, stem, ".npy", NPY_F64, mo->width) ||
