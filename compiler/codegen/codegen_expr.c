@@ -79,15 +79,70 @@ LLVMValueRef cg_exprel(Env *env, LLVMValueRef x) {
    step): the plan gives every site of every population and projection a
    stream of its own, so no two share numbers, and code that runs on events
    draws anew at each step it runs in. */
+/* The first two words of the Philox4x32-10 block at position (index,
+   counter) of stream `stream` (runtime/numeric/rng.h gives the layout),
+   emitted inline so that a loop of draws vectorises: the same bits as
+   rng_next_u32 twice on a fresh RngStream. */
+static void philox_words(Env *env, LLVMValueRef seed, uint32_t stream, LLVMValueRef index,
+                         LLVMValueRef counter, LLVMValueRef *w0, LLVMValueRef *w1) {
+  CodeGen *g = env->g;
+  LLVMBuilderRef b = g->b;
+  LLVMTypeRef i32 = g->i32, i64 = g->i64;
+  LLVMValueRef k0 = LLVMBuildTrunc(b, seed, i32, "");
+  LLVMValueRef k1 = LLVMBuildXor(b, LLVMBuildTrunc(b, LLVMBuildLShr(b, seed, cg_i64(g, 32), ""),
+                                                  i32, ""),
+                                 LLVMConstInt(i32, (uint32_t)(stream * 0x9E3779B9u), 0), "");
+  LLVMValueRef x[4] = {
+    LLVMBuildTrunc(b, index, i32, ""),
+    LLVMBuildTrunc(b, LLVMBuildLShr(b, index, cg_i64(g, 32), ""), i32, ""),
+    LLVMBuildTrunc(b, counter, i32, ""),
+    LLVMConstInt(i32, 0, 0),
+  };
+  LLVMValueRef m0 = LLVMConstInt(i64, 0xD2511F53u, 0), m1 = LLVMConstInt(i64, 0xCD9E8D57u, 0);
+  for (int round = 0; round < 10; round++) {
+    LLVMValueRef p0 = LLVMBuildMul(b, LLVMBuildZExt(b, x[0], i64, ""), m0, "");
+    LLVMValueRef p1 = LLVMBuildMul(b, LLVMBuildZExt(b, x[2], i64, ""), m1, "");
+    LLVMValueRef hi0 = LLVMBuildTrunc(b, LLVMBuildLShr(b, p0, cg_i64(g, 32), ""), i32, "");
+    LLVMValueRef hi1 = LLVMBuildTrunc(b, LLVMBuildLShr(b, p1, cg_i64(g, 32), ""), i32, "");
+    LLVMValueRef y0 = LLVMBuildXor(b, LLVMBuildXor(b, hi1, x[1], ""), k0, "");
+    LLVMValueRef y2 = LLVMBuildXor(b, LLVMBuildXor(b, hi0, x[3], ""), k1, "");
+    x[0] = y0;
+    x[1] = LLVMBuildTrunc(b, p1, i32, "");
+    x[2] = y2;
+    x[3] = LLVMBuildTrunc(b, p0, i32, "");
+    k0 = LLVMBuildAdd(b, k0, LLVMConstInt(i32, 0x9E3779B9u, 0), "");
+    k1 = LLVMBuildAdd(b, k1, LLVMConstInt(i32, 0xBB67AE85u, 0), "");
+  }
+  *w0 = x[0];
+  *w1 = x[1];
+}
+
+/* A uniform draw in [0, 1): (hi >> 5) 2^26 + (lo >> 6) over 2^53, as
+   rng_next_uniform computes it. */
+static LLVMValueRef inline_uniform(Env *env, LLVMValueRef seed, uint32_t stream,
+                                   LLVMValueRef index, LLVMValueRef counter) {
+  CodeGen *g = env->g;
+  LLVMBuilderRef b = g->b;
+  LLVMValueRef w0, w1;
+  philox_words(env, seed, stream, index, counter, &w0, &w1);
+  LLVMValueRef hi = LLVMBuildLShr(b, LLVMBuildZExt(b, w0, g->i64, ""), cg_i64(g, 5), "");
+  LLVMValueRef lo = LLVMBuildLShr(b, LLVMBuildZExt(b, w1, g->i64, ""), cg_i64(g, 6), "");
+  LLVMValueRef k = LLVMBuildOr(b, LLVMBuildShl(b, hi, cg_i64(g, 26), ""), lo, "");
+  return LLVMBuildFMul(b, LLVMBuildUIToFP(b, k, g->f64, ""),
+                       LLVMConstReal(g->f64, 1.0 / 9007199254740992.0), "uniform");
+}
+
 static LLVMValueRef random_draw(Env *env, const Expr *site, bool normal) {
   CodeGen *g = env->g;
-  LLVMTypeRef args[4] = {g->i64, g->i64, g->i64, g->i64};
-  LLVMValueRef fn = cg_declare(g, normal ? "snnrt_normal" : "snnrt_uniform", g->f64, args, 4);
   int stream = plan_random_stream(g->plan, site, env->pop, env->proj);
   assert(env->seed && env->rand_index);
+  LLVMValueRef counter = env->rand_counter ? env->rand_counter : LLVMConstInt(g->i64, 0, 0);
+  if (!normal) return cg_to_real(env, inline_uniform(env, env->seed, (uint32_t)stream,
+                                                     env->rand_index, counter));
+  LLVMTypeRef args[4] = {g->i64, g->i64, g->i64, g->i64};
+  LLVMValueRef fn = cg_declare(g, "snnrt_normal", g->f64, args, 4);
   LLVMValueRef vals[4] = {
-    env->seed, LLVMConstInt(g->i64, (unsigned long long)stream, 0), env->rand_index,
-    env->rand_counter ? env->rand_counter : LLVMConstInt(g->i64, 0, 0),
+    env->seed, LLVMConstInt(g->i64, (unsigned long long)stream, 0), env->rand_index, counter,
   };
   return cg_to_real(env, cg_call(g, fn, vals, 4));
 }
