@@ -38,6 +38,10 @@
    `method exact` beyond. */
 #define SNN_MAX_EXACT_VARIABLES 32
 
+/* Lazy synaptic variables decay by factors exp(rate k dt) that are tabled
+   for k below this many steps (beyond it they are computed). */
+#define SNN_DECAY_TABLE 1024
+
 /* Synaptic delays are stored in steps as 16-bit numbers. */
 #define SNN_MAX_DELAY_STEPS 65535
 
@@ -114,6 +118,7 @@ typedef struct SnnEventArgs {
   int64_t step;            /* the step the code runs in */
   const double *modulator; /* the modulators' values during this step */
   double *modulator_add;   /* what synapse code adds to them this step */
+  const double *decay;     /* per lazy variable: SNN_DECAY_TABLE decay factors */
 } SnnEventArgs;
 
 /* on_pre for synapses [first, last) of presynaptic neuron `neuron` (its
@@ -124,6 +129,9 @@ typedef int32_t (*SnnEventFn)(const SnnEventArgs *a, int64_t neuron, int64_t fir
 /* An every block, or one step of the clock-driven equations, over the
    synapses of presynaptic neurons [begin, end); returns as SnnEventFn. */
 typedef int32_t (*SnnRowsFn)(const SnnEventArgs *a, int64_t begin, int64_t end);
+/* Fills the decay tables of a projection's lazy variables for step dt:
+   out[t * SNN_DECAY_TABLE + k] = exp(rate_t k dt). */
+typedef void (*SnnDecayFillFn)(const double *param, double dt, double *out);
 /* Initial values of the variables kept per neuron, for neurons [0, n). */
 typedef void (*SnnNeuronValuesFn)(const double *param, void *const *value, int64_t n);
 
@@ -232,6 +240,8 @@ typedef struct SnnProjection {
   SnnRowsFn clock_step;    /* clock-driven equations, every step; or NULL */
   int64_t synapse_clock;   /* 1: keep last_update per synapse */
   SnnValueFn current;      /* reads lazy per-synapse values up to date; NULL: none */
+  int64_t ndecay;          /* decay tables (lazy variables with a rate) */
+  SnnDecayFillFn decay_fill;
 } SnnProjection;
 
 /* --- Modulators and rewards ----------------------------------------------- */
@@ -342,6 +352,8 @@ double snnrt_rate(const void *sim, int64_t pop, double window);
 /* The presynaptic neuron whose row holds synapse syn (row as in
    SnnEventArgs, npre rows). */
 int64_t snnrt_row_of(const int64_t *row, int64_t npre, int64_t syn);
+/* snnrt_row_of for a synapse known to lie in row `from` or a later one. */
+int64_t snnrt_row_after(const int64_t *row, int64_t npre, int64_t syn, int64_t from);
 
 /* --- Running a model ------------------------------------------------------ */
 

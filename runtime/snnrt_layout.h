@@ -76,7 +76,8 @@
   X(SnnEventArgs, seed, I64)             \
   X(SnnEventArgs, step, I64)             \
   X(SnnEventArgs, modulator, PTR)        \
-  X(SnnEventArgs, modulator_add, PTR)
+  X(SnnEventArgs, modulator_add, PTR)    \
+  X(SnnEventArgs, decay, PTR)
 
 #define SnnParam_FIELDS(X)              \
   X(SnnParam, name, PTR)                 \
@@ -149,7 +150,9 @@
   X(SnnProjection, every, PTR)           \
   X(SnnProjection, clock_step, PTR)      \
   X(SnnProjection, synapse_clock, I64)   \
-  X(SnnProjection, current, PTR)
+  X(SnnProjection, current, PTR)         \
+  X(SnnProjection, ndecay, I64)          \
+  X(SnnProjection, decay_fill, PTR)
 
 #define SnnEvery_FIELDS(X)              \
   X(SnnEvery, interval, F64)             \
@@ -255,6 +258,10 @@
 #define SNN_FIELD_ENUM(S) enum S##Field { S##_FIELDS(SNN_FIELD_NUMBER) S##_field_count };
 SNN_SHARED_STRUCTS(SNN_FIELD_ENUM)
 
+/* The most fields a shared structure may have (the code generator's
+   buffers are this size; a static assertion below checks every one). */
+#define SNN_MAX_FIELDS 64
+
 /* What the code generator needs of one structure. */
 typedef struct SnnLayout {
   const char *name;        /* the C name, for the LLVM type */
@@ -282,7 +289,8 @@ typedef struct SnnLayout {
 #define SNN_CHECK_STRUCT(S)                                                              \
   S##_FIELDS(SNN_CHECK_FIELD)                                                            \
   _Static_assert(sizeof(S) == 8 * (size_t)S##_field_count,                               \
-                 #S " has fields that snnrt_layout.h does not list");
+                 #S " has fields that snnrt_layout.h does not list");                    \
+  _Static_assert(S##_field_count <= SNN_MAX_FIELDS, #S " has more than SNN_MAX_FIELDS fields");
 SNN_SHARED_STRUCTS(SNN_CHECK_STRUCT)
 
 #endif

@@ -20,8 +20,8 @@ LLVMValueRef cg_i64(CodeGen *g, int64_t v) {
    table: every field is a pointer, a double or a 64-bit integer. */
 static LLVMTypeRef shared_struct(CodeGen *g, SnnLayout layout) {
   LLVMTypeRef st = LLVMStructCreateNamed(g->ctx, layout.name);
-  LLVMTypeRef types[32];
-  assert(layout.nfields <= 32 && (int)strlen(layout.kinds) == layout.nfields);
+  LLVMTypeRef types[SNN_MAX_FIELDS];
+  assert(layout.nfields <= SNN_MAX_FIELDS && (int)strlen(layout.kinds) == layout.nfields);
   for (int k = 0; k < layout.nfields; k++) {
     char kind = layout.kinds[k];
     types[k] = kind == 'p' ? g->ptr : kind == 'd' ? g->f64 : g->i64;

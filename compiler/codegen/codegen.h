@@ -131,7 +131,7 @@ LLVMValueRef cg_rate_function(CodeGen *g, int pop);
 typedef struct ProjFunctions {
   LLVMValueRef p_fn, where_fn, init, on_pre, delay_fn;
   LLVMValueRef *weight_fn;   /* per additive statement: uniform weight */
-  LLVMValueRef on_post, clock_step, pre_init, post_init, current;
+  LLVMValueRef on_post, clock_step, pre_init, post_init, current, decay_fill;
   LLVMValueRef *every;       /* per every block */
 } ProjFunctions;
 void cg_projection(CodeGen *g, int proj, ProjFunctions *out);
@@ -146,6 +146,8 @@ LLVMValueRef cg_clock_step(CodeGen *g, int proj);
 LLVMValueRef cg_pair_function(CodeGen *g, int proj, const char *what, const Expr *e);
 /* double snn_current_<k>(args, value, s): a per-synapse value up to date. */
 LLVMValueRef cg_current_value(CodeGen *g, int proj);
+/* void snn_decay_fill_<k>(param, dt, out): the decay tables. */
+LLVMValueRef cg_decay_fill(CodeGen *g, int proj);
 /* Initial values of a projection's variables kept per neuron at `end`. */
 LLVMValueRef cg_end_values_init(CodeGen *g, int proj, SynapseEnd end);
 /* A derived parameter's function: double f(const double *param). */

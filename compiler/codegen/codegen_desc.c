@@ -19,7 +19,7 @@
 typedef struct Record {
   CodeGen *g;
   LLVMTypeRef type;        /* a shared structure type of CodeGen */
-  LLVMValueRef v[32];
+  LLVMValueRef v[SNN_MAX_FIELDS];
 } Record;
 
 static void r_set(Record *r, int field, LLVMValueRef v) {
@@ -312,6 +312,8 @@ static void projection_record(CodeGen *g, Record *r, int k, ProjFunctions *f) {
   r_ptr(r, SnnProjection_clock_step, f->clock_step);
   r_i64(r, SnnProjection_synapse_clock, jp->clock == CLOCK_PER_SYNAPSE);
   r_ptr(r, SnnProjection_current, f->current);
+  r_i64(r, SnnProjection_ndecay, jp->ndecay);
+  r_ptr(r, SnnProjection_decay_fill, f->decay_fill);
 }
 
 static void monitor_record(Record *r, const Plan *plan, const Monitor *mo, LLVMValueRef select) {

@@ -54,11 +54,13 @@ typedef struct SynGen {
   LLVMValueRef last_every, npre, step;                /* i64 */
   LLVMValueRef dt64;                                  /* the time step, double */
   LLVMValueRef modulator_add;                         /* double *: what code adds */
+  LLVMValueRef decay_tables;                          /* const double * */
   LLVMValueRef *syn_arrays, *pre_arrays, *post_arrays; /* by slot */
   LLVMValueRef i, j, s;                               /* i64: the synapse at work */
   LLVMValueRef *loaded;  /* per variable: the value as loaded and brought up to date */
   const Decl *block;     /* the every block being emitted */
   LLVMValueRef bad;      /* i1 in memory: a stored synaptic value was NaN or infinite */
+  LLVMValueRef last_row; /* i64 in memory: on_post's last presynaptic row found */
 } SynGen;
 
 /* --- Arguments ------------------------------------------------------------------ */
@@ -118,6 +120,7 @@ static void syn_begin_returning(SynGen *x, CodeGen *g, int proj, Pathway path,
   env->rand_counter = x->step;
   env->modulators = field(x, a, SnnEventArgs_modulator);
   x->modulator_add = field(x, a, SnnEventArgs_modulator_add);
+  x->decay_tables = field(x, a, SnnEventArgs_decay);
   env->n = cg_real(env, (double)jp->proj->pre->size);
   env->member = syn_member;
   env->member_ctx = x;
@@ -125,6 +128,8 @@ static void syn_begin_returning(SynGen *x, CodeGen *g, int proj, Pathway path,
   x->loaded = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nvars + 1));
   x->bad = LLVMBuildAlloca(g->b, g->i1, "bad");
   LLVMBuildStore(g->b, LLVMConstInt(g->i1, 0, 0), x->bad);
+  x->last_row = LLVMBuildAlloca(g->b, g->i64, "last_row");
+  LLVMBuildStore(g->b, cg_i64(g, 0), x->last_row);
 }
 
 /* Stores a synaptic value, noting whether it is finite: v - v is NaN
@@ -213,6 +218,44 @@ static LLVMValueRef syn_member(Env *env, const Expr *e) {
 
 /* --- Lazy variables ----------------------------------------------------------------- */
 
+/* exp(rate elapsed), elapsed = steps dt: the same operations whether the
+   fill function tables it or code computes it. */
+static LLVMValueRef decay_factor(CodeGen *g, LLVMValueRef rate, LLVMValueRef steps,
+                                 LLVMValueRef dt) {
+  LLVMBuilderRef b = g->b;
+  LLVMValueRef elapsed = LLVMBuildFMul(b, LLVMBuildSIToFP(b, steps, g->f64, ""), dt, "elapsed");
+  LLVMValueRef arg = LLVMBuildFMul(b, rate, elapsed, "");
+  unsigned id = LLVMLookupIntrinsicID("llvm.exp", 8);
+  LLVMTypeRef ty = g->f64;
+  return LLVMBuildCall2(b, LLVMIntrinsicGetType(g->ctx, id, &ty, 1),
+                        LLVMGetIntrinsicDeclaration(g->mod, id, &ty, 1), &arg, 1, "decay");
+}
+
+/* The decay factor over `steps` steps: from the variable's table when the
+   gap is short (a load instead of an exponential), else computed. */
+static LLVMValueRef tabled_factor(SynGen *x, const SynVar *v, LLVMValueRef rate,
+                                  LLVMValueRef steps) {
+  CodeGen *g = x->g;
+  LLVMBuilderRef b = g->b;
+  LLVMValueRef near = LLVMBuildICmp(b, LLVMIntULT, steps, cg_i64(g, SNN_DECAY_TABLE), "");
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
+  LLVMBasicBlockRef far = LLVMAppendBasicBlockInContext(g->ctx, x->fn, "far");
+  LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(g->ctx, x->fn, "decayed");
+  LLVMValueRef at = LLVMBuildAdd(b, steps, cg_i64(g, (int64_t)v->table * SNN_DECAY_TABLE), "");
+  LLVMValueRef clamped = LLVMBuildSelect(b, near, at, cg_i64(g, 0), "");
+  LLVMValueRef tabled = cg_load_at(g, g->f64, x->decay_tables, clamped);
+  LLVMBuildCondBr(b, near, join, far);
+  LLVMPositionBuilderAtEnd(b, far);
+  LLVMValueRef computed = decay_factor(g, rate, steps, x->dt64);
+  LLVMBuildBr(b, join);
+  LLVMPositionBuilderAtEnd(b, join);
+  LLVMValueRef factor = LLVMBuildPhi(b, g->f64, "factor");
+  LLVMValueRef vals[2] = {tabled, computed};
+  LLVMBasicBlockRef blocks[2] = {from, far};
+  LLVMAddIncoming(factor, vals, blocks, 2);
+  return factor;
+}
+
 /* x brought from step `then` up to now along dx/dt = rate x + drift. */
 static LLVMValueRef decay(SynGen *x, const SynVar *v, LLVMValueRef value, LLVMValueRef then) {
   CodeGen *g = x->g;
@@ -221,8 +264,9 @@ static LLVMValueRef decay(SynGen *x, const SynVar *v, LLVMValueRef value, LLVMVa
   env.real = g->f64;
   env.param_cache = NULL;
   env.dt = x->dt64;
-  LLVMValueRef elapsed = LLVMBuildFMul(b, LLVMBuildSIToFP(b, LLVMBuildSub(b, x->step, then, ""),
-                                                         g->f64, ""), x->dt64, "elapsed");
+  LLVMValueRef steps = LLVMBuildSub(b, x->step, then, "");
+  LLVMValueRef elapsed = LLVMBuildFMul(b, LLVMBuildSIToFP(b, steps, g->f64, ""), x->dt64,
+                                       "elapsed");
   LLVMValueRef x0 = cg_to_real(&env, value);
   LLVMValueRef drift = v->drift ? cg_expr(&env, v->drift) : NULL;
   LLVMValueRef result;
@@ -230,12 +274,7 @@ static LLVMValueRef decay(SynGen *x, const SynVar *v, LLVMValueRef value, LLVMVa
     result = drift ? LLVMBuildFAdd(b, x0, LLVMBuildFMul(b, drift, elapsed, ""), "") : x0;
   } else {
     LLVMValueRef rate = cg_expr(&env, v->rate);
-    LLVMValueRef arg = LLVMBuildFMul(b, rate, elapsed, "");
-    unsigned id = LLVMLookupIntrinsicID("llvm.exp", 8);
-    LLVMTypeRef ty = g->f64;
-    LLVMValueRef factor = LLVMBuildCall2(b, LLVMIntrinsicGetType(g->ctx, id, &ty, 1),
-                                         LLVMGetIntrinsicDeclaration(g->mod, id, &ty, 1), &arg,
-                                         1, "decay");
+    LLVMValueRef factor = tabled_factor(x, v, rate, steps);
     if (drift) {
       /* r + (x - r) e^(rate s), r = -drift / rate */
       LLVMValueRef rest = LLVMBuildFNeg(b, LLVMBuildFDiv(b, drift, rate, ""), "");
@@ -496,10 +535,13 @@ static void post_synapse(void *ctx, LLVMValueRef q) {
   SynGen *x = eb->x;
   CodeGen *g = x->g;
   LLVMValueRef s = LLVMBuildSExt(g->b, cg_load_at(g, g->i32, x->post_syn, q), g->i64, "s");
-  LLVMTypeRef args[3] = {g->ptr, g->i64, g->i64};
-  LLVMValueRef row_of = cg_declare(g, "snnrt_row_of", g->i64, args, 3);
-  LLVMValueRef vals[3] = {x->row, x->npre, s};
-  LLVMValueRef i = cg_call(g, row_of, vals, 3);
+  /* The synapses onto j come in increasing row order: each search starts
+     from the row found last. */
+  LLVMTypeRef args[4] = {g->ptr, g->i64, g->i64, g->i64};
+  LLVMValueRef row_after = cg_declare(g, "snnrt_row_after", g->i64, args, 4);
+  LLVMValueRef vals[4] = {x->row, x->npre, s, LLVMBuildLoad2(g->b, g->i64, x->last_row, "")};
+  LLVMValueRef i = cg_call(g, row_after, vals, 4);
+  LLVMBuildStore(g->b, i, x->last_row);
   set_synapse(x, s, i, x->j);
   event_synapse(eb);
 }
@@ -644,6 +686,43 @@ LLVMValueRef cg_current_value(CodeGen *g, int proj) {
   }
   LLVMBuildRet(b, result);
   return x.fn;
+}
+
+/* --- Decay tables --------------------------------------------------------------------- */
+
+typedef struct FillCtx {
+  CodeGen *g;
+  Env *env;
+  LLVMValueRef rate, dt, out;
+  int64_t base;
+} FillCtx;
+
+static void fill_entry(void *ctx, LLVMValueRef k) {
+  FillCtx *f = ctx;
+  CodeGen *g = f->g;
+  LLVMValueRef v = decay_factor(g, f->rate, k, f->dt);
+  cg_store_at(g, g->f64, f->out, LLVMBuildAdd(g->b, k, cg_i64(g, f->base), ""), v);
+}
+
+LLVMValueRef cg_decay_fill(CodeGen *g, int proj) {
+  const ProjPlan *jp = &g->plan->projs[proj];
+  char name[64];
+  snprintf(name, sizeof name, "snn_decay_fill_%d", proj);
+  LLVMTypeRef types[3] = {g->ptr, g->f64, g->ptr};
+  LLVMValueRef fn = cg_function(g, name, g->void_t, types, 3, true);
+  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+  LLVMPositionBuilderAtEnd(g->b, entry);
+  Env env = cg_env(g, entry, g->f64, LLVMGetParam(fn, 0), -1, proj);
+  env.dt = LLVMGetParam(fn, 1);
+  for (int k = 0; k < jp->nvars; k++) {
+    const SynVar *v = &jp->vars[k];
+    if (v->table < 0) continue;
+    FillCtx f = {g, &env, cg_expr(&env, v->rate), env.dt, LLVMGetParam(fn, 2),
+                 (int64_t)v->table * SNN_DECAY_TABLE};
+    cg_loop(g, fn, cg_i64(g, 0), cg_i64(g, SNN_DECAY_TABLE), fill_entry, &f);
+  }
+  LLVMBuildRetVoid(g->b);
+  return fn;
 }
 
 /* --- Initial values of per-neuron variables --------------------------------------- */

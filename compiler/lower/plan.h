@@ -82,6 +82,7 @@ typedef struct SynVar {
      it is brought up to date when an event touches its synapse or neuron. */
   bool lazy;
   Expr *rate, *drift;   /* invariant; NULL: zero */
+  int table;            /* its decay table (lazy, with a rate), or -1 */
   Decl *clock_ode;      /* a clock-driven equation: integrated every step */
   Expr *ode_coef, *ode_rest; /* its form coef x + rest, if affine in x (else NULL, NULL) */
   bool ode_affine;
@@ -112,6 +113,7 @@ typedef struct ProjPlan {
   bool post_index;      /* synapses listed by target neuron (on_post) */
   bool clock_driven;    /* some variable is integrated every step */
   SynClock clock;
+  int ndecay;           /* decay tables of lazy variables */
   Expr *delay;          /* the delay expression, or NULL */
   bool delay_uniform;   /* the same for every synapse */
 } ProjPlan;

@@ -387,4 +387,8 @@ void plan_synapses(Arena *a, Plan *p, ProjPlan *jp) {
   }
   jp->clock = !lazy_per_synapse ? CLOCK_NONE : jp->delay_uniform ? CLOCK_DERIVED
                                                                 : CLOCK_PER_SYNAPSE;
+  for (int k = 0; k < jp->nvars; k++) {
+    SynVar *v = &jp->vars[k];
+    v->table = v->lazy && v->rate ? jp->ndecay++ : -1;
+  }
 }

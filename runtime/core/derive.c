@@ -75,6 +75,7 @@ bool derive_projection(Sim *s, RtProj *p, bool building) {
                       "is computed from", d->name, w);
     p->weight[k] = w;
   }
+  if (!building && !plasticity_derive(s, p)) return false;
   if (d->delay_kind != SNN_DELAY_CONSTANT) return true;
   double delay = d->delay(s->param);
   double steps = delay / s->opt.dt;

@@ -94,6 +94,7 @@ typedef struct RtProj {
   int64_t *last_update;    /* per synapse, with synapse_clock */
   int64_t last_every;      /* step of the last every block */
   int64_t *every_steps;    /* per every block: its interval in steps */
+  double *decay;           /* decay tables of lazy variables (ndecay * SNN_DECAY_TABLE) */
   int64_t *post_row;       /* post index: synapses onto j are post_syn[post_row[j] ..] */
   int32_t *post_syn;
   size_t bytes;            /* memory held per synapse data, for the summary */
@@ -266,6 +267,9 @@ bool plasticity_events(Sim *s);
 /* Per-synapse value `value` of synapse syn as of the current step (a lazy
    one brought up to date, without changing what is stored). */
 double plasticity_value(Sim *s, RtProj *p, int64_t value, int64_t syn);
+/* The decay tables of a projection's lazy variables, from the parameters
+   and dt (derive.c calls it when they change). */
+bool plasticity_derive(Sim *s, RtProj *p);
 /* Frees what plasticity_prepare allocated. */
 void plasticity_free(RtProj *p);
 

@@ -94,6 +94,11 @@ bool plasticity_prepare(Sim *s, RtProj *p) {
   p->every_steps = calloc((size_t)d->nevery + 1, sizeof(int64_t));
   if (!p->pre_value || !p->post_value || !p->last_pre || !p->last_post || !p->every_steps)
     return sim_fail(s, "out of memory for the synapse code of projection '%s'", d->name);
+  if (d->ndecay) {
+    p->decay = malloc(sizeof(double) * (size_t)(d->ndecay * SNN_DECAY_TABLE));
+    if (!p->decay) return sim_fail(s, "out of memory");
+    if (!plasticity_derive(s, p)) return false;
+  }
   if (d->synapse_clock && !(p->last_update = calloc((size_t)p->nsyn + 1, sizeof(int64_t))))
     return sim_fail(s, "out of memory for the synapse clocks of projection '%s'", d->name);
   if (d->pre_init) d->pre_init(s->param, p->pre_value, npre);
@@ -116,6 +121,18 @@ bool plasticity_prepare(Sim *s, RtProj *p) {
   return true;
 }
 
+bool plasticity_derive(Sim *s, RtProj *p) {
+  const SnnProjection *d = p->desc;
+  if (!d->ndecay || !p->decay) return true;
+  d->decay_fill(s->param, s->opt.dt, p->decay);
+  for (int64_t k = 0; k < d->ndecay * SNN_DECAY_TABLE; k++)
+    if (!isfinite(p->decay[k]))
+      return sim_fail(s, "projection '%s': a trace or event-driven variable decays by %g over "
+                      "%lld steps; check its time constant", d->name, p->decay[k],
+                      (long long)(k % SNN_DECAY_TABLE));
+  return true;
+}
+
 void plasticity_free(RtProj *p) {
   const SnnProjection *d = p->desc;
   for (int64_t k = 0; p->pre_value && k < d->npre_value; k++) sim_release(p->pre_value[k]);
@@ -126,6 +143,8 @@ void plasticity_free(RtProj *p) {
   free(p->last_post);
   free(p->last_update);
   free(p->every_steps);
+  free(p->decay);
+  p->decay = NULL;
   free(p->post_row);
   free(p->post_syn);
   free(p->pre_of);
@@ -166,6 +185,7 @@ static SnnEventArgs event_args(const Sim *s, RtProj *p, void **post_input) {
   a.seed = s->opt.seed;
   a.modulator = s->mod;
   a.modulator_add = s->mod_add;
+  a.decay = p->decay;
   a.step = s->step;
   return a;
 }
