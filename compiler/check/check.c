@@ -360,7 +360,9 @@ static void declare_module(Checker *c, Module *mod) {
           s = declare(c, &m->globals, SYM_CONNECTION, d->name, d->name_span, d);
         break;
       case D_MODULATOR:
-        if (mod->instances && (s = declare(c, &m->globals, SYM_MODULATOR, d->name, d->name_span, d))) {
+        /* A modulator is a global definition, like a parameter: a library of
+           reward-modulated synapses may declare the one it reads. */
+        if ((s = declare(c, &m->globals, SYM_MODULATOR, d->name, d->name_span, d))) {
           Modulator *md = arena_alloc(c->a, sizeof *md);
           md->decl = d;
           md->name = d->name;
@@ -462,7 +464,7 @@ static void check_import_contents(Checker *c) {
     for (Decl *d = mod->items; d; d = d->next) {
       switch (d->kind) {
       case D_POPULATION: case D_INPUT: case D_CONNECT: case D_MONITOR: case D_RUN:
-      case D_MODULATOR: case D_REWARD:
+      case D_REWARD:
       case D_OPTION:
         diag_error(c->d, d->span, "an imported file may only define models, parameters, "
                    "constants and extern functions; this %s belongs in the main model",

@@ -179,7 +179,13 @@ LLVMBasicBlockRef cg_enter_entry(Env *env) {
 }
 
 void cg_leave_entry(Env *env, LLVMBasicBlockRef body) {
-  LLVMPositionBuilderAtEnd(env->g->b, body);
+  /* Entered from the entry block itself (nested hoisting): go back to
+     where it was, before its terminator if it has one by now. */
+  LLVMValueRef term = body == env->entry ? LLVMGetBasicBlockTerminator(body) : NULL;
+  if (term)
+    LLVMPositionBuilderBefore(env->g->b, term);
+  else
+    LLVMPositionBuilderAtEnd(env->g->b, body);
 }
 
 bool codegen_module(CodeGen *g) {
