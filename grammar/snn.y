@@ -495,6 +495,7 @@ arg
   : expr                      { $$ = $1; }
   | IDENT '=' expr            { $$ = $3; $$->arg_name = $1; $$->arg_name_span = @1; }
   | soft_keyword '=' expr     { $$ = $3; $$->arg_name = $1; $$->arg_name_span = @1; }
+  | WHERE '=' expr            { $$ = $3; $$->arg_name = "where"; $$->arg_name_span = @1; }
   | expr ARROW expr
       { $$ = expr_new(ps->arena, EX_ARROW, @$); $$->lhs = $1; $$->rhs = $3; expr_set_depth($$); }
   ;

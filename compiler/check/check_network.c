@@ -496,6 +496,57 @@ static Population *monitor_population(Checker *c, Expr *a) {
   return connect_end(c, x, false);
 }
 
+/* The neurons [lo, hi) that x = P[k] or P[a:b] names (constant indices,
+   already checked); false after saying why they are not a range of P. */
+static bool monitor_range(Checker *c, Expr *x, Population *p, int64_t *lo_out,
+                          int64_t *hi_out) {
+  Expr *lo = x->rhs, *hi = x->hi;
+  if (!require_const(c, lo, "an index") || (hi && !require_const(c, hi, "an index")))
+    return false;
+  double l = lo->cval, h = hi ? hi->cval : lo->cval + 1;
+  if (!hi && l != floor(l)) {
+    diag_error(c->d, x->span, "a neuron index must be a whole number, but it is %g", l);
+    return false;
+  }
+  if (!hi && (l < 0 || l >= (double)p->size)) {
+    diag_error(c->d, x->span, "neuron index %g is outside 0 .. %lld of '%s'", l,
+               (long long)p->size - 1, p->name);
+    return false;
+  }
+  if (l != floor(l) || h != floor(h) || l < 0 || h > (double)p->size || l >= h) {
+    diag_error(c->d, x->span, "the range [%g:%g] is not a non-empty range inside 0 .. %lld of "
+               "population '%s'", l, h, (long long)p->size, p->name);
+    return false;
+  }
+  *lo_out = (int64_t)l;
+  *hi_out = (int64_t)h;
+  return true;
+}
+
+/* spikes(E), spikes(E[3]), spikes(E[0:10]): a population or some of its
+   neurons. */
+static void check_spike_monitor(Checker *c, Decl *d) {
+  if (!d->args) diag_error(c->d, d->span, "spikes() needs populations, as in spikes(E, I)");
+  for (Expr *a = d->args; a; a = a->next) {
+    Expr *x = expr_strip(a);
+    bool indexed = x->kind == EX_INDEX && !a->arg_name;
+    Population *p = monitor_population(c, indexed ? x->lhs : a);
+    if (!p) continue;
+    int64_t lo = 0, hi = p->size;
+    if (indexed) {
+      SavedContext saved = enter_context(c, &c->m->globals, 0, "in a neuron index");
+      bool typed = check_number_dim(c, x->rhs, dim_none(), "a neuron index") &&
+                   (!x->hi || check_number_dim(c, x->hi, dim_none(), "a neuron index"));
+      leave_context(c, saved);
+      if (!typed || !monitor_range(c, x, p, &lo, &hi)) continue;
+    }
+    Monitor *mo = new_monitor(c, d, MON_SPIKES);
+    mo->pop = p;
+    mo->lo = lo;
+    mo->hi = hi;
+  }
+}
+
 /* monitor state(E.v[0:10], every = 0.1 ms) */
 static void check_state_monitor(Checker *c, Decl *d) {
   double every = 0;
@@ -529,26 +580,7 @@ static void check_state_monitor(Checker *c, Decl *d) {
     mo->every = every;
     mo->lo = 0;
     mo->hi = p->size;
-    if (x->kind != EX_INDEX) continue;
-    Expr *lo = x->rhs, *hi = x->hi;
-    if (!require_const(c, lo, "an index") || (hi && !require_const(c, hi, "an index"))) continue;
-    double l = lo->cval, h = hi ? hi->cval : lo->cval + 1;
-    if (!hi && l != floor(l)) {
-      diag_error(c->d, x->span, "a neuron index must be a whole number, but it is %g", l);
-      continue;
-    }
-    if (!hi && (l < 0 || l >= (double)p->size)) {
-      diag_error(c->d, x->span, "neuron index %g is outside 0 .. %lld of '%s'", l,
-                 (long long)p->size - 1, p->name);
-      continue;
-    }
-    if (l != floor(l) || h != floor(h) || l < 0 || h > (double)p->size || l >= h) {
-      diag_error(c->d, x->span, "the range [%g:%g] is not a non-empty range inside 0 .. %lld of "
-                 "population '%s'", l, h, (long long)p->size, p->name);
-      continue;
-    }
-    mo->lo = (int64_t)l;
-    mo->hi = (int64_t)h;
+    if (x->kind == EX_INDEX && !monitor_range(c, x, p, &mo->lo, &mo->hi)) continue;
   }
 }
 
@@ -696,11 +728,7 @@ static void check_modulator_monitor(Checker *c, Decl *d, bool values) {
 static void check_monitor(Checker *c, Decl *d) {
   const char *kind = d->type_name;
   if (strcmp(kind, "spikes") == 0) {
-    if (!d->args) diag_error(c->d, d->span, "spikes() needs populations, as in spikes(E, I)");
-    for (Expr *a = d->args; a; a = a->next) {
-      Population *p = monitor_population(c, a);
-      if (p) new_monitor(c, d, MON_SPIKES)->pop = p;
-    }
+    check_spike_monitor(c, d);
   } else if (strcmp(kind, "state") == 0) {
     check_state_monitor(c, d);
   } else if (strcmp(kind, "rate") == 0) {

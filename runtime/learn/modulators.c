@@ -174,6 +174,9 @@ static bool give(Sim *s, int64_t modulator, double amount) {
   if (!isfinite(amount))
     return sim_fail(s, "a reward to modulator '%s' is %g at t = %g ms", 
                     s->model->modulator[modulator].name, amount, s->t * 1e3);
+  /* A reward of nothing (a rule switched off by a parameter) is not one:
+     the monitor of rewards counts what changed the modulator. */
+  if (amount == 0) return true;
   s->mod_add[modulator] += amount;
   return monitors_reward(s, modulator, amount);
 }

@@ -38,6 +38,7 @@ typedef struct MonitorRt {
   int64_t width;            /* state: recorded neurons; weights: synapses */
   int64_t *syn;             /* weights: the synapses recorded, in row order */
   int32_t *syn_pre;         /* weights: their presynaptic neurons */
+  int64_t sampled_at;       /* state, weights: step of the last sample (-1: none) */
 } MonitorRt;
 
 struct Monitors {
@@ -280,7 +281,10 @@ bool monitors_open(Sim *s) {
   ms->m = calloc((size_t)ms->n + 1, sizeof(MonitorRt));
   if (!ms->m) return sim_fail(s, "out of memory");
   /* Descriptors first: closing after a failed open walks every monitor. */
-  for (int k = 0; k < ms->n; k++) ms->m[k].desc = &s->model->monitor[k];
+  for (int k = 0; k < ms->n; k++) {
+    ms->m[k].desc = &s->model->monitor[k];
+    ms->m[k].sampled_at = -1;
+  }
   if (ms->n && !sim_make_dirs(s->opt.out_dir))
     return sim_fail(s, "cannot create the output folder '%s': %s", s->opt.out_dir,
                     strerror(errno));
@@ -325,6 +329,7 @@ static bool sample(Sim *s, MonitorRt *mo) {
     npy_append(mo->npy[0], mo->row, mo->width);
     npy_append(mo->npy[1], &s->t, 1);
   }
+  mo->sampled_at = s->step;
   return write_ok(s, mo);
 }
 
@@ -367,14 +372,20 @@ bool monitors_before_step(Sim *s) {
 
 static bool write_spikes(Sim *s, MonitorRt *mo, const RtPop *p) {
   const IndexList *l = &p->spikes;
-  if (mo->csv) {
-    for (int64_t n = 0; n < l->len; n++) fprintf(mo->csv, "%.10g,%d\n", s->t, l->items[n]);
-  } else if (l->len) {
-    npy_append(mo->npy[0], l->items, l->len);
-    double times[256];
-    for (int64_t n = 0; n < l->len; n += 256) {
-      int64_t m = l->len - n < 256 ? l->len - n : 256;
+  const SnnMonitor *d = mo->desc;
+  bool all = d->lo == 0 && d->hi == p->size;
+  int32_t picked[256];
+  double times[256];
+  for (int64_t n = 0; n < l->len;) {
+    /* Up to 256 of this step's spikes of the recorded neurons at a time. */
+    int64_t m = 0;
+    for (; n < l->len && m < 256; n++)
+      if (all || (l->items[n] >= d->lo && l->items[n] < d->hi)) picked[m++] = l->items[n];
+    if (mo->csv) {
+      for (int64_t q = 0; q < m; q++) fprintf(mo->csv, "%.10g,%d\n", s->t, picked[q]);
+    } else if (m) {
       for (int64_t q = 0; q < m; q++) times[q] = s->t;
+      npy_append(mo->npy[0], picked, m);
       npy_append(mo->npy[1], times, m);
     }
   }
@@ -441,6 +452,11 @@ bool monitors_close(Sim *s) {
     if (mo->desc->kind == SNN_MON_RATE && (mo->npy[0] || mo->csv) && partial > 0 &&
         !s->failed)
       ok = write_rate_bin(s, mo, partial) && ok;
+    /* The weights a run ends with are what plasticity produced: a synaptic
+       monitor records them even off its sampling grid. */
+    if (mo->desc->kind == SNN_MON_WEIGHTS && (mo->npy[0] || mo->csv) && s->step > 0 &&
+        mo->sampled_at != s->step && !s->failed)
+      ok = sample(s, mo) && ok;
     for (int q = 0; q < 2; q++) {
       if (mo->npy[q] && npy_close_report(mo->npy[q], err, sizeof err) != 0)
         ok = sim_fail(s, "writing monitor data failed: %s", err);

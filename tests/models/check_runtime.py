@@ -6,6 +6,8 @@
 - a population or projection that cannot fit in memory is refused before
   it is allocated;
 - --format csv writes the same spikes as the .npy files;
+- monitors of parts record exactly their neurons and synapses, and a
+  synaptic monitor ends with the values at the end of the run;
 - summary.json records counts, rates, synapses and phase times;
 - bad command-line values and an unusable output folder are refused with a
   message.
@@ -92,7 +94,8 @@ def test():
     w = run(snnc, model("weights.snn"))
     vals, wi, wj = w.npy("src-P_w"), w.npy("src-P_w_i"), w.npy("src-P_w_j")
     check(list(zip(wi.tolist(), wj.tolist())) == pairs, "weight columns %s", list(zip(wi, wj)))
-    check(vals.shape == (3, len(pairs)) and
+    # Samples at 0, 1 and 2 ms, and the values at the end (3 ms).
+    check(vals.shape == (4, len(pairs)) and
           np.array_equal(vals[0], [10 * i + j for i, j in pairs]), "weights %s", vals)
     wc = run(snnc, model("weights.snn"), "--format", "csv")
     with open(os.path.join(wc.out, "src-P_w.csv")) as f:
@@ -122,5 +125,19 @@ def test():
         check(r.returncode == 2 and msg in r.stderr, "%s: exit %d, %s", bad, r.returncode,
               r.stderr)
 
+
+    m = run(snnc, model("monitor_subsets.snn"))
+    t3, i3 = m.spikes("src")
+    t58, i58 = m.npy("src_spikes_2_t"), m.npy("src_spikes_2_i")
+    check(list(i3) == [3, 3] and np.allclose(t3, [0.5e-3, 1.5e-3]), "spikes(src[3]): %s %s",
+          i3, t3)
+    check(list(i58) == [5, 7] and np.allclose(t58, [0.2e-3, 1.1e-3]), "spikes(src[5:8]): %s %s",
+          i58, t58)
+    w, wt = m.npy("src-P_w"), m.npy("src-P_w_t")
+    check(list(m.npy("src-P_w_i")) == [3, 4] and list(m.npy("src-P_w_j")) == [1, 1],
+          "weights(where = ...) columns: %s %s", m.npy("src-P_w_i"), m.npy("src-P_w_j"))
+    # One increment per arrival: source 3 at 0.5 and 1.5 ms, source 4 at 0.7 ms.
+    check(np.allclose(wt, [0, 1e-3, 2e-3, 2.5e-3]), "weight sample times %s", wt)
+    check(np.array_equal(w, [[31, 41], [32, 42], [33, 42], [33, 42]]), "weights %s", w)
 
 main(test)

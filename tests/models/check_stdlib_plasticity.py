@@ -147,6 +147,8 @@ def reference(rule, pairs, pre_steps, post_steps, da):
         for s, (i, j) in zip(syns, pairs):
             if n in post_steps[j]:
                 s.on_post(n)
+    # A synaptic monitor also records the values the run ends with.
+    samples.append([s.sample(STEPS) for s in syns])
     return samples
 
 

@@ -45,9 +45,12 @@ def check_window(snnc):
               dt * 1e3, got, want)
 
 
-def final_values(r, proj, var):
+def final_values(r, proj, var, at=1.0):
+    """The values of every synapse at t = at (s): the sample taken then."""
     w, wi, wj = r.npy(proj + "_" + var), r.npy(proj + "_%s_i" % var), r.npy(proj + "_%s_j" % var)
-    return {(int(a), int(b)): x for a, b, x in zip(wi, wj, w[-1])}
+    rows = np.nonzero(np.abs(r.npy(proj + "_%s_t" % var) - at) < 1e-9)[0]
+    check(len(rows) == 1, "%s.%s: no sample at %g s", proj, var, at)
+    return {(int(a), int(b)): x for a, b, x in zip(wi, wj, w[rows[0]])}
 
 
 def check_brian2(snnc):
