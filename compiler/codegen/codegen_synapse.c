@@ -90,9 +90,21 @@ static LLVMValueRef init_function(CodeGen *g, int proj) {
   env.i = cg_to_real(&env, i);
   env.j = cg_to_real(&env, j);
   env.rand_index = LLVMBuildAdd(g->b, first, s, "");
+  /* A per-synapse weight may be a state that no code changes (post.I +=
+     w mV with w never written): the initial values are its values. */
+  env.syn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nvars + 1));
   for (int v = 0; v < jp->nvalues; v++) {
     const Expr *init = synapse_initial(jp->proj, jp->values[v]);
-    cg_store_at(g, g->real, arrays[v], s, init ? cg_expr(&env, init) : cg_real(&env, 0));
+    LLVMValueRef x = init ? cg_expr(&env, init) : cg_real(&env, 0);
+    cg_store_at(g, g->real, arrays[v], s, x);
+    for (int k = 0; k < jp->nvars; k++)
+      if (jp->vars[k].sym == jp->values[v]) env.syn[k] = x;
+  }
+  for (int k = 0; k < jp->nvars; k++) {
+    if (env.syn[k]) continue;
+    const Expr *init = jp->vars[k].sym->kind == SYM_STATE ?
+                       synapse_initial(jp->proj, jp->vars[k].sym) : NULL;
+    env.syn[k] = init ? cg_expr(&env, init) : cg_real(&env, 0);
   }
   for (int q = 0; q < jp->nadditive; q++) {
     AdditivePlan *ad = &jp->additive[q];

@@ -140,4 +140,10 @@ def test():
     check(np.allclose(wt, [0, 1e-3, 2e-3, 2.5e-3]), "weight sample times %s", wt)
     check(np.array_equal(w, [[31, 41], [32, 42], [33, 42], [33, 42]]), "weights %s", w)
 
+    # A plastic synapse's unchanging weight feeds a sum (it crashed the compiler once).
+    u = run(snnc, model("unwritten_weight.snn"))
+    v = u.npy("P_v")[-1]
+    want = [0.1 * (1 + 11 + 11), 0.1 * (2 + 12 + 12)]
+    check(np.allclose(v, want, rtol=1e-12), "unwritten weight: v %s, expected %s", v, want)
+
 main(test)
