@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 4
+#define SNN_ABI_VERSION 5
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -40,7 +40,12 @@
 
 /* Lazy synaptic variables decay by factors exp(rate k dt) that are tabled
    for k below this many steps (beyond it they are computed). */
-#define SNN_DECAY_TABLE 1024
+#define SNN_DECAY_TABLE_BITS 10
+#define SNN_DECAY_TABLE (1 << SNN_DECAY_TABLE_BITS)
+/* A lazy variable's decay table: SNN_DECAY_TABLE factors for 0, 1, 2, ...
+   steps, then SNN_DECAY_TABLE for 0, 1, 2, ... times SNN_DECAY_TABLE steps,
+   so that any gap under SNN_DECAY_TABLE^2 steps costs two loads. */
+#define SNN_DECAY_STRIDE (2 * SNN_DECAY_TABLE)
 
 /* Synaptic delays are stored in steps as 16-bit numbers. */
 #define SNN_MAX_DELAY_STEPS 65535
@@ -118,7 +123,9 @@ typedef struct SnnEventArgs {
   int64_t step;            /* the step the code runs in */
   const double *modulator; /* the modulators' values during this step */
   double *modulator_add;   /* what synapse code adds to them this step */
-  const double *decay;     /* per lazy variable: SNN_DECAY_TABLE decay factors */
+  const double *decay;     /* per lazy variable: SNN_DECAY_STRIDE decay factors */
+  const int32_t *row_block; /* with post_syn: the row of synapse b << block_shift, by b */
+  int64_t block_shift;
 } SnnEventArgs;
 
 /* on_pre for synapses [first, last) of presynaptic neuron `neuron` (its
@@ -130,7 +137,8 @@ typedef int32_t (*SnnEventFn)(const SnnEventArgs *a, int64_t neuron, int64_t fir
    synapses of presynaptic neurons [begin, end); returns as SnnEventFn. */
 typedef int32_t (*SnnRowsFn)(const SnnEventArgs *a, int64_t begin, int64_t end);
 /* Fills the decay tables of a projection's lazy variables for step dt:
-   out[t * SNN_DECAY_TABLE + k] = exp(rate_t k dt). */
+   out[t * SNN_DECAY_STRIDE + k] = exp(rate_t k dt) and
+   out[t * SNN_DECAY_STRIDE + SNN_DECAY_TABLE + k] = exp(rate_t k SNN_DECAY_TABLE dt). */
 typedef void (*SnnDecayFillFn)(const double *param, double dt, double *out);
 /* Initial values of the variables kept per neuron, for neurons [0, n). */
 typedef void (*SnnNeuronValuesFn)(const double *param, void *const *value, int64_t n);
@@ -352,8 +360,6 @@ double snnrt_rate(const void *sim, int64_t pop, double window);
 /* The presynaptic neuron whose row holds synapse syn (row as in
    SnnEventArgs, npre rows). */
 int64_t snnrt_row_of(const int64_t *row, int64_t npre, int64_t syn);
-/* snnrt_row_of for a synapse known to lie in row `from` or a later one. */
-int64_t snnrt_row_after(const int64_t *row, int64_t npre, int64_t syn, int64_t from);
 
 /* --- Running a model ------------------------------------------------------ */
 

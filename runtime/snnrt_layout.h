@@ -77,7 +77,9 @@
   X(SnnEventArgs, step, I64)             \
   X(SnnEventArgs, modulator, PTR)        \
   X(SnnEventArgs, modulator_add, PTR)    \
-  X(SnnEventArgs, decay, PTR)
+  X(SnnEventArgs, decay, PTR)            \
+  X(SnnEventArgs, row_block, PTR)        \
+  X(SnnEventArgs, block_shift, I64)
 
 #define SnnParam_FIELDS(X)              \
   X(SnnParam, name, PTR)                 \

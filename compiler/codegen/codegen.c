@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/DebugInfo.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
@@ -134,6 +135,22 @@ LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, int index
   LLVMValueRef typed = LLVMBuildBitCast(g->b, p, cg_ptr_to(st), "");
   LLVMValueRef fp = LLVMBuildStructGEP2(g->b, st, typed, (unsigned)index, "");
   return LLVMBuildLoad2(g->b, field, fp, "");
+}
+
+void cg_loop_interleave(CodeGen *g, LLVMValueRef branch, int count) {
+  /* !llvm.loop !0, !0 = distinct !{!0, !1}, !1 = !{"llvm.loop.interleave.count", i32 count}:
+     the loop's identity refers to itself, made through a temporary node. */
+  LLVMContextRef c = g->ctx;
+  const char *key = "llvm.loop.interleave.count";
+  LLVMMetadataRef hint[2] = {LLVMMDStringInContext2(c, key, strlen(key)),
+                             LLVMValueAsMetadata(LLVMConstInt(LLVMInt32TypeInContext(c),
+                                                              (unsigned)count, 0))};
+  LLVMMetadataRef self = LLVMTemporaryMDNode(c, NULL, 0);
+  LLVMMetadataRef ops[2] = {self, LLVMMDNodeInContext2(c, hint, 2)};
+  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, 2);
+  LLVMMetadataReplaceAllUsesWith(self, loop);
+  LLVMSetMetadata(branch, LLVMGetMDKindIDInContext(c, "llvm.loop", 9),
+                  LLVMMetadataAsValue(c, loop));
 }
 
 void cg_loop(CodeGen *g, LLVMValueRef fn, LLVMValueRef begin, LLVMValueRef end,

@@ -38,6 +38,7 @@ typedef struct CodeGen {
   LLVMTypeRef param_t, variable_t, population_t, additive_t, projection_t, every_t, monitor_t;
   LLVMTypeRef model_t, reward_args_t, mod_source_t, modulator_t, reward_t;
   const char *cpu, *features; /* target attributes for every function */
+  int random_draws;        /* inline random draws emitted so far */
 } CodeGen;
 
 /* How names are evaluated where an expression is being emitted. */
@@ -115,6 +116,9 @@ void cg_store_at(CodeGen *g, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i
 LLVMValueRef cg_load_field(CodeGen *g, LLVMTypeRef st, LLVMValueRef p, int index);
 /* Emits `for (k = begin; k < end; k++) body(ctx, k)` where the builder is;
    leaves the builder after the loop.  body may emit blocks of its own. */
+/* Asks the vectoriser to interleave `count` vectors of the loop whose back
+   edge is `branch` (for bodies whose latency, not throughput, bounds them). */
+void cg_loop_interleave(CodeGen *g, LLVMValueRef branch, int count);
 void cg_loop(CodeGen *g, LLVMValueRef fn, LLVMValueRef begin, LLVMValueRef end,
              void (*body)(void *ctx, LLVMValueRef k), void *ctx);
 /* An i64 constant. */

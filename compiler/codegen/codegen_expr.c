@@ -124,6 +124,7 @@ static LLVMValueRef inline_uniform(Env *env, LLVMValueRef seed, uint32_t stream,
   CodeGen *g = env->g;
   LLVMBuilderRef b = g->b;
   LLVMValueRef w0, w1;
+  g->random_draws++;
   philox_words(env, seed, stream, index, counter, &w0, &w1);
   LLVMValueRef hi = LLVMBuildLShr(b, LLVMBuildZExt(b, w0, g->i64, ""), cg_i64(g, 5), "");
   LLVMValueRef lo = LLVMBuildLShr(b, LLVMBuildZExt(b, w1, g->i64, ""), cg_i64(g, 6), "");

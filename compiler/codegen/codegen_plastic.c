@@ -60,7 +60,7 @@ typedef struct SynGen {
   LLVMValueRef *loaded;  /* per variable: the value as loaded and brought up to date */
   const Decl *block;     /* the every block being emitted */
   LLVMValueRef bad;      /* i1 in memory: a stored synaptic value was NaN or infinite */
-  LLVMValueRef last_row; /* i64 in memory: on_post's last presynaptic row found */
+  LLVMValueRef row_block, block_shift; /* on_post: the coarse table of rows */
 } SynGen;
 
 /* --- Arguments ------------------------------------------------------------------ */
@@ -128,8 +128,8 @@ static void syn_begin_returning(SynGen *x, CodeGen *g, int proj, Pathway path,
   x->loaded = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nvars + 1));
   x->bad = LLVMBuildAlloca(g->b, g->i1, "bad");
   LLVMBuildStore(g->b, LLVMConstInt(g->i1, 0, 0), x->bad);
-  x->last_row = LLVMBuildAlloca(g->b, g->i64, "last_row");
-  LLVMBuildStore(g->b, cg_i64(g, 0), x->last_row);
+  x->row_block = field(x, a, SnnEventArgs_row_block);
+  x->block_shift = field(x, a, SnnEventArgs_block_shift);
 }
 
 /* Stores a synaptic value, noting whether it is finite: v - v is NaN
@@ -166,9 +166,20 @@ static void set_synapse(SynGen *x, LLVMValueRef s, LLVMValueRef i, LLVMValueRef 
 
 /* --- pre. and post. -------------------------------------------------------------- */
 
-static LLVMValueRef member_array(SynGen *x, bool post, int index) {
+/* Loads the pointer table[index] in the entry block: the arrays do not move
+   during a call, and a load in the loop would be repeated for every
+   synapse (LLVM cannot tell that the stores to synaptic values leave the
+   table alone). */
+static LLVMValueRef entry_array(SynGen *x, LLVMValueRef table, int index) {
   CodeGen *g = x->g;
-  return cg_load_at(g, g->ptr, post ? x->post_state : x->pre_state, cg_i64(g, index));
+  LLVMBasicBlockRef body = cg_enter_entry(&x->env);
+  LLVMValueRef array = cg_load_at(g, g->ptr, table, cg_i64(g, index));
+  cg_leave_entry(&x->env, body);
+  return array;
+}
+
+static LLVMValueRef member_array(SynGen *x, bool post, int index) {
+  return entry_array(x, post ? x->post_state : x->pre_state, index);
 }
 
 /* A definition of the neuron model at one end, evaluated for that neuron:
@@ -232,18 +243,26 @@ static LLVMValueRef decay_factor(CodeGen *g, LLVMValueRef rate, LLVMValueRef ste
 }
 
 /* The decay factor over `steps` steps: from the variable's table when the
-   gap is short (a load instead of an exponential), else computed. */
+   gap is under SNN_DECAY_TABLE^2 steps (two loads and a product instead of
+   an exponential: fine[steps % T] coarse[steps / T]; coarse[0] is exactly
+   1), else computed. */
 static LLVMValueRef tabled_factor(SynGen *x, const SynVar *v, LLVMValueRef rate,
                                   LLVMValueRef steps) {
   CodeGen *g = x->g;
   LLVMBuilderRef b = g->b;
-  LLVMValueRef near = LLVMBuildICmp(b, LLVMIntULT, steps, cg_i64(g, SNN_DECAY_TABLE), "");
+  LLVMValueRef near = LLVMBuildICmp(b, LLVMIntULT, steps,
+                                    cg_i64(g, (int64_t)SNN_DECAY_TABLE * SNN_DECAY_TABLE), "");
   LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
   LLVMBasicBlockRef far = LLVMAppendBasicBlockInContext(g->ctx, x->fn, "far");
   LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(g->ctx, x->fn, "decayed");
-  LLVMValueRef at = LLVMBuildAdd(b, steps, cg_i64(g, (int64_t)v->table * SNN_DECAY_TABLE), "");
-  LLVMValueRef clamped = LLVMBuildSelect(b, near, at, cg_i64(g, 0), "");
-  LLVMValueRef tabled = cg_load_at(g, g->f64, x->decay_tables, clamped);
+  LLVMValueRef base = cg_i64(g, (int64_t)v->table * SNN_DECAY_STRIDE);
+  LLVMValueRef clamped = LLVMBuildSelect(b, near, steps, cg_i64(g, 0), "");
+  LLVMValueRef fine_at = LLVMBuildAdd(b, base, LLVMBuildAnd(b, clamped,
+                                      cg_i64(g, SNN_DECAY_TABLE - 1), ""), "");
+  LLVMValueRef coarse_at = LLVMBuildAdd(b, LLVMBuildAdd(b, base, cg_i64(g, SNN_DECAY_TABLE), ""),
+                                        LLVMBuildLShr(b, clamped, cg_i64(g, SNN_DECAY_TABLE_BITS), ""), "");
+  LLVMValueRef tabled = LLVMBuildFMul(b, cg_load_at(g, g->f64, x->decay_tables, fine_at),
+                                      cg_load_at(g, g->f64, x->decay_tables, coarse_at), "");
   LLVMBuildCondBr(b, near, join, far);
   LLVMPositionBuilderAtEnd(b, far);
   LLVMValueRef computed = decay_factor(g, rate, steps, x->dt64);
@@ -415,7 +434,7 @@ static void statement(SynGen *x, const Stmt *st) {
   if (s->kind == SYM_PORT) {
     int slot = plan_input_slot(&g->plan->pops[p->index], s);
     assert(slot >= 0);
-    array = cg_load_at(g, g->ptr, x->post_input, cg_i64(g, slot));
+    array = entry_array(x, x->post_input, slot);
   } else {
     array = member_array(x, post, s->index);
   }
@@ -534,14 +553,32 @@ static void post_synapse(void *ctx, LLVMValueRef q) {
   EventBlock *eb = ctx;
   SynGen *x = eb->x;
   CodeGen *g = x->g;
-  LLVMValueRef s = LLVMBuildSExt(g->b, cg_load_at(g, g->i32, x->post_syn, q), g->i64, "s");
-  /* The synapses onto j come in increasing row order: each search starts
-     from the row found last. */
-  LLVMTypeRef args[4] = {g->ptr, g->i64, g->i64, g->i64};
-  LLVMValueRef row_after = cg_declare(g, "snnrt_row_after", g->i64, args, 4);
-  LLVMValueRef vals[4] = {x->row, x->npre, s, LLVMBuildLoad2(g->b, g->i64, x->last_row, "")};
-  LLVMValueRef i = cg_call(g, row_after, vals, 4);
-  LLVMBuildStore(g->b, i, x->last_row);
+  LLVMBuilderRef b = g->b;
+  LLVMValueRef s = LLVMBuildSExt(b, cg_load_at(g, g->i32, x->post_syn, q), g->i64, "s");
+  /* The presynaptic row: from the coarse table, then forward past the rows
+     that end at or before s (row[npre] = nsyn ends the walk).  A block
+     holds about a mean row, so the row is mostly the block's or one of the
+     next two: two steps without branches, then a loop for the rest. */
+  LLVMValueRef block = LLVMBuildAShr(b, s, x->block_shift, "block");
+  LLVMValueRef start = LLVMBuildSExt(b, cg_load_at(g, g->i32, x->row_block, block), g->i64, "");
+  for (int step = 0; step < 2; step++) {
+    LLVMValueRef ahead = cg_load_at(g, g->i64, x->row, LLVMBuildAdd(b, start, cg_i64(g, 1), ""));
+    LLVMValueRef past = LLVMBuildICmp(b, LLVMIntSLE, ahead, s, "");
+    start = LLVMBuildAdd(b, start, LLVMBuildZExt(b, past, g->i64, ""), "");
+  }
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
+  LLVMBasicBlockRef walk = LLVMAppendBasicBlockInContext(g->ctx, x->fn, "row_walk");
+  LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(g->ctx, x->fn, "row_found");
+  LLVMBuildBr(b, walk);
+  LLVMPositionBuilderAtEnd(b, walk);
+  LLVMValueRef i = LLVMBuildPhi(b, g->i64, "row");
+  LLVMValueRef next = LLVMBuildAdd(b, i, cg_i64(g, 1), "");
+  LLVMValueRef beyond = LLVMBuildICmp(b, LLVMIntSLE, cg_load_at(g, g->i64, x->row, next), s, "");
+  LLVMBuildCondBr(b, beyond, walk, found);
+  LLVMValueRef incoming[2] = {start, next};
+  LLVMBasicBlockRef blocks[2] = {from, walk};
+  LLVMAddIncoming(i, incoming, blocks, 2);
+  LLVMPositionBuilderAtEnd(b, found);
   set_synapse(x, s, i, x->j);
   event_synapse(eb);
 }
@@ -595,9 +632,63 @@ static void rows_row(void *ctx, LLVMValueRef i) {
   cg_loop(g, x->fn, first, last, rows_synapse, r);
 }
 
-static void over_rows(SynGen *x, SynapseWork work) {
+/* Whether e needs the presynaptic neuron: i, pre.x, or a variable kept
+   per presynaptic neuron. */
+static bool uses_pre(const SynGen *x, const Expr *e) {
+  if (!e) return false;
+  const Symbol *s = e->sym;
+  if (e->kind == EX_NAME && s) {
+    if (s->kind == SYM_VARIABLE && s->builtin == VAR_I) return true;
+    if (s->kind == SYM_ALIAS) return uses_pre(x, s->expr);
+    const SynVar *v = plan_syn_var(x->jp, s);
+    return v && v->storage == STORE_PRE;
+  }
+  if (e->kind == EX_MEMBER) return member_end(e) == END_PRE;
+  if (uses_pre(x, e->lhs) || uses_pre(x, e->rhs) || uses_pre(x, e->hi)) return true;
+  for (const Expr *a = e->args; a; a = a->next)
+    if (uses_pre(x, a)) return true;
+  return false;
+}
+
+/* Whether work on one synapse needs its presynaptic neuron: a lazy
+   per-synapse variable whose clock comes from the neurons' last events
+   does, and so does code that names it. */
+static bool needs_rows(const SynGen *x, const Stmt *body) {
+  const ProjPlan *jp = x->jp;
+  for (int k = 0; k < jp->nvars; k++) {
+    const SynVar *v = &jp->vars[k];
+    if (v->storage == STORE_SYNAPSE && v->lazy && jp->clock == CLOCK_DERIVED) return true;
+    if (v->clock_ode && uses_pre(x, v->clock_ode->value)) return true;
+  }
+  for (const Stmt *st = body; st; st = st->next)
+    if (uses_pre(x, st->target) || uses_pre(x, st->value)) return true;
+  return false;
+}
+
+static void flat_synapse(void *ctx, LLVMValueRef s) {
+  RowsCtx *r = ctx;
+  SynGen *x = r->x;
+  CodeGen *g = x->g;
+  LLVMValueRef j = LLVMBuildSExt(g->b, cg_load_at(g, g->i32, x->target, s), g->i64, "j");
+  /* No use of the presynaptic neuron survives (needs_rows): row 0 stands in. */
+  set_synapse(x, s, cg_i64(g, 0), j);
+  r->work(x);
+}
+
+/* Work on the synapses of rows [begin, end): one loop over all of them
+   when the work does not need to know the presynaptic neuron (what the
+   vectoriser does best), else row by row. */
+static void over_rows(SynGen *x, SynapseWork work, bool by_row) {
   RowsCtx r = {x, work};
-  cg_loop(x->g, x->fn, LLVMGetParam(x->fn, 1), LLVMGetParam(x->fn, 2), rows_row, &r);
+  CodeGen *g = x->g;
+  LLVMValueRef begin = LLVMGetParam(x->fn, 1), end = LLVMGetParam(x->fn, 2);
+  if (by_row) {
+    cg_loop(g, x->fn, begin, end, rows_row, &r);
+  } else {
+    LLVMValueRef first = cg_load_at(g, g->i64, x->row, begin);
+    LLVMValueRef last = cg_load_at(g, g->i64, x->row, end);
+    cg_loop(g, x->fn, first, last, flat_synapse, &r);
+  }
   syn_end(x);
 }
 
@@ -613,7 +704,7 @@ LLVMValueRef cg_every(CodeGen *g, int proj, int block) {
   SynGen x;
   syn_begin(&x, g, proj, PATH_EVERY, name, 3);
   x.block = x.jp->proj->inst->every.items[block];
-  over_rows(&x, every_work);
+  over_rows(&x, every_work, needs_rows(&x, x.block->body));
   return x.fn;
 }
 
@@ -653,7 +744,7 @@ LLVMValueRef cg_clock_step(CodeGen *g, int proj) {
   snprintf(name, sizeof name, "snn_clock_%d", proj);
   SynGen x;
   syn_begin(&x, g, proj, PATH_CLOCK, name, 3);
-  over_rows(&x, clock_work);
+  over_rows(&x, clock_work, needs_rows(&x, NULL));
   return x.fn;
 }
 
@@ -700,8 +791,13 @@ typedef struct FillCtx {
 static void fill_entry(void *ctx, LLVMValueRef k) {
   FillCtx *f = ctx;
   CodeGen *g = f->g;
-  LLVMValueRef v = decay_factor(g, f->rate, k, f->dt);
-  cg_store_at(g, g->f64, f->out, LLVMBuildAdd(g->b, k, cg_i64(g, f->base), ""), v);
+  LLVMBuilderRef b = g->b;
+  LLVMValueRef fine = decay_factor(g, f->rate, k, f->dt);
+  cg_store_at(g, g->f64, f->out, LLVMBuildAdd(b, k, cg_i64(g, f->base), ""), fine);
+  LLVMValueRef coarse = decay_factor(g, f->rate, LLVMBuildMul(b, k, cg_i64(g, SNN_DECAY_TABLE), ""),
+                                     f->dt);
+  cg_store_at(g, g->f64, f->out, LLVMBuildAdd(b, k, cg_i64(g, f->base + SNN_DECAY_TABLE), ""),
+              coarse);
 }
 
 LLVMValueRef cg_decay_fill(CodeGen *g, int proj) {
@@ -718,7 +814,7 @@ LLVMValueRef cg_decay_fill(CodeGen *g, int proj) {
     const SynVar *v = &jp->vars[k];
     if (v->table < 0) continue;
     FillCtx f = {g, &env, cg_expr(&env, v->rate), env.dt, LLVMGetParam(fn, 2),
-                 (int64_t)v->table * SNN_DECAY_TABLE};
+                 (int64_t)v->table * SNN_DECAY_STRIDE};
     cg_loop(g, fn, cg_i64(g, 0), cg_i64(g, SNN_DECAY_TABLE), fill_entry, &f);
   }
   LLVMBuildRetVoid(g->b);

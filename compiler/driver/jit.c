@@ -91,7 +91,6 @@ static bool define_symbols(Jit *j, Compiled *c) {
   add_symbol("snnrt_normal", (void *)snnrt_normal, &t);
   add_symbol("snnrt_propagator", (void *)snnrt_propagator, &t);
   add_symbol("snnrt_row_of", (void *)snnrt_row_of, &t);
-  add_symbol("snnrt_row_after", (void *)snnrt_row_after, &t);
   add_symbol("snnrt_rate", (void *)snnrt_rate, &t);
   bool ok = extern_load_all(c->model, &c->diags, add_symbol, &t);
   diag_flush(&c->diags);

@@ -22,23 +22,6 @@ int32_t snnrt_propagator(int64_t n, const double *A, double dt, double *P, doubl
   return expm_propagator((int)n, A, dt, P, Phi) == 0 ? 0 : -1;
 }
 
-int64_t snnrt_row_after(const int64_t *row, int64_t npre, int64_t syn, int64_t from) {
-  /* Gallop from `from`: the rows of successive synapses onto one neuron
-     are close together, so this costs the log of the gap, not of npre. */
-  int64_t lo = from, step = 1;
-  while (lo + step < npre && row[lo + step] <= syn) {
-    lo += step;
-    step *= 2;
-  }
-  int64_t hi = lo + step < npre ? lo + step - 1 : npre - 1;
-  while (lo < hi) {
-    int64_t mid = lo + (hi - lo + 1) / 2;
-    if (row[mid] <= syn) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 int64_t snnrt_row_of(const int64_t *row, int64_t npre, int64_t syn) {
   /* The last i with row[i] <= syn: rows may be empty, so several i can
      share an offset; the row that holds syn is the last of them. */

@@ -94,9 +94,11 @@ typedef struct RtProj {
   int64_t *last_update;    /* per synapse, with synapse_clock */
   int64_t last_every;      /* step of the last every block */
   int64_t *every_steps;    /* per every block: its interval in steps */
-  double *decay;           /* decay tables of lazy variables (ndecay * SNN_DECAY_TABLE) */
+  double *decay;           /* decay tables of lazy variables (ndecay * SNN_DECAY_STRIDE) */
   int64_t *post_row;       /* post index: synapses onto j are post_syn[post_row[j] ..] */
   int32_t *post_syn;
+  int32_t *row_block;      /* with the post index: the row of synapse b << block_shift */
+  int64_t block_shift;
   size_t bytes;            /* memory held per synapse data, for the summary */
 } RtProj;
 
@@ -272,6 +274,10 @@ double plasticity_value(Sim *s, RtProj *p, int64_t value, int64_t syn);
 bool plasticity_derive(Sim *s, RtProj *p);
 /* Frees what plasticity_prepare allocated. */
 void plasticity_free(RtProj *p);
+/* log2 of the synapses per entry of the coarse row table: about the mean row length. */
+int64_t plasticity_block_shift(int64_t npre, int64_t nsyn);
+/* out[b] = the row holding synapse b << shift, for b = 0 .. (row[npre] >> shift). */
+void plasticity_row_blocks(const int64_t *row, int64_t npre, int64_t shift, int32_t *out);
 
 /* inputs.c */
 /* Prepares a Poisson or spike-time source. */

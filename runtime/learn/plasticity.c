@@ -19,7 +19,8 @@
 ** that differ per synapse, one call per synapse.  on_post walks the post
 ** index: for each target neuron, the numbers of the synapses onto it, in
 ** the order of their presynaptic neurons (4 bytes per synapse, built only
-** for projections with on_post code).
+** for projections with on_post code), and finds each one's presynaptic
+** neuron from a coarse table of rows (build_row_blocks).
 */
 #include <assert.h>
 #include <math.h>
@@ -44,6 +45,33 @@ static void **alloc_values(Sim *s, int64_t nvalue, int64_t n) {
   return v;
 }
 
+/* on_post needs the presynaptic neuron of each synapse it visits.  Rather
+   than 4 bytes per synapse, the row of every 2^shift-th synapse, with
+   2^shift about the mean row length (at least 4): the row of synapse q is
+   then row_block[q >> shift] or one of the few after it. */
+int64_t plasticity_block_shift(int64_t npre, int64_t nsyn) {
+  int64_t shift = 2;
+  while (shift < 16 && ((int64_t)2 << shift) * npre <= nsyn) shift++;
+  return shift;
+}
+
+void plasticity_row_blocks(const int64_t *row, int64_t npre, int64_t shift, int32_t *out) {
+  int64_t nblock = (row[npre] >> shift) + 1, b = 0;
+  for (int64_t i = 0; i < npre; i++)
+    for (; b < nblock && (b << shift) < row[i + 1]; b++) out[b] = (int32_t)i;
+  /* The block past the last synapse (no synapse looks it up). */
+  for (; b < nblock; b++) out[b] = (int32_t)(npre > 0 ? npre - 1 : 0);
+}
+
+static bool build_row_blocks(Sim *s, RtProj *p) {
+  p->block_shift = plasticity_block_shift(p->pre->size, p->nsyn);
+  p->row_block = malloc(sizeof(int32_t) * (size_t)((p->nsyn >> p->block_shift) + 1));
+  if (!p->row_block)
+    return sim_fail(s, "out of memory for the post index of projection '%s'", p->desc->name);
+  plasticity_row_blocks(p->row, p->pre->size, p->block_shift, p->row_block);
+  return true;
+}
+
 /* Synapse numbers by target neuron, each target's in increasing order
    (which is increasing presynaptic neuron): a counting sort of the rows. */
 static bool build_post_index(Sim *s, RtProj *p) {
@@ -64,7 +92,7 @@ static bool build_post_index(Sim *s, RtProj *p) {
   for (int64_t q = 0; q < p->nsyn; q++) p->post_syn[fill[p->target[q]]++] = (int32_t)q;
   free(fill);
   assert(p->post_row[npost] == p->nsyn);
-  return true;
+  return build_row_blocks(s, p);
 }
 
 static bool prepare_queue(Sim *s, RtProj *p) {
@@ -95,7 +123,7 @@ bool plasticity_prepare(Sim *s, RtProj *p) {
   if (!p->pre_value || !p->post_value || !p->last_pre || !p->last_post || !p->every_steps)
     return sim_fail(s, "out of memory for the synapse code of projection '%s'", d->name);
   if (d->ndecay) {
-    p->decay = malloc(sizeof(double) * (size_t)(d->ndecay * SNN_DECAY_TABLE));
+    p->decay = malloc(sizeof(double) * (size_t)(d->ndecay * SNN_DECAY_STRIDE));
     if (!p->decay) return sim_fail(s, "out of memory");
     if (!plasticity_derive(s, p)) return false;
   }
@@ -116,7 +144,8 @@ bool plasticity_prepare(Sim *s, RtProj *p) {
   if (d->on_pre && !prepare_queue(s, p)) return false;
   p->bytes += (size_t)(d->npre_value * npre + d->npost_value * npost) * s->real_size +
               (size_t)(npre + npost) * sizeof(int64_t) +
-              (p->post_syn ? (size_t)p->nsyn * 4 + (size_t)(npost + 1) * 8 : 0) +
+              (p->post_syn ? (size_t)p->nsyn * 4 + (size_t)(npost + 1) * 8 +
+                             (size_t)((p->nsyn >> p->block_shift) + 1) * 4 : 0) +
               (p->last_update ? (size_t)p->nsyn * 8 : 0) + (p->pre_of ? (size_t)p->nsyn * 4 : 0);
   return true;
 }
@@ -125,11 +154,14 @@ bool plasticity_derive(Sim *s, RtProj *p) {
   const SnnProjection *d = p->desc;
   if (!d->ndecay || !p->decay) return true;
   d->decay_fill(s->param, s->opt.dt, p->decay);
-  for (int64_t k = 0; k < d->ndecay * SNN_DECAY_TABLE; k++)
+  for (int64_t k = 0; k < d->ndecay * SNN_DECAY_STRIDE; k++) {
+    int64_t at = k % SNN_DECAY_STRIDE;
+    int64_t steps = at < SNN_DECAY_TABLE ? at : (at - SNN_DECAY_TABLE) * SNN_DECAY_TABLE;
     if (!isfinite(p->decay[k]))
       return sim_fail(s, "projection '%s': a trace or event-driven variable decays by %g over "
                       "%lld steps; check its time constant", d->name, p->decay[k],
-                      (long long)(k % SNN_DECAY_TABLE));
+                      (long long)steps);
+  }
   return true;
 }
 
@@ -147,6 +179,7 @@ void plasticity_free(RtProj *p) {
   p->decay = NULL;
   free(p->post_row);
   free(p->post_syn);
+  free(p->row_block);
   free(p->pre_of);
   for (int64_t k = 0; p->events.item && k < p->events.slots; k++) free(p->events.item[k]);
   free(p->events.item);
@@ -154,7 +187,7 @@ void plasticity_free(RtProj *p) {
   free(p->events.cap);
   p->pre_value = p->post_value = NULL;
   p->last_pre = p->last_post = p->last_update = p->every_steps = p->post_row = NULL;
-  p->post_syn = p->pre_of = NULL;
+  p->post_syn = p->pre_of = p->row_block = NULL;
   memset(&p->events, 0, sizeof p->events);
 }
 
@@ -186,6 +219,8 @@ static SnnEventArgs event_args(const Sim *s, RtProj *p, void **post_input) {
   a.modulator = s->mod;
   a.modulator_add = s->mod_add;
   a.decay = p->decay;
+  a.row_block = p->row_block;
+  a.block_shift = p->block_shift;
   a.step = s->step;
   return a;
 }
