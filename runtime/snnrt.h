@@ -382,9 +382,15 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
 int64_t snnrt_derive_params(const SnnModel *m, double *param, double dt, const bool *fixed);
 /* 1 if a run option (as "--seed") takes a separate value argument. */
 int snnrt_option_takes_value(const char *arg);
-/* Draws raster.png/.svg and state figures from an output folder; 0, or -1
-   with a message in err. */
-int snnrt_plot_dir(const char *dir, char *err, size_t errlen);
+/* What snnc plot draws besides the defaults. */
+typedef struct SnnPlotOptions {
+  const double *at;        /* times (s) for the histograms of synaptic records */
+  int nat;                 /* 0: the first, middle and last samples */
+} SnnPlotOptions;
+/* Draws raster.png/.svg and the figures of state, synaptic and modulator
+   records from an output folder (opt may be NULL); 0, or -1 with a message
+   in err. */
+int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t errlen);
 
 #include "snnrt_layout.h"
 

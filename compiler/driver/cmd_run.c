@@ -10,6 +10,7 @@
 
 #include "compile.h"
 #include "jit.h"
+#include "units.h"
 
 static const char run_help[] =
   "usage: snnc run FILE [options]\n"
@@ -101,23 +102,55 @@ int cmd_run(int argc, char **argv, const DriverOptions *opt) {
 }
 
 static const char plot_help[] =
-  "usage: snnc plot DIR\n"
-  "Draws raster.png and raster.svg (spikes and population rates) and one figure per\n"
-  "recorded state variable from the output folder of a run.\n";
+  "usage: snnc plot DIR [--at T,T,...]\n"
+  "Draws figures from the output folder of a run: raster.png and raster.svg (spikes\n"
+  "and population rates), one figure per state record, per synaptic record (the\n"
+  "recorded synapses against time, and histograms of their values when there are\n"
+  "more than 20) and per modulator (with its rewards).\n"
+  "  --at T,T,...  the times of the histograms (as 0s,600s,3600s; at most 8),\n"
+  "                by default the first, middle and last samples\n";
+
+/* "0s,10min,3600s" into times (s); false after saying what is wrong. */
+static bool parse_times(const char *list, double *at, int *nat, int max) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", list);
+  *nat = 0;
+  for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+    double v;
+    Dim d;
+    char err[256];
+    if (*nat == max) {
+      driver_error("--at: at most %d times", max);
+      return false;
+    }
+    if (!unit_parse_quantity(tok, &v, &d, err, sizeof err) || !dim_eq(d, dim_time())) {
+      driver_error("--at: '%s' is not a time (as 600s): %s", tok,
+                   err[0] ? err : "it has another unit");
+      return false;
+    }
+    at[(*nat)++] = v;
+  }
+  if (*nat == 0) driver_error("--at needs times, as --at 0s,600s");
+  return *nat > 0;
+}
 
 int cmd_plot(int argc, char **argv, const DriverOptions *opt) {
   (void)opt;
-  if (argc != 2 || argv[1][0] == '-') {
-    bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+  bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+  bool with_at = argc == 4 && strcmp(argv[2], "--at") == 0;
+  if (help || (argc != 2 && !with_at) || argv[1][0] == '-') {
     fputs(plot_help, help ? stdout : stderr);
     return help ? 0 : EXIT_USAGE;
   }
+  double at[8];
+  SnnPlotOptions po = {at, 0};
+  if (with_at && !parse_times(argv[3], at, &po.nat, 8)) return EXIT_USAGE;
   char err[512];
-  if (snnrt_plot_dir(argv[1], err, sizeof err) != 0) {
+  if (snnrt_plot_dir(argv[1], &po, err, sizeof err) != 0) {
     driver_error("%s", err);
     return EXIT_MODEL_ERROR;
   }
-  printf("wrote %s/raster.png and %s/raster.svg\n", argv[1], argv[1]);
+  printf("wrote the figures of %s\n", argv[1]);
   return 0;
 }
 

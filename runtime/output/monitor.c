@@ -509,5 +509,5 @@ bool monitors_plot(const Sim *s, char *err, size_t errlen) {
     snprintf(err, errlen, "plots are drawn from .npy output; run without --format csv");
     return false;
   }
-  return snnrt_plot_dir(s->opt.out_dir, err, errlen) == 0;
+  return snnrt_plot_dir(s->opt.out_dir, NULL, err, errlen) == 0;
 }

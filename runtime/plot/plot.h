@@ -56,7 +56,9 @@ typedef struct PlotRaster {
 
 /* A trace figure: ntraces lines sampled at nsamples times (seconds);
 ** values is nsamples x ntraces, row-major.  Non-finite values leave gaps.
-** labels (optional, ntraces entries) fill a legend. */
+** labels (optional, ntraces entries) fill a legend.  marks (optional,
+** nmarks times in seconds) are drawn as ticks along the top edge: the
+** events behind the traces, such as the rewards a modulator got. */
 typedef struct PlotTraces {
   const char *title;
   const double *times;
@@ -66,7 +68,28 @@ typedef struct PlotTraces {
   const char *ylabel;
   const char *const *labels;
   int width, height;
+  const double *marks;
+  int64_t nmarks;
 } PlotTraces;
+
+/* One set of values of a histogram figure, named in its legend. */
+typedef struct PlotHistSet {
+  const char *label;
+  const double *values;
+  int64_t count;
+} PlotHistSet;
+
+/* A histogram figure: the sets overlaid, counted in `bins` bins (0: 40)
+** over [lo, hi] (lo == hi: the range of the finite values). */
+typedef struct PlotHistogram {
+  const char *title;
+  const char *xlabel, *ylabel; /* NULL: "value", "count" */
+  const PlotHistSet *sets;
+  int nsets;
+  int bins;
+  double lo, hi;
+  int width, height;
+} PlotHistogram;
 
 /* A rectangle: left, top, width, height. */
 typedef struct PlotRect {
@@ -88,6 +111,16 @@ typedef struct PlotLayout {
   double rate_max;   /* top of the rate axis, Hz */
 } PlotLayout;
 
+/* Where plot_histogram draws: bin b of the range [lo, hi] spans
+** x = area.x + b * area.w / bins onwards, and a count c reaches up to
+** y = area.y + area.h - c / count_max * area.h. */
+typedef struct PlotHistLayout {
+  PlotRect area;
+  double lo, hi;
+  int bins;
+  double count_max;
+} PlotHistLayout;
+
 /* Computes the layout plot_raster would use for spec. */
 int plot_raster_layout(const PlotRaster *spec, PlotLayout *out, char *err,
                        size_t errlen);
@@ -107,5 +140,15 @@ int plot_raster(const PlotRaster *spec, const char *path, char *err,
 ** ".svg"). */
 int plot_traces(const PlotTraces *spec, const char *path, char *err,
                 size_t errlen);
+
+/* The counts plot_histogram draws: counts[set * bins + b] (counts may be
+** NULL to learn the range and the number of bins only). */
+int plot_histogram_counts(const PlotHistogram *spec, int64_t *counts, double *lo, double *hi,
+                          int *bins, char *err, size_t errlen);
+/* The layout plot_histogram would use for spec. */
+int plot_histogram_layout(const PlotHistogram *spec, PlotHistLayout *out, char *err,
+                          size_t errlen);
+/* Draws the histograms of spec, overlaid, to path (".png" or ".svg"). */
+int plot_histogram(const PlotHistogram *spec, const char *path, char *err, size_t errlen);
 
 #endif

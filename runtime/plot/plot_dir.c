@@ -5,10 +5,18 @@
 **   raster.png / raster.svg   every <pop>_spikes_t/_i.npy pair, stacked, with
 **                             the population rates below
 **   <pop>_<var>.png           every recorded state variable against time
+**   <A-B>_<var>.png           synaptic records: the values of (at most 20 of)
+**                             the recorded synapses against time, named i->j
+**   <A-B>_<var>_hist.png      and, for records of more synapses than that,
+**                             histograms of the values at chosen times
+**   <modulator>.png           a modulator against time, with its rewards as
+**                             ticks along the top
+**   <modulator>_rewards.png   the rewards it got, summed up over time
 ** The populations appear in the order summary.json lists them (else in
 ** alphabetical order); the duration comes from summary.json when present.
 */
 #include <dirent.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +26,7 @@
 #include "plot.h"
 #include "snnrt.h"
 
-enum { MAX_GROUPS = 64 };
+enum { MAX_GROUPS = 64, MAX_TRACES = 20, MAX_HIST_TIMES = 8 };
 
 typedef struct Group {
   char name[128];
@@ -152,52 +160,170 @@ static bool draw_raster(const char *dir, Group *groups, int n, double t_stop, co
   return true;
 }
 
-/* <stem>.npy (samples x neurons) with <stem>_t.npy: a state trace figure. */
-static bool draw_traces(const char *dir, const char *stem, const char *summary, char *err,
-                        size_t errlen) {
+static bool file_exists(const char *dir, const char *stem, const char *suffix) {
   char path[4096];
-  NpyArray v, t;
+  snprintf(path, sizeof path, "%s/%s%s", dir, stem, suffix);
+  FILE *f = fopen(path, "rb");
+  if (f) fclose(f);
+  return f != NULL;
+}
+
+static bool read_record(const char *dir, const char *stem, const char *suffix, NpyArray *a,
+                        char *err, size_t errlen) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s%s", dir, stem, suffix);
+  return npy_read(path, a, err, errlen) == NPY_OK;
+}
+
+/* The y-axis title: the variable's name (after the last '_') and its unit. */
+static void axis_label(const char *stem, const char *summary, char *out, size_t n) {
+  const char *under = strrchr(stem, '_');
+  char file[300], unit[64];
+  snprintf(file, sizeof file, "%s.npy", stem);
+  summary_unit(summary, file, unit, sizeof unit);
+  /* A dimensionless quantity (unit "1") needs no unit on its axis. */
+  bool shown = unit[0] && strcmp(unit, "1") != 0;
+  snprintf(out, n, shown ? "%s (%s)" : "%s", under ? under + 1 : stem, unit);
+}
+
+/* Columns [0, ntraces) of the samples x columns record v, as PlotTraces wants them. */
+static double *leading_columns(const NpyArray *v, int ntraces) {
+  int64_t rows = v->shape[0], cols = v->ndim == 2 ? v->shape[1] : 1;
+  double *out = malloc(sizeof(double) * (size_t)(rows * ntraces + 1));
+  for (int64_t r = 0; out && r < rows; r++)
+    for (int c = 0; c < ntraces; c++) out[r * ntraces + c] = ((double *)v->data)[r * cols + c];
+  return out;
+}
+
+/* "t = 600 s" for a sample time. */
+static void time_label(double t, char *out, size_t n) {
+  if (t != 0 && fabs(t) < 1) snprintf(out, n, "t = %g ms", t * 1e3);
+  else snprintf(out, n, "t = %g s", t);
+}
+
+/* Histograms of the synaptic record v (samples x synapses) at the samples
+   nearest the times `at` (none given: the first, middle and last). */
+static bool draw_histograms(const char *dir, const char *stem, const char *label,
+                            const NpyArray *v, const NpyArray *t, const SnnPlotOptions *opt,
+                            char *err, size_t errlen) {
+  int64_t rows = v->shape[0], cols = v->shape[1];
+  const double *times = t->data;
+  int64_t pick[MAX_HIST_TIMES];
+  int n = 0;
+  if (opt && opt->nat > 0) {
+    for (int k = 0; k < opt->nat && n < MAX_HIST_TIMES; k++) {
+      int64_t best = 0;
+      for (int64_t r = 1; r < rows; r++)
+        if (fabs(times[r] - opt->at[k]) < fabs(times[best] - opt->at[k])) best = r;
+      pick[n++] = best;
+    }
+  } else {
+    pick[n++] = 0;
+    if (rows > 2) pick[n++] = rows / 2;
+    if (rows > 1) pick[n++] = rows - 1;
+  }
+  PlotHistSet sets[MAX_HIST_TIMES];
+  char names[MAX_HIST_TIMES][48];
+  for (int k = 0; k < n; k++) {
+    time_label(times[pick[k]], names[k], sizeof names[k]);
+    sets[k] = (PlotHistSet){names[k], (const double *)v->data + pick[k] * cols, cols};
+  }
+  char title[400], path[4096];
+  snprintf(title, sizeof title, "%s: %lld synapses", stem, (long long)cols);
+  PlotHistogram spec;
+  memset(&spec, 0, sizeof spec);
+  spec.title = title;
+  spec.xlabel = label;
+  spec.ylabel = "synapses";
+  spec.sets = sets;
+  spec.nsets = n;
+  snprintf(path, sizeof path, "%s/%s_hist.png", dir, stem);
+  return plot_histogram(&spec, path, err, errlen) == PLOT_OK;
+}
+
+/* <stem>.npy with <stem>_t.npy: a state record (samples x neurons), a
+   synaptic one (samples x synapses, with _i and _j naming the synapses), or
+   the values of a modulator (one per sample). */
+static bool draw_record(const char *dir, const char *stem, const char *summary,
+                        const SnnPlotOptions *opt, char *err, size_t errlen) {
+  NpyArray v, t, pre, post, marks;
   memset(&v, 0, sizeof v);
   memset(&t, 0, sizeof t);
-  snprintf(path, sizeof path, "%s/%s.npy", dir, stem);
-  bool ok = npy_read(path, &v, err, errlen) == NPY_OK;
-  snprintf(path, sizeof path, "%s/%s_t.npy", dir, stem);
-  ok = ok && npy_read(path, &t, err, errlen) == NPY_OK;
-  if (ok && (v.type != NPY_F64 || t.type != NPY_F64 || v.ndim != 2 ||
+  memset(&pre, 0, sizeof pre);
+  memset(&post, 0, sizeof post);
+  memset(&marks, 0, sizeof marks);
+  bool ok = read_record(dir, stem, ".npy", &v, err, errlen) &&
+            read_record(dir, stem, "_t.npy", &t, err, errlen);
+  bool rewards = ok && strlen(stem) > 8 && !strcmp(stem + strlen(stem) - 8, "_rewards");
+  if (ok && (v.type != NPY_F64 || t.type != NPY_F64 || (v.ndim != 1 && v.ndim != 2) ||
              v.shape[0] != npy_array_count(&t))) {
+    snprintf(err, errlen, "%s/%s.npy is not a record of values over time", dir, stem);
     ok = false;
-    snprintf(err, errlen, "%s/%s.npy is not a state record", dir, stem);
+  }
+  bool synaptic = ok && v.ndim == 2 && file_exists(dir, stem, "_i.npy");
+  if (synaptic)
+    ok = read_record(dir, stem, "_i.npy", &pre, err, errlen) &&
+         read_record(dir, stem, "_j.npy", &post, err, errlen);
+  if (synaptic && ok && (npy_array_count(&pre) != v.shape[1] ||
+                         npy_array_count(&post) != v.shape[1])) {
+    snprintf(err, errlen, "%s/%s_i.npy and _j.npy do not name its %lld synapses", dir, stem,
+             (long long)v.shape[1]);
+    ok = false;
+  }
+  if (ok && v.ndim == 1 && !rewards && file_exists(dir, stem, "_rewards_t.npy"))
+    ok = read_record(dir, stem, "_rewards_t.npy", &marks, err, errlen);
+  char label[400], names[MAX_TRACES][48];
+  const char *labels[MAX_TRACES];
+  int ntraces = !ok ? 0 : v.ndim == 1 ? 1 : v.shape[1] > MAX_TRACES ? MAX_TRACES : (int)v.shape[1];
+  double *values = ok ? leading_columns(&v, ntraces) : NULL;
+  if (ok && !values) {
+    snprintf(err, errlen, "out of memory plotting %s", stem);
+    ok = false;
   }
   if (ok) {
+    axis_label(stem, summary, label, sizeof label);
     PlotTraces spec;
     memset(&spec, 0, sizeof spec);
     spec.title = stem;
     spec.times = t.data;
     spec.nsamples = v.shape[0];
-    spec.ntraces = v.shape[1] > 20 ? 20 : (int)v.shape[1];
-    /* Plot at most 20 traces: the leading columns of the record. */
-    double *values = malloc(sizeof(double) * (size_t)(spec.nsamples * spec.ntraces + 1));
-    ok = values != NULL;
-    for (int64_t r = 0; ok && r < spec.nsamples; r++)
-      for (int c = 0; c < spec.ntraces; c++)
-        values[r * spec.ntraces + c] = ((double *)v.data)[r * v.shape[1] + c];
+    spec.ntraces = ntraces;
     spec.values = values;
-    const char *under = strrchr(stem, '_');
-    char file[300], unit[64], label[400];
-    snprintf(file, sizeof file, "%s.npy", stem);
-    summary_unit(summary, file, unit, sizeof unit);
-    snprintf(label, sizeof label, unit[0] ? "%s (%s)" : "%s", under ? under + 1 : stem, unit);
     spec.ylabel = label;
+    if (rewards) {
+      /* Each reward's amount, summed up: the total reward over time. */
+      for (int64_t r = 1; r < spec.nsamples; r++) values[r] += values[r - 1];
+      spec.ylabel = "total reward";
+      spec.marks = t.data;
+      spec.nmarks = spec.nsamples;
+    } else if (marks.data) {
+      spec.marks = marks.data;
+      spec.nmarks = npy_array_count(&marks);
+    }
+    if (synaptic) {
+      for (int c = 0; c < ntraces; c++) {
+        snprintf(names[c], sizeof names[c], "%d->%d", ((int32_t *)pre.data)[c],
+                 ((int32_t *)post.data)[c]);
+        labels[c] = names[c];
+      }
+      spec.labels = labels;
+    }
+    char path[4096];
     snprintf(path, sizeof path, "%s/%s.png", dir, stem);
-    ok = ok && plot_traces(&spec, path, err, errlen) == PLOT_OK;
-    free(values);
+    ok = plot_traces(&spec, path, err, errlen) == PLOT_OK;
+    if (ok && synaptic && v.shape[1] > MAX_TRACES && v.shape[0] > 0)
+      ok = draw_histograms(dir, stem, label, &v, &t, opt, err, errlen);
   }
+  free(values);
   npy_array_free(&v);
   npy_array_free(&t);
+  npy_array_free(&pre);
+  npy_array_free(&post);
+  npy_array_free(&marks);
   return ok;
 }
 
-int snnrt_plot_dir(const char *dir, char *err, size_t errlen) {
+int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t errlen) {
   DIR *d = opendir(dir);
   if (!d) {
     snprintf(err, errlen, "cannot open the folder '%s'", dir);
@@ -238,7 +364,7 @@ int snnrt_plot_dir(const char *dir, char *err, size_t errlen) {
     drawn += ok;
   }
   for (int k = 0; ok && k < nstates; k++) {
-    ok = draw_traces(dir, states[k], summary, err, errlen);
+    ok = draw_record(dir, states[k], summary, opt, err, errlen);
     drawn += ok;
   }
   for (int k = 0; groups && k < n; k++) {
@@ -249,7 +375,8 @@ int snnrt_plot_dir(const char *dir, char *err, size_t errlen) {
   free(states);
   free(summary);
   if (ok && drawn == 0) {
-    snprintf(err, errlen, "'%s' holds no spike or state records (.npy) to plot", dir);
+    snprintf(err, errlen, "'%s' holds no spike, state, synaptic or modulator records (.npy) to "
+             "plot", dir);
     return -1;
   }
   return ok ? 0 : -1;

@@ -44,6 +44,8 @@ static int plot_traces_check(const PlotTraces *spec, const char *who, char *err,
       (!spec->times || (spec->ntraces > 0 && !spec->values)))
     return plot_fail(err, errlen, PLOT_EARG, "%s: no times or values given",
                      who);
+  if (spec->nmarks < 0 || (spec->nmarks > 0 && !spec->marks))
+    return plot_fail(err, errlen, PLOT_EARG, "%s: no mark times given", who);
   return PLOT_OK;
 }
 
@@ -218,6 +220,22 @@ static void plot_trace_line(cairo_t *cr, const PlotTraces *spec,
   cairo_stroke(cr);
 }
 
+/* The marks: ticks hanging from the top edge, in ink, at their times. */
+static void plot_trace_marks(cairo_t *cr, const PlotTraces *spec, const TracePlan *p) {
+  PlotRect r = p->area;
+  double len = 8 * p->st.s;
+  plot_ink(cr);
+  cairo_set_line_width(cr, p->st.lw);
+  for (int64_t k = 0; k < spec->nmarks; k++) {
+    double t = spec->marks[k];
+    if (!isfinite(t) || t < p->t0 || t > p->t1) continue;
+    double x = plot_snap(r.x + plot_frac(t, p->t0, p->t1) * r.w, p->st.lw);
+    cairo_move_to(cr, x, r.y);
+    cairo_line_to(cr, x, r.y + len);
+  }
+  cairo_stroke(cr);
+}
+
 /* Draws the whole trace figure planned in p. */
 static int plot_traces_draw(cairo_t *cr, const void *spec_, const void *p_,
                             int snap, char *err, size_t errlen) {
@@ -241,6 +259,7 @@ static int plot_traces_draw(cairo_t *cr, const void *spec_, const void *p_,
     plot_colour(cr, j, 1);
     plot_trace_line(cr, spec, p, j);
   }
+  plot_trace_marks(cr, spec, p);
   cairo_restore(cr);
   plot_axis_left(cr, st, p->area, p->v0, p->v1, &p->yt, 1);
   plot_axis_bottom(cr, st, p->area, p->t0 * p->tscale, p->t1 * p->tscale,

@@ -413,7 +413,7 @@ static void test_traces(void) {
   }
   for (i = 800; i < 900; i++) values[i * M + 1] = NAN;
   spec = (PlotTraces){
-      "Membrane potential", times, N, M, values, "v (mV)", labels, 0, 0};
+      "Membrane potential", times, N, M, values, "v (mV)", labels, 0, 0, NULL, 0};
   CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "traces.png"),
                            err, sizeof err),
                PLOT_OK);
@@ -474,6 +474,132 @@ static void test_traces(void) {
   CHECK_EQ_INT(plot_traces(NULL, "/tmp/x.png", err, sizeof err), PLOT_EARG);
 }
 
+/* Histograms: the counts of known values, ink where the tallest bin is,
+** none above an empty one, marks on traces, and the error paths. */
+static void test_histogram(void) {
+  enum { N = 1000 };
+  static double a[N], b[N];
+  PlotHistSet sets[2];
+  PlotHistogram spec;
+  PlotHistLayout lay;
+  int64_t counts[2 * 10];
+  double lo, hi;
+  int bins, i;
+  char path[128], err[256] = "";
+  /* a: 700 values in bin 0, 300 in bin 9; b: uniform, one NaN. */
+  for (i = 0; i < N; i++) {
+    a[i] = i < 700 ? 0.01 : 0.99;
+    b[i] = (i + 0.5) / N;
+  }
+  b[5] = NAN;
+  sets[0] = (PlotHistSet){"t = 0 s", a, N};
+  sets[1] = (PlotHistSet){"t = 100 s", b, N};
+  memset(&spec, 0, sizeof spec);
+  spec.title = "weights";
+  spec.xlabel = "w";
+  spec.sets = sets;
+  spec.nsets = 2;
+  spec.bins = 10;
+  spec.lo = 0;
+  spec.hi = 1;
+  CHECK_EQ_INT(plot_histogram_counts(&spec, counts, &lo, &hi, &bins, err, sizeof err), PLOT_OK);
+  CHECK_EQ_INT(bins, 10);
+  CHECK_EQ_INT(counts[0], 700);
+  CHECK_EQ_INT(counts[9], 300);
+  CHECK_EQ_INT(counts[5], 0);
+  CHECK_EQ_INT(counts[10 + 3], 100);
+  CHECK_EQ_INT(counts[10 + 0], 99); /* the NaN is left out */
+  CHECK_EQ_INT(plot_histogram_layout(&spec, &lay, err, sizeof err), PLOT_OK);
+  CHECK(lay.count_max >= 700 && lay.count_max < 800);
+  CHECK_EQ_INT(plot_histogram(&spec, tmp_path(path, sizeof path, "hist.png"), err, sizeof err),
+               PLOT_OK);
+  cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+  CHECK(cairo_surface_status(img) == CAIRO_STATUS_SUCCESS);
+  if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+    /* Bin 0 of set 0 reaches 700: ink just below that height; bin 5 holds
+       only set 1's 100: nothing drawn at 400 in its column. */
+    double bw = lay.area.w / lay.bins;
+    int y700 = (int)(lay.area.y + lay.area.h - 690 / lay.count_max * lay.area.h);
+    int y400 = (int)(lay.area.y + lay.area.h - 400 / lay.count_max * lay.area.h);
+    int x0 = (int)(lay.area.x + bw / 2), x5 = (int)(lay.area.x + 5.5 * bw);
+    CHECK(count_ink(img, x0 - 2, y700 - 2, x0 + 3, y700 + 3) > 0);
+    CHECK_EQ_INT(count_ink(img, x5 - 2, y400 - 2, x5 + 3, y400 + 3), 0);
+  }
+  cairo_surface_destroy(img);
+  CHECK_EQ_INT(plot_histogram(&spec, tmp_path(path, sizeof path, "hist.svg"), err, sizeof err),
+               PLOT_OK);
+  CHECK(file_contains(path, "<svg"));
+  /* Out of range values go to the outer bins; no range: the values'. */
+  spec.lo = 0.2;
+  spec.hi = 0.8;
+  CHECK_EQ_INT(plot_histogram_counts(&spec, counts, &lo, &hi, &bins, err, sizeof err), PLOT_OK);
+  CHECK_EQ_INT(counts[0] + counts[9], 1000);
+  spec.lo = spec.hi = 0;
+  CHECK_EQ_INT(plot_histogram_counts(&spec, NULL, &lo, &hi, &bins, err, sizeof err), PLOT_OK);
+  CHECK(lo == 0.0005 && hi == 0.9995);
+  /* Empty sets, all NaN, no sets. */
+  sets[0].count = 0;
+  for (i = 0; i < N; i++) b[i] = NAN;
+  CHECK_EQ_INT(plot_histogram(&spec, tmp_path(path, sizeof path, "h_empty.png"), err, sizeof err),
+               PLOT_OK);
+  spec.nsets = 0;
+  CHECK_EQ_INT(plot_histogram(&spec, tmp_path(path, sizeof path, "h_none.png"), err, sizeof err),
+               PLOT_OK);
+  /* Errors. */
+  spec.nsets = 2;
+  spec.bins = -1;
+  CHECK_EQ_INT(plot_histogram(&spec, tmp_path(path, sizeof path, "h_bad.png"), err, sizeof err),
+               PLOT_EARG);
+  CHECK(strstr(err, "bins") != NULL);
+  spec.bins = 10;
+  spec.lo = 1;
+  spec.hi = 0;
+  CHECK_EQ_INT(plot_histogram(&spec, tmp_path(path, sizeof path, "h_bad.png"), err, sizeof err),
+               PLOT_EARG);
+  spec.lo = spec.hi = 0;
+  sets[1].values = NULL;
+  CHECK_EQ_INT(plot_histogram(&spec, tmp_path(path, sizeof path, "h_bad.png"), err, sizeof err),
+               PLOT_EARG);
+  CHECK_EQ_INT(plot_histogram(NULL, tmp_path(path, sizeof path, "h_bad.png"), err, sizeof err),
+               PLOT_EARG);
+  sets[1].values = b;
+  CHECK_EQ_INT(plot_histogram(&spec, "/nonexistent-dir/h.png", err, sizeof err), PLOT_EIO);
+}
+
+/* Marks along the top of a trace figure: ink at their columns only. */
+static void test_trace_marks(void) {
+  static double t[101], v[101];
+  static const double marks[2] = {0.25, 0.75};
+  char path[128], err[256] = "";
+  for (int i = 0; i <= 100; i++) {
+    t[i] = i * 0.01;
+    v[i] = 0;
+  }
+  PlotTraces spec = {"dopamine", t, 101, 1, v, "dopamine", NULL, 0, 0, marks, 2};
+  CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "marks.png"), err, sizeof err),
+               PLOT_OK);
+  spec.nmarks = 0;
+  CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "nomarks.png"), err, sizeof err),
+               PLOT_OK);
+  cairo_surface_t *with = cairo_image_surface_create_from_png(tmp_path(path, sizeof path,
+                                                                       "marks.png"));
+  cairo_surface_t *without = cairo_image_surface_create_from_png(tmp_path(path, sizeof path,
+                                                                          "nomarks.png"));
+  CHECK(cairo_surface_status(with) == CAIRO_STATUS_SUCCESS &&
+        cairo_surface_status(without) == CAIRO_STATUS_SUCCESS);
+  if (cairo_surface_status(with) == CAIRO_STATUS_SUCCESS &&
+      cairo_surface_status(without) == CAIRO_STATUS_SUCCESS) {
+    int w = cairo_image_surface_get_width(with), h = cairo_image_surface_get_height(with);
+    CHECK(count_ink(with, 0, 0, w, h) > count_ink(without, 0, 0, w, h) + 10);
+  }
+  cairo_surface_destroy(with);
+  cairo_surface_destroy(without);
+  spec.marks = NULL;
+  spec.nmarks = 3;
+  CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "m_bad.png"), err, sizeof err),
+               PLOT_EARG);
+}
+
 /* A million samples per trace are reduced per pixel column. */
 static void test_traces_large(void) {
   const int64_t n = 1000000;
@@ -492,7 +618,7 @@ static void test_traces_large(void) {
     v[2 * i] = sin((double)i * 0.001) + 0.3 * sin((double)i * 0.37);
     v[2 * i + 1] = i % 1000 < 10 ? NAN : cos((double)i * 0.0002);
   }
-  spec = (PlotTraces){"Long run", t, n, 2, v, "x", NULL, 0, 0};
+  spec = (PlotTraces){"Long run", t, n, 2, v, "x", NULL, 0, 0, NULL, 0};
   CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "t_large.png"),
                            err, sizeof err),
                PLOT_OK);
@@ -517,6 +643,8 @@ int main(void) {
   test_raster_large();
   test_traces();
   test_traces_large();
+  test_histogram();
+  test_trace_marks();
   /* Drop cairo's font caches so the leak checker sees a clean exit. */
   cairo_debug_reset_static_data();
   if (test_failures == 0 && !(keep && *keep)) {
