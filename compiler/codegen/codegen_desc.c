@@ -324,9 +324,14 @@ static void monitor_record(Record *r, const Plan *plan, const Monitor *mo, LLVMV
                                   mo->mod ? mo->mod->index : mo->pop->index);
   int variable = mo->var ? mo->var->index : -1;
   if (mo->kind == MON_WEIGHTS) {
-    const SynVar *v = plan_syn_var(&plan->projs[mo->proj->index], mo->var);
-    assert(v && v->storage == STORE_SYNAPSE);
-    variable = v->slot;
+    /* Per-synapse values first, then those kept per presynaptic and per
+       postsynaptic neuron (SnnMonitor.variable). */
+    const ProjPlan *jp = &plan->projs[mo->proj->index];
+    const SynVar *v = plan_syn_var(jp, mo->var);
+    assert(v);
+    int base = v->storage == STORE_SYNAPSE ? 0 : jp->nvalues + jp->nweights +
+               (v->storage == STORE_POST ? jp->npre_values : 0);
+    variable = base + v->slot;
   }
   r_i64(r, SnnMonitor_variable, variable);
   r_i64(r, SnnMonitor_lo, mo->lo);

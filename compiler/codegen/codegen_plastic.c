@@ -763,16 +763,27 @@ LLVMValueRef cg_current_value(CodeGen *g, int proj) {
   LLVMValueRef i = cg_call(g, row_of, vals, 3);
   LLVMValueRef j = LLVMBuildSExt(b, cg_load_at(g, g->i32, x.target, s), g->i64, "");
   set_synapse(&x, s, i, j);
+  /* value numbers the per-synapse values, then those kept per presynaptic
+     and per postsynaptic neuron (as SnnMonitor.variable does). */
+  const ProjPlan *jp = x.jp;
+  int nsyn_values = jp->nvalues + jp->nweights;
   LLVMValueRef table = cg_load_field(g, g->event_args, LLVMGetParam(x.fn, 0), SnnEventArgs_value);
-  LLVMValueRef raw = cg_load_at(g, g->real, cg_load_at(g, g->ptr, table, value), s);
+  LLVMValueRef raw = cg_real(&x.env, 0);
+  if (nsyn_values > 0) {
+    LLVMValueRef in_synapse = LLVMBuildICmp(b, LLVMIntSLT, value, cg_i64(g, nsyn_values), "");
+    LLVMValueRef slot = LLVMBuildSelect(b, in_synapse, value, cg_i64(g, 0), "");
+    raw = cg_load_at(g, g->real, cg_load_at(g, g->ptr, table, slot), s);
+  }
   LLVMValueRef result = cg_to_real(&(Env){.g = g, .real = g->f64}, raw);
-  LLVMValueRef then = synapse_then(&x);
-  for (int k = 0; k < x.jp->nvars; k++) {
-    const SynVar *v = &x.jp->vars[k];
-    if (v->storage != STORE_SYNAPSE || !v->lazy) continue;
-    LLVMValueRef up = decay(&x, v, raw, then);
+  LLVMValueRef then = jp->clock != CLOCK_NONE ? synapse_then(&x) : NULL;
+  for (int k = 0; k < jp->nvars; k++) {
+    const SynVar *v = &jp->vars[k];
+    int number = v->storage == STORE_SYNAPSE ? v->slot :
+                 nsyn_values + (v->storage == STORE_POST ? jp->npre_values : 0) + v->slot;
+    if (v->storage == STORE_SYNAPSE && !v->lazy) continue;
+    LLVMValueRef up = v->storage == STORE_SYNAPSE ? decay(&x, v, raw, then) : load_var(&x, v, NULL);
     up = cg_to_real(&(Env){.g = g, .real = g->f64}, up);
-    LLVMValueRef here = LLVMBuildICmp(b, LLVMIntEQ, value, cg_i64(g, v->slot), "");
+    LLVMValueRef here = LLVMBuildICmp(b, LLVMIntEQ, value, cg_i64(g, number), "");
     result = LLVMBuildSelect(b, here, up, result, "");
   }
   LLVMBuildRet(b, result);

@@ -159,7 +159,8 @@ void cg_projection(CodeGen *g, int proj, ProjFunctions *out) {
   if (jp->has_on_pre) out->on_pre = cg_on_pre(g, proj);
   if (jp->has_on_post) out->on_post = cg_on_post(g, proj);
   if (jp->clock_driven) out->clock_step = cg_clock_step(g, proj);
-  if (jp->clock != CLOCK_NONE) out->current = cg_current_value(g, proj);
+  if (jp->clock != CLOCK_NONE || jp->npre_values || jp->npost_values)
+    out->current = cg_current_value(g, proj);
   if (jp->ndecay) out->decay_fill = cg_decay_fill(g, proj);
   if (jp->npre_values) out->pre_init = cg_end_values_init(g, proj, END_PRE);
   if (jp->npost_values) out->post_init = cg_end_values_init(g, proj, END_POST);

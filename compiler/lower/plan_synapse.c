@@ -136,14 +136,6 @@ static bool shared_by_end(const ProjPlan *jp, const Expr *e, SynapseEnd end, boo
   return true;
 }
 
-static bool monitored(const Model *m, const Projection *pr, const Symbol *s) {
-  for (int k = 0; k < m->monitors.len; k++) {
-    const Monitor *mo = m->monitors.items[k];
-    if (mo->kind == MON_WEIGHTS && mo->proj == pr && mo->var == s) return true;
-  }
-  return false;
-}
-
 /* Marks the variables that can be kept once per neuron at `end`: written
    only in that end's block, from values its synapses share, starting from
    one shared value, under one delay for all synapses (so that arrivals,
@@ -157,8 +149,7 @@ static void choose_shared(const Plan *p, ProjPlan *jp, SynapseEnd end, bool *can
   for (int k = 0; k < jp->nvars; k++) {
     SynVar *v = &jp->vars[k];
     candidate[k] = block && v->written && written_in(in, v->sym) == where && !v->clock_ode &&
-                   (end == END_POST || jp->delay_uniform) &&
-                   !monitored(p->m, jp->proj, v->sym);
+                   (end == END_POST || jp->delay_uniform);
   }
   for (bool changed = true; changed;) {
     changed = false;

@@ -100,6 +100,7 @@ typedef struct RtProj {
   int32_t *row_block;      /* with the post index: the row of synapse b << block_shift */
   int64_t block_shift;
   size_t bytes;            /* memory held per synapse data, for the summary */
+  size_t synapse_bytes;    /* the part of it held per synapse (not per neuron) */
 } RtProj;
 
 typedef struct Monitors Monitors;
@@ -274,6 +275,10 @@ double plasticity_value(Sim *s, RtProj *p, int64_t value, int64_t syn);
 bool plasticity_derive(Sim *s, RtProj *p);
 /* Frees what plasticity_prepare allocated. */
 void plasticity_free(RtProj *p);
+/* The name and unit of value `value` of a projection, numbered as
+   SnnMonitor.variable: per-synapse values, then those kept per presynaptic
+   and per postsynaptic neuron. */
+const SnnVariable *plasticity_value_desc(const SnnProjection *d, int64_t value);
 /* log2 of the synapses per entry of the coarse row table: about the mean row length. */
 int64_t plasticity_block_shift(int64_t npre, int64_t nsyn);
 /* out[b] = the row holding synapse b << shift, for b = 0 .. (row[npre] >> shift). */

@@ -142,11 +142,14 @@ bool plasticity_prepare(Sim *s, RtProj *p) {
   }
   if (d->post_index && !build_post_index(s, p)) return false;
   if (d->on_pre && !prepare_queue(s, p)) return false;
-  p->bytes += (size_t)(d->npre_value * npre + d->npost_value * npost) * s->real_size +
+  size_t per_synapse = (p->post_syn ? (size_t)p->nsyn * 4 : 0) +
+                       (p->last_update ? (size_t)p->nsyn * 8 : 0) +
+                       (p->pre_of ? (size_t)p->nsyn * 4 : 0);
+  p->synapse_bytes += per_synapse;
+  p->bytes += per_synapse + (size_t)(d->npre_value * npre + d->npost_value * npost) * s->real_size +
               (size_t)(npre + npost) * sizeof(int64_t) +
-              (p->post_syn ? (size_t)p->nsyn * 4 + (size_t)(npost + 1) * 8 +
-                             (size_t)((p->nsyn >> p->block_shift) + 1) * 4 : 0) +
-              (p->last_update ? (size_t)p->nsyn * 8 : 0) + (p->pre_of ? (size_t)p->nsyn * 4 : 0);
+              (p->post_syn ? (size_t)(npost + 1) * 8 + (size_t)((p->nsyn >> p->block_shift) + 1) * 4
+                           : 0);
   return true;
 }
 
@@ -387,8 +390,20 @@ bool plasticity_clock(Sim *s) {
   return true;
 }
 
+const SnnVariable *plasticity_value_desc(const SnnProjection *d, int64_t value) {
+  assert(value >= 0 && value < d->nvalue + d->npre_value + d->npost_value);
+  if (value < d->nvalue) return &d->value[value];
+  value -= d->nvalue;
+  return value < d->npre_value ? &d->pre_value[value] : &d->post_value[value - d->npre_value];
+}
+
 double plasticity_value(Sim *s, RtProj *p, int64_t value, int64_t syn) {
-  assert(value >= 0 && value < p->desc->nvalue && syn >= 0 && syn < p->nsyn);
+  const SnnProjection *d = p->desc;
+  (void)d; /* only the assertions read it */
+  assert(value >= 0 && value < d->nvalue + d->npre_value + d->npost_value);
+  assert(syn >= 0 && syn < p->nsyn);
+  /* A value kept per neuron, or one that decays lazily, needs the code. */
+  assert(value < d->nvalue || p->desc->current);
   if (p->desc->current) {
     SnnEventArgs a = event_args(s, p, NULL);
     return p->desc->current(&a, value, syn);

@@ -421,8 +421,8 @@ bool network_build(Sim *s, RtProj *p) {
   if (!ok) return false;
   assert(rows_are_well_formed(p));
   assert(delays_within_max(p));
-  p->bytes = (size_t)p->nsyn * (4 + (size_t)d->nvalue * s->real_size + (p->delay ? 2 : 0)) +
-             (size_t)(p->pre->size + 1) * sizeof(int64_t);
+  p->synapse_bytes = (size_t)p->nsyn * (4 + (size_t)d->nvalue * s->real_size + (p->delay ? 2 : 0));
+  p->bytes = p->synapse_bytes + (size_t)(p->pre->size + 1) * sizeof(int64_t);
   return true;
 }
 

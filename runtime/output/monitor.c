@@ -244,11 +244,11 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
     /* A named connection's files bear its name; others, their two ends. */
     if (strstr(p->name, " -> "))
       snprintf(stem, sizeof stem, "%s-%s_%s", model->pop[p->pre].name, model->pop[p->post].name,
-               p->value[d->variable].name);
+               plasticity_value_desc(p, d->variable)->name);
     else
-      snprintf(stem, sizeof stem, "%s_%s", p->name, p->value[d->variable].name);
+      snprintf(stem, sizeof stem, "%s_%s", p->name, plasticity_value_desc(p, d->variable)->name);
     unique_stem(ms, idx, stem, sizeof stem);
-    if (csv) return open_weights_csv(s, mo, stem, pr, &p->value[d->variable]);
+    if (csv) return open_weights_csv(s, mo, stem, pr, plasticity_value_desc(p, d->variable));
     if (!open_npy(s, mo, 0, stem, ".npy", NPY_F64, mo->width) ||
         !open_npy(s, mo, 1, stem, "_t.npy", NPY_F64, 0))
       return false;
@@ -317,7 +317,7 @@ static bool sample(Sim *s, MonitorRt *mo) {
     for (int64_t i = 0; i < mo->width; i++) mo->row[i] = real_at(s, array, d->lo + i) / scale;
   } else {
     RtProj *p = &s->projs[d->population];
-    double scale = p->desc->value[d->variable].unit_scale;
+    double scale = plasticity_value_desc(p->desc, d->variable)->unit_scale;
     for (int64_t q = 0; q < mo->width; q++)
       mo->row[q] = plasticity_value(s, p, d->variable, mo->syn[q]) / scale;
   }
@@ -482,7 +482,8 @@ void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *
     const SnnMonitor *d = ms->m[k].desc;
     const char *unit = NULL;
     if (d->kind == SNN_MON_STATE) unit = s->model->pop[d->population].state[d->variable].unit;
-    else if (d->kind == SNN_MON_WEIGHTS) unit = s->projs[d->population].desc->value[d->variable].unit;
+    else if (d->kind == SNN_MON_WEIGHTS)
+      unit = plasticity_value_desc(s->projs[d->population].desc, d->variable)->unit;
     else if (d->kind == SNN_MON_RATE) unit = "Hz";
     else if (d->kind == SNN_MON_MODULATOR || d->kind == SNN_MON_REWARDS)
       unit = s->model->modulator[d->population].unit;

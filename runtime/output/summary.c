@@ -63,6 +63,10 @@ static void write_projections(JsonWriter *w, const Sim *s) {
     json_key(w, "bytes"); json_int(w, (int64_t)p->bytes);
     json_key(w, "bytes_per_synapse");
     json_number(w, p->nsyn ? (double)p->bytes / (double)p->nsyn : 0.0);
+    /* What each synapse holds itself; the rest is per neuron (rows, traces
+       kept per neuron, clocks of the last events). */
+    json_key(w, "synapse_bytes_per_synapse");
+    json_number(w, p->nsyn ? (double)p->synapse_bytes / (double)p->nsyn : 0.0);
     json_end_object(w);
   }
   json_end_array(w);
