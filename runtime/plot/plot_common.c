@@ -355,6 +355,15 @@ void plot_legend(cairo_t *cr, const PlotStyle *st, double x_right,
 }
 
 /* The figure title, centred on cx at the top. */
+void plot_begin_area(cairo_t *cr, const PlotStyle *st, PlotRect r, const char *title) {
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  plot_title(cr, st, r.x + r.w / 2, title);
+  cairo_save(cr);
+  cairo_rectangle(cr, r.x, r.y, r.w, r.h);
+  cairo_clip(cr);
+}
+
 void plot_title(cairo_t *cr, const PlotStyle *st, double cx,
                        const char *title) {
   if (!title || !*title) return;

@@ -161,12 +161,7 @@ static int hist_draw(cairo_t *cr, const void *spec_, const void *p_, int snap, c
   (void)snap;
   (void)err;
   (void)errlen;
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
-  plot_title(cr, st, lay->area.x + lay->area.w / 2, spec->title);
-  cairo_save(cr);
-  cairo_rectangle(cr, lay->area.x, lay->area.y, lay->area.w, lay->area.h);
-  cairo_clip(cr);
+  plot_begin_area(cr, st, lay->area, spec->title);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
   cairo_set_line_width(cr, 1.5 * st->s);
   for (int k = 0; k < spec->nsets; k++) {

@@ -131,6 +131,9 @@ void plot_axis_left(cairo_t *cr, const PlotStyle *st, PlotRect r, double lo, dou
 ** summarised.  It sits outside the data area, so it never hides data. */
 void plot_legend(cairo_t *cr, const PlotStyle *st, double x_right, double y, double maxw,
                  const char *const *names, int n, int total);
+/* A white figure with its title over the data area r, and the drawing
+** clipped to r until the caller's cairo_restore. */
+void plot_begin_area(cairo_t *cr, const PlotStyle *st, PlotRect r, const char *title);
 /* The figure title, centred on cx at the top. */
 void plot_title(cairo_t *cr, const PlotStyle *st, double cx, const char *title);
 /* Creates path, draws the figure into it, and removes it again if anything

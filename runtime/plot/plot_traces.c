@@ -247,12 +247,7 @@ static int plot_traces_draw(cairo_t *cr, const void *spec_, const void *p_,
   (void)snap; /* lines are antialiased on every backend */
   (void)err;
   (void)errlen;
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
-  plot_title(cr, st, p->area.x + p->area.w / 2, spec->title);
-  cairo_save(cr);
-  cairo_rectangle(cr, p->area.x, p->area.y, p->area.w, p->area.h);
-  cairo_clip(cr);
+  plot_begin_area(cr, st, p->area, spec->title);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_width(cr, 1.5 * st->s);
   for (j = 0; j < spec->ntraces; j++) {

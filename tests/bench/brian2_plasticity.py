@@ -95,12 +95,16 @@ def izhikevich(b2, T, seed):
     G.d = np.where(np.arange(N) < Ne, 8.0, 2.0)
     G.v = -65
     G.u = -13
-    # Two half steps of v, one of u, with the input of this step: the noise and
-    # what the synapses added in the previous step.
+    # Euler in two half steps for v and u together (snnc's method
+    # euler(substeps = 2)), with the input of this step: the noise and what
+    # the synapses added in the previous step.
     G.run_regularly("""I = 13 * (rand() - 0.5) + I_syn
-                       v += 0.5 * (0.04 * v**2 + 5 * v + 140 - u + I)
-                       v += 0.5 * (0.04 * v**2 + 5 * v + 140 - u + I)
-                       u += a * (0.2 * v - u)
+                       v0 = v
+                       v += 0.5 * (0.04 * v0**2 + 5 * v0 + 140 - u + I)
+                       u += 0.5 * a * (0.2 * v0 - u)
+                       v1 = v
+                       v += 0.5 * (0.04 * v1**2 + 5 * v1 + 140 - u + I)
+                       u += 0.5 * a * (0.2 * v1 - u)
                        I_syn = 0""", when="groups")
     # Dopamine: one value, kept by every neuron (synapses read DA_pre), from
     # the reward time that D holds.

@@ -18,7 +18,6 @@ usage: plasticity.py SNNC [--quick] [--no-brian2]
 """
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from run import machine, table  # noqa: E402  (the machine and tables as bench/run.py gives them)
 BRIAN2 = os.path.join(HERE, "brian2_plasticity.py")
 
 CASES = [  # name, snnc model, Brian2 model, simulated seconds
@@ -33,16 +34,6 @@ CASES = [  # name, snnc model, Brian2 model, simulated seconds
     ("CUBA + STDP", os.path.join(HERE, "cuba_stdp.snn"), "cuba_stdp", 10.0),
     ("Izhikevich 2007", os.path.join(ROOT, "examples", "izhikevich2007.snn"), "izhikevich", 600.0),
 ]
-
-
-def machine():
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release()}
 
 
 def run_snnc(snnc, path, T, seed, extra=()):
@@ -75,12 +66,6 @@ def single_precision(path, tmp):
     with open(path) as f, open(out, "w") as g:
         g.write("precision single\n" + f.read())
     return out
-
-
-def table(rows, header):
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(out)
 
 
 def main():

@@ -79,6 +79,28 @@ def test():
     for f in files:
         check(filecmp.cmp(os.path.join(jit.out, f), os.path.join(out, f), False),
               "%s differs between snnc run and the native binary", f)
+
+    # The Izhikevich 2007 example for 30 s (inline random input, every
+    # blocks, the post index, a modulator with delayed random rewards): the
+    # JIT with one thread, the JIT with two and a native binary with two
+    # write the same bytes.
+    izh = os.path.join(work, "izh")
+    b = subprocess.run([snnc, "build", model("izhikevich2007.snn"), "-o", izh],
+                       capture_output=True, text=True)
+    check(b.returncode == 0, "snnc build failed: %s", b.stderr)
+    one = run(snnc, model("izhikevich2007.snn"), "--duration", "30s", "--threads", "1")
+    two = run(snnc, model("izhikevich2007.snn"), "--duration", "30s", "--threads", "2")
+    out = os.path.join(work, "izh-out")
+    n = subprocess.run([izh, "--quiet", "--out", out, "--duration", "30s", "--threads", "2"],
+                       capture_output=True, text=True)
+    check(n.returncode == 0, "the Izhikevich binary failed: %s", n.stderr)
+    files = [f for f in sorted(os.listdir(one.out)) if f.endswith(".npy")]
+    check(len(files) >= 12 and len(one.npy("dopamine_rewards_t")) > 0,
+          "Izhikevich files %s, no rewards?", files)
+    for other in (two.out, out):
+        for f in files:
+            check(filecmp.cmp(os.path.join(one.out, f), os.path.join(other, f), False),
+                  "%s differs between one thread and %s", f, other)
     shutil.rmtree(work)
 
 

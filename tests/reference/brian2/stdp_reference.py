@@ -49,7 +49,8 @@ def trains(rng, n, first_step):
     return out
 
 
-def brian2_weights(pre_steps, post_steps, rule, delay_ms):
+def brian2_drivers(pre_steps, post_steps):
+    """A fresh Brian2 scope at DT_MS with generators replaying both trains."""
     import brian2 as b2
     b2.prefs.codegen.target = "numpy"
     b2.start_scope()
@@ -61,8 +62,11 @@ def brian2_weights(pre_steps, post_steps, rule, delay_ms):
         times = [k * DT_MS for s in steps for k in s]
         return b2.SpikeGeneratorGroup(n, idx, np.array(times) * ms)
 
-    pre = generator(NPRE, pre_steps)
-    post = generator(NPOST, post_steps)
+    return b2, ms, generator(NPRE, pre_steps), generator(NPOST, post_steps)
+
+
+def brian2_weights(pre_steps, post_steps, rule, delay_ms):
+    b2, ms, pre, post = brian2_drivers(pre_steps, post_steps)
     if rule == "pair":
         c = PAIR
         ns = dict(taupre=c["taupre"] * ms, taupost=c["taupost"] * ms, Ap=c["Ap"], Am=c["Am"],
@@ -94,19 +98,7 @@ def brian2_weights(pre_steps, post_steps, rule, delay_ms):
 
 def brian2_other(pre_steps, post_steps, rule, delays, event_driven=False):
     """STP (the sum of u x per synapse) or the eligibility rule (weights)."""
-    import brian2 as b2
-    b2.prefs.codegen.target = "numpy"
-    b2.start_scope()
-    b2.defaultclock.dt = DT_MS * b2.ms
-    ms = b2.ms
-
-    def generator(n, steps):
-        idx = [i for i, s in enumerate(steps) for _ in s]
-        times = [k * DT_MS for s in steps for k in s]
-        return b2.SpikeGeneratorGroup(n, idx, np.array(times) * ms)
-
-    pre = generator(NPRE, pre_steps)
-    post = generator(NPOST, post_steps)
+    b2, ms, pre, post = brian2_drivers(pre_steps, post_steps)
     if rule == "stp":
         c = STP
         ns = dict(U=c["U"], tau_f=c["tau_f"] * ms, tau_d=c["tau_d"] * ms)
