@@ -150,7 +150,9 @@ LLVMValueRef cg_clock_step(CodeGen *g, int proj);
 LLVMValueRef cg_pair_function(CodeGen *g, int proj, const char *what, const Expr *e);
 /* double snn_current_<k>(args, value, s): a per-synapse value up to date. */
 LLVMValueRef cg_current_value(CodeGen *g, int proj);
-/* void snn_decay_fill_<k>(param, dt, out): the decay tables. */
+/* exp(rate steps dt), as the decay tables and the code past them compute it. */
+LLVMValueRef cg_decay_factor(CodeGen *g, LLVMValueRef rate, LLVMValueRef steps, LLVMValueRef dt);
+/* void snn_decay_fill_<k>(param, dt, out): the decay tables (codegen_synvalues.c). */
 LLVMValueRef cg_decay_fill(CodeGen *g, int proj);
 /* Initial values of a projection's variables kept per neuron at `end`. */
 LLVMValueRef cg_end_values_init(CodeGen *g, int proj, SynapseEnd end);
