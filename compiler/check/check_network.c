@@ -445,7 +445,10 @@ static void check_connect(Checker *c, Decl *d) {
       /* Settings are checked for every pair (a fan-in depends on the
          source's size); identical messages are printed once. */
       for (Decl *m = d->members; m; m = m->next) check_connect_member(c, pr, m, &rule_decl);
-      if (!pre || !post || !syn) continue;
+      if (!pre || !post || !syn) {
+        vec_free(&pr->inits);  /* an arena object that no list will hold */
+        continue;
+      }
       pr->inst = check_synapse_code(c, syn, pre->model, post->model, d);
       pr->inst->proj = pr;
       pr->name = d->name;

@@ -415,13 +415,14 @@ void sim_free(Sim *s) {
     free(p->drawn);
     free(p->rate);
   }
+  /* Before the populations go: it frees their spike-count windows. */
+  modulators_free(s);
   free(s->pops);
   free(s->projs);
   free(s->param);
   free(s->param_fixed);
   free(s->guard_counts);
   s->guard_counts = NULL;
-  modulators_free(s);
   s->param_fixed = NULL;
   s->pops = NULL;
   s->projs = NULL;

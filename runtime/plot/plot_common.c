@@ -28,6 +28,15 @@ const double plot_palette[PLOT_NCOLOURS][3] = {
     {0.000, 0.000, 0.000}, /* black */
 };
 
+/* The leak checker of sanitized builds reads this hook (in any program that
+** draws figures: snnc, native binaries, the tests).  Fontconfig keeps its
+** parsed configuration for the life of the process; that is not a leak of
+** ours.  Other builds never call it. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) {
+  return "leak:libfontconfig.so\n";
+}
+
 /* Formats a message into err (if the caller gave one) and returns code. */
 int plot_fail(char *err, size_t errlen, int code, const char *fmt, ...) {
   va_list ap;

@@ -19,14 +19,6 @@
 
 static char tmpdir[64];
 
-/* The leak checker of sanitized builds reads this hook.  Fontconfig keeps
-** its parsed configuration for the life of the process; that is not a leak
-** of the code under test. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) {
-  return "leak:libfontconfig.so\n";
-}
-
 static const char *tmp_path(char *buf, size_t cap, const char *name) {
   snprintf(buf, cap, "%s/%s", tmpdir, name);
   return buf;
