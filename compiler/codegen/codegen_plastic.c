@@ -63,6 +63,7 @@ typedef struct SynGen {
   const Decl *block;     /* the every block being emitted */
   LLVMValueRef bad;      /* i1 in memory: a stored synaptic value was NaN or infinite */
   LLVMValueRef row_block, block_shift; /* on_post: the coarse table of rows */
+  LLVMValueRef post_end; /* on_post: the end of the target's range of the post index */
 } SynGen;
 
 /* --- Arguments ------------------------------------------------------------------ */
@@ -538,12 +539,42 @@ LLVMValueRef cg_on_pre(CodeGen *g, int proj) {
   return x.fn;
 }
 
+/* The synapses onto a neuron lie scattered over the values of a large
+   projection (a cache miss each), and the work per synapse is short:
+   fetch those of the synapse POST_PREFETCH entries ahead while this one
+   is worked on.  The entry read is clamped to the range's last. */
+enum { POST_PREFETCH = 8 };
+
+static void prefetch_ahead(SynGen *x, LLVMValueRef q) {
+  CodeGen *g = x->g;
+  LLVMBuilderRef b = g->b;
+  int nsyn_values = x->jp->nvalues + x->jp->nweights;
+  if (nsyn_values == 0) return;
+  LLVMValueRef ahead = LLVMBuildAdd(b, q, cg_i64(g, POST_PREFETCH), "");
+  LLVMValueRef last = LLVMBuildSub(b, x->post_end, cg_i64(g, 1), "");
+  ahead = LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSLT, ahead, last, ""), ahead, last, "");
+  LLVMValueRef s = LLVMBuildSExt(b, cg_load_at(g, g->i32, x->post_syn, ahead), g->i64, "");
+  unsigned id = LLVMLookupIntrinsicID("llvm.prefetch", 13);
+  LLVMTypeRef ptr = g->ptr;
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(g->mod, id, &ptr, 1);
+  LLVMTypeRef ty = LLVMGlobalGetValueType(fn);
+  for (int k = 0; k < nsyn_values; k++) {
+    LLVMValueRef at = LLVMBuildGEP2(b, g->real, x->syn_arrays[k], &s, 1, "");
+    at = LLVMBuildPointerCast(b, at, ptr, "");
+    /* write, keep in all levels, data */
+    LLVMValueRef args[4] = {at, LLVMConstInt(g->i32, 1, 0), LLVMConstInt(g->i32, 3, 0),
+                            LLVMConstInt(g->i32, 1, 0)};
+    LLVMBuildCall2(b, ty, fn, args, 4, "");
+  }
+}
+
 static void post_synapse(void *ctx, LLVMValueRef q) {
   EventBlock *eb = ctx;
   SynGen *x = eb->x;
   CodeGen *g = x->g;
   LLVMBuilderRef b = g->b;
   LLVMValueRef s = LLVMBuildSExt(b, cg_load_at(g, g->i32, x->post_syn, q), g->i64, "s");
+  prefetch_ahead(x, q);
   /* The presynaptic row: from the coarse table, then forward past the rows
      that end at or before s (row[npre] = nsyn ends the walk).  A block
      holds about a mean row, so the row is mostly the block's or one of the
@@ -584,7 +615,8 @@ LLVMValueRef cg_on_post(CodeGen *g, int proj) {
   const Stmt **stmts = block_statements(g, jp->proj->inst->on_post->body, &n);
   EventBlock eb = {&x, stmts, n, STORE_POST, NULL, NULL};
   event_prologue(&eb);
-  cg_loop(g, x.fn, LLVMGetParam(x.fn, 2), LLVMGetParam(x.fn, 3), post_synapse, &eb);
+  x.post_end = LLVMGetParam(x.fn, 3);
+  cg_loop(g, x.fn, LLVMGetParam(x.fn, 2), x.post_end, post_synapse, &eb);
   x.j = LLVMGetParam(x.fn, 1);
   event_epilogue(&eb, x.j);
   advance_clock(&x, x.last_post, x.j);
