@@ -34,6 +34,8 @@ int cmd_build(int argc, char **argv, const DriverOptions *opt);
 int cmd_repl(int argc, char **argv, const DriverOptions *opt);
 /* snnc plot DIR: figures from a run's output folder. */
 int cmd_plot(int argc, char **argv, const DriverOptions *opt);
+/* snnc env list|show|run: environments on their own. */
+int cmd_env(int argc, char **argv, const DriverOptions *opt);
 /* snnc emit-llvm FILE: print the optimised IR. */
 int cmd_emit_llvm(int argc, char **argv, const DriverOptions *opt);
 

@@ -22,6 +22,7 @@ static const char usage_text[] =
   "  build FILE [-o OUT]  compile to a standalone executable ('snnc build --help')\n"
   "  repl [FILE]          explore a model interactively ('snnc repl --help')\n"
   "  plot DIR             draw the raster, rates and traces of a run's output\n"
+  "  env list|show|run    try an environment on its own ('snnc env --help')\n"
   "  emit-llvm FILE       print the optimised LLVM IR of a model\n"
   "\n"
   "Options:\n"
@@ -56,6 +57,7 @@ static Command find_command(const char *name) {
     {"repl", cmd_repl},
     {"emit-llvm", cmd_emit_llvm},
     {"plot", cmd_plot},
+    {"env", cmd_env},
   };
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(commands[i].name, name) == 0) return commands[i].fn;
