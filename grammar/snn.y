@@ -124,6 +124,8 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 %token EVENT_DRIVEN "'event-driven'" CLOCK_DRIVEN "'clock-driven'"
 %token MODULATOR "'modulator'" REWARD "'reward'" WITHIN "'within'" AFTER "'after'"
 %token AS "'as'"
+%token ENVIRONMENT "'environment'" ENCODE "'encode'" DECODE "'decode'" TRAIN "'train'"
+%token EPISODES "'episodes'" UNTIL "'until'"
 %token ARROW "'->'" LE "'<='" GE "'>='" EQ "'=='" NE "'!='"
 %token ADD_ASSIGN "'+='" SUB_ASSIGN "'-='" MUL_ASSIGN "'*='" DIV_ASSIGN "'/='"
 
@@ -138,7 +140,7 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 %right '^'
 
 %type <expr> expr postfix primary arg opt_size opt_input_target opt_init
-%type <elist> args opt_args names
+%type <elist> args opt_args names opt_call_args
 %type <decl> item member extern_arg block_members_decl
 %type <dlist> items members extern_args opt_extern_args
 %type <dlist> neuron_block opt_block
@@ -242,6 +244,31 @@ item
       }
   | REWARD EVERY expr ':' reward_effect
       { $$ = decl(ps, D_REWARD, @$); $$->type_name = "every"; $$->value = $3; $$->body = $5; }
+  | REWARD expr ARROW IDENT
+      { $$ = decl(ps, D_REWARD, @$); $$->type_name = "environment"; $$->value = $2;
+        $$->name = $4; $$->name_span = @4; }
+  | ENVIRONMENT IDENT '=' IDENT '(' opt_args ')'
+      { $$ = decl(ps, D_ENVIRONMENT, @$); $$->name = $2; $$->name_span = @2;
+        $$->type_name = $4; $$->type_span = @4; $$->args = $6.head; }
+  | ENVIRONMENT IDENT '=' EXTERN STRING '(' opt_args ')'
+      { $$ = decl(ps, D_ENVIRONMENT, @$); $$->name = $2; $$->name_span = @2;
+        $$->text = $5; $$->text_span = @5; $$->args = $7.head; }
+  | ENCODE expr ARROW IDENT AS IDENT opt_call_args
+      { $$ = decl(ps, D_ENCODE, @$); $$->value = $2; $$->name = $4; $$->name_span = @4;
+        $$->type_name = $6; $$->type_span = @6; $$->args = $7.head; }
+  | DECODE IDENT ARROW expr AS IDENT opt_call_args
+      { $$ = decl(ps, D_DECODE, @$); $$->name = $2; $$->name_span = @2; $$->value = $4;
+        $$->type_name = $6; $$->type_span = @6; $$->args = $7.head; }
+  | TRAIN expr EPISODES
+      { $$ = decl(ps, D_TRAIN, @$); $$->value = $2; }
+  | TRAIN expr EPISODES UNTIL expr
+      { $$ = decl(ps, D_TRAIN, @$); $$->value = $2; $$->window = $5; }
+  ;
+
+/* An encoder's or decoder's settings: `as spike_count` or `as spike_count(window = 20 ms)`. */
+opt_call_args
+  : %empty                    { $$.head = $$.tail = NULL; }
+  | '(' opt_args ')'          { $$ = $2; }
   ;
 
 /* What a reward does: `dopamine += 0.5`, at once or `after` a delay. */
@@ -423,6 +450,9 @@ postfix
   : primary                   { $$ = $1; }
   | postfix '.' IDENT
       { $$ = expr_new(ps->arena, EX_MEMBER, @$); $$->lhs = $1; $$->text = $3; $$->name_span = @3;
+        expr_set_depth($$); }
+  | postfix '.' REWARD
+      { $$ = expr_new(ps->arena, EX_MEMBER, @$); $$->lhs = $1; $$->text = "reward"; $$->name_span = @3;
         expr_set_depth($$); }
   | postfix '[' expr ']'
       { $$ = expr_new(ps->arena, EX_INDEX, @$); $$->lhs = $1; $$->rhs = $3; expr_set_depth($$); }
@@ -663,7 +693,8 @@ static int describe_expected(ExpectedSet *e, StrBuf *out) {
   static const char *const decl_rest[] = {
     "'extern'", "'precision'", "'timestep'", "'seed'", "'synapse'", "'input'",
     "'monitor'", "'run'", "'refractory'", "'method'", "'trace'", "'on_post'",
-    "'every'", "'where'", "'from'", "'modulator'", "'reward'", "a name", NULL,
+    "'every'", "'where'", "'from'", "'modulator'", "'reward'", "'environment'", "'encode'",
+    "'decode'", "'train'", "a name", NULL,
   };
   const char *words[MAX_EXPECTED + 3];
   int nw = 0;

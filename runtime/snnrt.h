@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 5
+#define SNN_ABI_VERSION 6
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -322,6 +322,62 @@ typedef struct SnnMonitor {
   SnnPairCondFn select;    /* SNN_MON_WEIGHTS: the synapses (i, j) recorded; NULL: all */
 } SnnMonitor;
 
+/* --- Environments in the loop ---------------------------------------------- */
+
+/* A parameter of the environment, by name (runtime/snnrt_env.h). */
+typedef struct SnnEnvSetting {
+  const char *name;
+  double value;
+} SnnEnvSetting;
+
+enum SnnEncoderKind {
+  SNN_ENCODE_POPULATION_RATE = 1, /* Gaussian receptive fields: per_value Poisson neurons a value */
+  SNN_ENCODE_POISSON_RATE = 2,    /* one Poisson neuron a value, its rate linear in the value */
+  SNN_ENCODE_CURRENT = 3,         /* scale * value into an input slot of one neuron a value */
+};
+
+/* encode ENV.observation[first : first + count] -> population as KIND(...) */
+typedef struct SnnEncoder {
+  int64_t kind;            /* enum SnnEncoderKind */
+  int64_t population;
+  int64_t input_slot;      /* SNN_ENCODE_CURRENT: the slot added to */
+  int64_t first, count;    /* the observation values encoded */
+  int64_t per_value;       /* SNN_ENCODE_POPULATION_RATE: neurons per value */
+  double max_rate;         /* Hz: the rate at a field's centre, or at `high` */
+  double width;            /* a receptive field's standard deviation, in centre spacings */
+  double low, high;        /* the range values are clipped to (rate encoders) */
+  double scale;            /* SNN_ENCODE_CURRENT: SI input per unit of the value */
+} SnnEncoder;
+
+enum SnnDecoderKind {
+  SNN_DECODE_SPIKE_COUNT = 1, /* the group of neurons with the most spikes in the window */
+  SNN_DECODE_FIRST_SPIKE = 2, /* the group that spikes first in the window */
+  SNN_DECODE_MEMBRANE = 3,    /* the neuron whose variable is largest at the window's end */
+};
+
+/* The closed loop: environment, encoders, decoder, reward and training. */
+typedef struct SnnEnvironment {
+  const char *name;        /* the model's name for it ("cart") */
+  const char *cls;         /* a built-in class, or NULL */
+  const char *library;     /* extern "libmyenv.so" (as resolved), or NULL */
+  int64_t nsetting;
+  const SnnEnvSetting *setting;
+  int64_t seed;            /* its seed, or -1: the run's seed */
+  double window;           /* model time simulated per environment step (s) */
+  int64_t decoder;         /* enum SnnDecoderKind */
+  int64_t decoder_population;
+  int64_t decoder_variable; /* SNN_DECODE_MEMBRANE: the state read */
+  int64_t nencoder;
+  const SnnEncoder *encoder;
+  int64_t reward_modulator; /* the modulator that gets the rewards, or -1 */
+  double reward_scale;     /* it gets reward_scale * reward + reward_offset (SI) */
+  double reward_offset;
+  int64_t episodes;        /* train N episodes */
+  int64_t until_window;    /* until mean_return(K) >= X: K, or 0 */
+  double until_return;     /* X */
+  int64_t stream;          /* random stream of tie-breaks between actions */
+} SnnEnvironment;
+
 typedef struct SnnModel {
   int64_t abi_version;
   const char *name;        /* the model file's base name */
@@ -342,6 +398,7 @@ typedef struct SnnModel {
   const SnnModulator *modulator;
   int64_t nreward;
   const SnnReward *reward;
+  const SnnEnvironment *environment; /* the closed loop, or NULL */
 } SnnModel;
 
 /* --- Functions that generated code calls --------------------------------- */

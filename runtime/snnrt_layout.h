@@ -206,6 +206,44 @@
   X(SnnMonitor, interval, F64)           \
   X(SnnMonitor, select, PTR)
 
+#define SnnEnvSetting_FIELDS(X)          \
+  X(SnnEnvSetting, name, PTR)            \
+  X(SnnEnvSetting, value, F64)
+
+#define SnnEncoder_FIELDS(X)             \
+  X(SnnEncoder, kind, I64)               \
+  X(SnnEncoder, population, I64)         \
+  X(SnnEncoder, input_slot, I64)         \
+  X(SnnEncoder, first, I64)              \
+  X(SnnEncoder, count, I64)              \
+  X(SnnEncoder, per_value, I64)          \
+  X(SnnEncoder, max_rate, F64)           \
+  X(SnnEncoder, width, F64)              \
+  X(SnnEncoder, low, F64)                \
+  X(SnnEncoder, high, F64)               \
+  X(SnnEncoder, scale, F64)
+
+#define SnnEnvironment_FIELDS(X)         \
+  X(SnnEnvironment, name, PTR)           \
+  X(SnnEnvironment, cls, PTR)            \
+  X(SnnEnvironment, library, PTR)        \
+  X(SnnEnvironment, nsetting, I64)       \
+  X(SnnEnvironment, setting, PTR)        \
+  X(SnnEnvironment, seed, I64)           \
+  X(SnnEnvironment, window, F64)         \
+  X(SnnEnvironment, decoder, I64)        \
+  X(SnnEnvironment, decoder_population, I64) \
+  X(SnnEnvironment, decoder_variable, I64) \
+  X(SnnEnvironment, nencoder, I64)       \
+  X(SnnEnvironment, encoder, PTR)        \
+  X(SnnEnvironment, reward_modulator, I64) \
+  X(SnnEnvironment, reward_scale, F64)   \
+  X(SnnEnvironment, reward_offset, F64)  \
+  X(SnnEnvironment, episodes, I64)       \
+  X(SnnEnvironment, until_window, I64)   \
+  X(SnnEnvironment, until_return, F64)   \
+  X(SnnEnvironment, stream, I64)
+
 #define SnnModel_FIELDS(X)              \
   X(SnnModel, abi_version, I64)          \
   X(SnnModel, name, PTR)                 \
@@ -225,7 +263,8 @@
   X(SnnModel, nmodulator, I64)           \
   X(SnnModel, modulator, PTR)            \
   X(SnnModel, nreward, I64)              \
-  X(SnnModel, reward, PTR)
+  X(SnnModel, reward, PTR)               \
+  X(SnnModel, environment, PTR)
 
 /* Every shared structure; S##_FIELDS is its field list. */
 #define SNN_SHARED_STRUCTS(X) \
@@ -243,6 +282,9 @@
   X(SnnModulator)             \
   X(SnnReward)                \
   X(SnnMonitor)               \
+  X(SnnEnvSetting)            \
+  X(SnnEncoder)               \
+  X(SnnEnvironment)           \
   X(SnnModel)
 
 /* --- Derived from the table ----------------------------------------------- */

@@ -56,6 +56,7 @@ const char *sym_kind_name(SymKind k) {
   case SYM_UNIT: return "unit";
   case SYM_MODULATOR: return "modulator";
   case SYM_CONNECTION: return "connection";
+  case SYM_ENVIRONMENT: return "environment";
   default: return "name";
   }
 }
@@ -376,6 +377,9 @@ static void declare_module(Checker *c, Module *mod) {
         s = declare(c, &m->globals, strcmp(d->type_name, "current") == 0 ? SYM_CURRENT :
                     SYM_POPULATION, d->name, d->name_span, d);
         break;
+      case D_ENVIRONMENT:
+        if (mod->instances) s = declare(c, &m->globals, SYM_ENVIRONMENT, d->name, d->name_span, d);
+        break;
       default:
         break;
       }
@@ -464,7 +468,7 @@ static void check_import_contents(Checker *c) {
     for (Decl *d = mod->items; d; d = d->next) {
       switch (d->kind) {
       case D_POPULATION: case D_INPUT: case D_CONNECT: case D_MONITOR: case D_RUN:
-      case D_REWARD:
+      case D_REWARD: case D_ENVIRONMENT: case D_ENCODE: case D_DECODE: case D_TRAIN:
       case D_OPTION:
         diag_error(c->d, d->span, "an imported file may only define models, parameters, "
                    "constants and extern functions; this %s belongs in the main model",
@@ -517,6 +521,7 @@ Model *model_check(Arena *arena, Diags *diags, Module *modules) {
   for (int k = 0; k < m->synapses.len; k++)
     check_synapse(&c, ((SynapseModel *)m->synapses.items[k])->decl);
   check_network(&c);
+  check_environment(&c);
   /* The built-in scope lives in the checker; detach it so the model
      never points into freed stack memory. */
   m->globals.parent = NULL;
@@ -571,6 +576,7 @@ void model_free(Model *m) {
   vec_free(&m->currents); vec_free(&m->projections); vec_free(&m->monitors); vec_free(&m->runs);
   for (int k = 0; k < m->modulators.len; k++) vec_free(&((Modulator *)m->modulators.items[k])->sources);
   vec_free(&m->modulators); vec_free(&m->rewards);
+  if (m->env) vec_free(&m->env->encoders);
 }
 
 Population *model_population(const Model *m, const char *name) {

@@ -116,6 +116,9 @@ void check_constant_delay(Checker *c, const Expr *v);
 void check_modulator_units(Checker *c);
 /* Checks the modulators' members and the reward rules (after populations). */
 void check_modulation(Checker *c);
+/* Checks the closed loop: the environment, encoders, decoder, its reward
+   and the train statement (check_environment.c). */
+void check_environment(Checker *c);
 /* Checks populations, inputs, connections, monitors and runs. */
 void check_network(Checker *c);
 

@@ -156,6 +156,7 @@ static const char *forbidden_use(const Checker *c, const Symbol *s) {
   case SYM_EXTERN: case SYM_FUNCTION: return "a function: call it with ( )";
   case SYM_NAMESPACE: return "'pre' or 'post': name a variable, as in pre.v";
   case SYM_CONNECTION: return "a connection, not a value";
+  case SYM_ENVIRONMENT: return "an environment: its reward is read in 'reward ENV.reward -> MODULATOR'";
   case SYM_MODULATOR:
     if (!(c->flags & (EF_STATE | EF_REWARD)))
       return "a modulator, which changes during the run";

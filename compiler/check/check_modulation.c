@@ -217,5 +217,5 @@ void check_modulation(Checker *c) {
   for (int k = 0; k < c->m->modulators.len; k++) check_modulator(c, c->m->modulators.items[k]);
   for (Module *mod = c->m->modules; mod; mod = mod->next)
     for (Decl *d = mod->instances ? mod->items : NULL; d; d = d->next)
-      if (d->kind == D_REWARD) check_reward(c, d);
+      if (d->kind == D_REWARD && strcmp(d->type_name, "environment") != 0) check_reward(c, d);
 }

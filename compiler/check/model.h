@@ -34,6 +34,7 @@ typedef enum SymKind {
   SYM_NAMESPACE,  /* pre, post */
   SYM_MODULATOR,  /* a global neuromodulator: dopamine */
   SYM_CONNECTION, /* a named connection: connect A -> B via S as Name */
+  SYM_ENVIRONMENT, /* environment cart = cartpole(seed = 7) */
 } SymKind;
 
 /* The built-in variables. */
@@ -261,6 +262,58 @@ typedef struct Monitor {
   Modulator *mod;       /* MON_MODULATOR, MON_REWARDS */
 } Monitor;
 
+/* encode cart.observation[0:2] -> In as population_rate(per_value = 8): a
+   slice of the observation turned into the input of a population before
+   each environment step. */
+typedef enum EncoderKind { ENCODE_POPULATION_RATE, ENCODE_POISSON_RATE, ENCODE_CURRENT } EncoderKind;
+
+typedef struct Encoder {
+  Decl *decl;
+  EncoderKind kind;
+  Population *pop;      /* a Poisson input (rate encoders) or neurons (current) */
+  Symbol *port;         /* ENCODE_CURRENT: the port or state it adds to */
+  int64_t first, count; /* the observation values [first, first + count) */
+  int64_t per_value;    /* ENCODE_POPULATION_RATE */
+  double max_rate;      /* Hz */
+  double width;         /* receptive field sigma, in centre spacings */
+  double low, high;     /* the range of the values (rate encoders) */
+  double scale;         /* ENCODE_CURRENT: SI input per unit of the value */
+} Encoder;
+
+typedef enum DecoderKind { DECODE_SPIKE_COUNT, DECODE_FIRST_SPIKE, DECODE_MEMBRANE } DecoderKind;
+
+/* environment cart = cartpole(seed = 7) with its encoders, decoder, reward
+   and train statement: the closed loop.  The spaces are those of the class,
+   opened at compile time to check the model against them. */
+typedef struct Environment {
+  Decl *decl;
+  const char *name;
+  const char *cls;      /* built-in class name, or NULL */
+  const char *library;  /* extern "path", resolved; or NULL */
+  int nsettings;
+  const char **setting_names;
+  double *setting_values;
+  int64_t seed;         /* -1: the run's seed */
+  int64_t obs_size;
+  double *obs_low, *obs_high;
+  bool discrete_action;
+  int64_t nactions;     /* choices, or values of a box action */
+  PtrVec encoders;      /* Encoder* */
+  Decl *decoder_decl;
+  DecoderKind decoder;
+  Population *decoder_pop;
+  Symbol *decoder_var;  /* DECODE_MEMBRANE */
+  double window;        /* model time per environment step (s) */
+  Decl *reward_decl;
+  Modulator *reward_mod;
+  double reward_scale, reward_offset;
+  Decl *train;
+  bool decoder_written, train_written; /* seen, valid or not: no second error for a missing one */
+  int64_t episodes;
+  int64_t until_window; /* until mean_return(K) >= X: K, or 0 */
+  double until_return;
+} Environment;
+
 typedef enum Precision { PRECISION_DOUBLE, PRECISION_SINGLE } Precision;
 
 /* The checked model. */
@@ -283,6 +336,7 @@ typedef struct Model {
   PtrVec modulators;    /* Modulator* */
   PtrVec rewards;       /* RewardRule* */
   PtrVec runs;          /* Decl* D_RUN, in order */
+  Environment *env;     /* the closed loop, or NULL */
   double duration;      /* sum of the runs (s) */
   Precision precision;
   double dt;            /* s */

@@ -68,6 +68,9 @@ void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMCont
   g->mod_source_t = shared_struct(g, snnrt_layout_of(SnnModSource));
   g->modulator_t = shared_struct(g, snnrt_layout_of(SnnModulator));
   g->reward_t = shared_struct(g, snnrt_layout_of(SnnReward));
+  g->env_setting_t = shared_struct(g, snnrt_layout_of(SnnEnvSetting));
+  g->encoder_t = shared_struct(g, snnrt_layout_of(SnnEncoder));
+  g->environment_t = shared_struct(g, snnrt_layout_of(SnnEnvironment));
 }
 
 void codegen_free(CodeGen *g) {

@@ -395,6 +395,60 @@ static void reward_record(CodeGen *g, Record *r, int k) {
   r_i64(r, SnnReward_stream, g->plan->reward_stream[k]);
 }
 
+/* The closed loop (NULL without an environment). */
+static LLVMValueRef environment_record(CodeGen *g) {
+  const Environment *env = g->m->env;
+  if (!env) return NULL;
+  Record *sets = records(g, g->env_setting_t, env->nsettings);
+  for (int k = 0; k < env->nsettings; k++) {
+    r_str(&sets[k], SnnEnvSetting_name, env->setting_names[k]);
+    r_f64(&sets[k], SnnEnvSetting_value, env->setting_values[k]);
+  }
+  int nenc = env->encoders.len;
+  Record *encs = records(g, g->encoder_t, nenc);
+  static const int enc_kinds[] = {SNN_ENCODE_POPULATION_RATE, SNN_ENCODE_POISSON_RATE,
+                                  SNN_ENCODE_CURRENT};
+  for (int k = 0; k < nenc; k++) {
+    const Encoder *en = env->encoders.items[k];
+    Record *r = &encs[k];
+    r_i64(r, SnnEncoder_kind, enc_kinds[en->kind]);
+    r_i64(r, SnnEncoder_population, en->pop->index);
+    r_i64(r, SnnEncoder_input_slot,
+          en->port ? plan_input_slot(&g->plan->pops[en->pop->index], en->port) : -1);
+    r_i64(r, SnnEncoder_first, en->first);
+    r_i64(r, SnnEncoder_count, en->count);
+    r_i64(r, SnnEncoder_per_value, en->per_value);
+    r_f64(r, SnnEncoder_max_rate, en->max_rate);
+    r_f64(r, SnnEncoder_width, en->width);
+    r_f64(r, SnnEncoder_low, en->low);
+    r_f64(r, SnnEncoder_high, en->high);
+    r_f64(r, SnnEncoder_scale, en->scale);
+  }
+  static const int dec_kinds[] = {SNN_DECODE_SPIKE_COUNT, SNN_DECODE_FIRST_SPIKE,
+                                  SNN_DECODE_MEMBRANE};
+  Record r = {g, g->environment_t, {0}};
+  r_str(&r, SnnEnvironment_name, env->name);
+  r_str(&r, SnnEnvironment_cls, env->cls);
+  r_str(&r, SnnEnvironment_library, env->library);
+  r_i64(&r, SnnEnvironment_nsetting, env->nsettings);
+  r_ptr(&r, SnnEnvironment_setting, record_array(g, sets, env->nsettings, "env_settings"));
+  r_i64(&r, SnnEnvironment_seed, env->seed);
+  r_f64(&r, SnnEnvironment_window, env->window);
+  r_i64(&r, SnnEnvironment_decoder, dec_kinds[env->decoder]);
+  r_i64(&r, SnnEnvironment_decoder_population, env->decoder_pop->index);
+  r_i64(&r, SnnEnvironment_decoder_variable, env->decoder_var ? env->decoder_var->index : -1);
+  r_i64(&r, SnnEnvironment_nencoder, nenc);
+  r_ptr(&r, SnnEnvironment_encoder, record_array(g, encs, nenc, "encoders"));
+  r_i64(&r, SnnEnvironment_reward_modulator, env->reward_mod ? env->reward_mod->index : -1);
+  r_f64(&r, SnnEnvironment_reward_scale, env->reward_scale);
+  r_f64(&r, SnnEnvironment_reward_offset, env->reward_offset);
+  r_i64(&r, SnnEnvironment_episodes, env->episodes);
+  r_i64(&r, SnnEnvironment_until_window, env->until_window);
+  r_f64(&r, SnnEnvironment_until_return, env->until_return);
+  r_i64(&r, SnnEnvironment_stream, g->plan->env_stream);
+  return global_const(g, record_value(&r), "environment");
+}
+
 static const char *base_name(CodeGen *g, const char *path) {
   const char *slash = strrchr(path, '/');
   const char *base = slash ? slash + 1 : path;
@@ -451,6 +505,7 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   r_ptr(&model, SnnModel_modulator, record_array(g, mods, nmod, "modulators"));
   r_i64(&model, SnnModel_nreward, nrew);
   r_ptr(&model, SnnModel_reward, record_array(g, rews, nrew, "rewards"));
+  r_ptr(&model, SnnModel_environment, environment_record(g));
   LLVMValueRef gv = LLVMAddGlobal(g->mod, g->model_t, "snn_model");
   LLVMSetInitializer(gv, record_value(&model));
   LLVMSetGlobalConstant(gv, 1);

@@ -100,6 +100,8 @@ static void plan_streams(Arena *a, Plan *p) {
     collect_sites(&l, r->amount, -1, -1);
     collect_sites(&l, r->delay, -1, -1);
   }
+  /* The closed loop's tie-breaks between equally good actions. */
+  p->env_stream = m->env ? ++p->nstreams : 0;
 }
 
 int plan_random_stream(const Plan *p, const Expr *call, int pop, int proj) {
@@ -224,6 +226,13 @@ void plan_build(Arena *a, Model *m, Plan *p) {
         pp->ncoef += 2 * n2;
       }
     }
+  }
+  /* An encoder that adds to a state variable needs its accumulator (ports
+     have theirs already). */
+  for (int k = 0; m->env && k < m->env->encoders.len; k++) {
+    const Encoder *en = m->env->encoders.items[k];
+    if (en->port) plan_add_input_slot(a, &p->pops[en->pop->index], en->port,
+                                      en->port->kind == SYM_PORT);
   }
   /* Current inputs by population, kept in the arena like the rest of the
      plan (which has no free function): count, allocate, fill. */

@@ -129,6 +129,7 @@ typedef struct Plan {
   PopPlan *pops;        /* per population */
   ProjPlan *projs;      /* per projection */
   int *reward_stream;   /* per reward rule: the stream of its random times */
+  int env_stream;       /* the closed loop's tie-breaks, or 0 */
   RandomSite *sites;    /* every random call site, with its stream */
   int nsites;
   int nstreams;         /* streams assigned: 1 .. nstreams */

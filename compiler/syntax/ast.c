@@ -188,6 +188,10 @@ const char *decl_kind_name(DeclKind kind) {
   case D_MODULATOR: return "modulator";
   case D_MOD_SOURCE: return "spike source of a modulator";
   case D_REWARD: return "reward rule";
+  case D_ENVIRONMENT: return "environment";
+  case D_ENCODE: return "encoder";
+  case D_DECODE: return "decoder";
+  case D_TRAIN: return "train statement";
   }
   return "declaration";
 }

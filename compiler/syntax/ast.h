@@ -122,7 +122,12 @@ typedef enum DeclKind {
   D_FROM,       /* from "file.csv" (text) */
   D_MODULATOR,  /* modulator name [: unit] { members: tau = ..., baseline = ..., from P += x } */
   D_MOD_SOURCE, /* from P += amount: each spike of population P (name) adds amount */
-  D_REWARD,     /* reward when COND [within W after COND2]: body | reward every T: body */
+  D_REWARD,     /* reward when COND [within W after COND2]: body | reward every T: body
+                   | reward EXPR -> name (type_name "environment": an environment's reward) */
+  D_ENVIRONMENT, /* environment name = type_name(args) | environment name = extern text(args) */
+  D_ENCODE,     /* encode value -> name as type_name(args): an observation into a population */
+  D_DECODE,     /* decode name -> value as type_name(args): a population into the action */
+  D_TRAIN,      /* train value episodes [until window] */
 } DeclKind;
 
 enum DeclFlags {
@@ -148,7 +153,7 @@ struct Decl {
   Expr *args;          /* D_INPUT, D_MONITOR */
   Expr *sources, *targets; /* D_CONNECT: lists of EX_NAME; D_INPUT target */
   Stmt *body;          /* D_RESET, D_ON_PRE, D_ON_POST, D_EVERY; D_REWARD: its one effect */
-  Expr *window, *since; /* D_REWARD: `within window after since`, or NULL */
+  Expr *window, *since; /* D_REWARD: `within window after since`, or NULL; D_TRAIN: until */
   Decl *members;       /* D_NEURON, D_SYNAPSE, D_POPULATION, D_CONNECT, D_EXTERN */
   int flags;
   Span close_span;     /* the closing brace of a block, for notes */

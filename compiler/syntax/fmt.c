@@ -313,6 +313,12 @@ static void print_head(Printer *p, const Decl *d) {
     break;
   case D_MOD_SOURCE: sb_printf(b, "from %s += ", d->name); print_expr(b, d->value); break;
   case D_REWARD:
+    if (strcmp(d->type_name, "environment") == 0) {
+      sb_puts(b, "reward ");
+      print_expr(b, d->value);
+      sb_printf(b, " -> %s", d->name);
+      break;
+    }
     sb_printf(b, "reward %s ", d->type_name);
     print_expr(b, d->value);
     if (d->window) {
@@ -328,6 +334,41 @@ static void print_head(Printer *p, const Decl *d) {
     if (d->body->delay) {
       sb_puts(b, " after ");
       print_expr(b, d->body->delay);
+    }
+    break;
+  case D_ENVIRONMENT:
+    sb_printf(b, "environment %s = ", d->name);
+    if (d->text) {
+      sb_puts(b, "extern ");
+      print_string(b, d->text);
+    } else {
+      sb_puts(b, d->type_name);
+    }
+    sb_putc(b, '(');
+    print_args(b, d->args);
+    sb_putc(b, ')');
+    break;
+  case D_ENCODE: case D_DECODE:
+    sb_puts(b, d->kind == D_ENCODE ? "encode " : "decode ");
+    if (d->kind == D_ENCODE) print_expr(b, d->value);
+    else sb_puts(b, d->name);
+    sb_puts(b, " -> ");
+    if (d->kind == D_ENCODE) sb_puts(b, d->name);
+    else print_expr(b, d->value);
+    sb_printf(b, " as %s", d->type_name);
+    if (d->args) {
+      sb_putc(b, '(');
+      print_args(b, d->args);
+      sb_putc(b, ')');
+    }
+    break;
+  case D_TRAIN:
+    sb_puts(b, "train ");
+    print_expr(b, d->value);
+    sb_puts(b, " episodes");
+    if (d->window) {
+      sb_puts(b, " until ");
+      print_expr(b, d->window);
     }
     break;
   case D_NEURON: case D_SYNAPSE: case D_EXTERN_ARG:
