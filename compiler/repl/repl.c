@@ -594,6 +594,10 @@ bool repl_start(Session *s, bool seed_given) {
   Code first;
   if (!compile_session(s, &first)) return false;
   if (!seed_given && first.model->seed) s->seed = (uint64_t)first.model->seed;
+  /* The REPL steps the network on its own; the training loop is snnc run's. */
+  if (first.model->environment)
+    fprintf(stderr, "note: the model trains on environment '%s'; here 'run' steps its network "
+            "without the environment (train it with snnc run)\n", first.model->environment->name);
   if (build_network(s, &first, false)) return true;
   drop_code(&first);
   return false;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loop.h"
 #include "sim.h"
 #include "summary.h"
 #include "units.h"
@@ -50,6 +51,7 @@ static const struct option run_options[] = {
   {"threads", required_argument, NULL, 'j'},
   {"format", required_argument, NULL, 'f'},
   {"max-rate", required_argument, NULL, 'm'},
+  {"episodes", required_argument, NULL, 'e'},
   {"plot", no_argument, NULL, 'p'},
   {"quiet", no_argument, NULL, 'q'},
   {"no-progress", no_argument, NULL, 'P'},
@@ -90,6 +92,8 @@ static void print_help(const SnnModel *m, const char *prog) {
          "  --format npy|csv   monitor file format (default npy)\n"
          "  --plot             draw raster.png and raster.svg in the output folder\n"
          "  --max-rate HZ      stop if a population fires faster on average (default 1000)\n"
+         "  --episodes N       train for N episodes instead of the model's count (models\n"
+         "                     with an environment; --duration does not apply to them)\n"
          "  --quiet            print nothing but errors\n"
          "  --no-progress      no progress line\n\n",
          prog, m->name, m->source, m->duration, m->dt * 1e3, (long long)m->seed, m->name);
@@ -255,6 +259,14 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
       if (!parse_count(prog, "--max-rate", optarg, 1, 1000000000L, &v)) return 2;
       opt->max_rate = (double)v;
       break;
+    case 'e':
+      if (!m->environment) {
+        cli_error(prog, "--episodes: the model has no environment to train on");
+        return 2;
+      }
+      if (!parse_count(prog, "--episodes", optarg, 1, 1000000000L, &v)) return 2;
+      opt->episodes = v;
+      break;
     case 'p': opt->plot = true; break;
     case 'q': opt->quiet = true; opt->progress = false; break;
     case 'P': opt->progress = false; break;
@@ -342,8 +354,12 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   StepProfile profile = {{0}};
   const char *prof_env = getenv("SNNRT_PROFILE");
   if (prof_env && *prof_env && *prof_env != '0') sim.profile = &profile;
+  Training training;
+  memset(&training, 0, sizeof training);
+  if (model->environment) sim.training = &training;
   t0 = now();
-  if (ok) ok = run_all(&sim, opt.progress && !opt.quiet);
+  bool progress = opt.progress && !opt.quiet;
+  if (ok) ok = model->environment ? loop_train(&sim, &training, progress) : run_all(&sim, progress);
   times.simulate = now() - t0;
   if (sim.profile)
     fprintf(stderr, "step loop: integrate %.3f s, collect %.3f s, route %.3f s, monitors "
@@ -366,6 +382,7 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   if (!opt.quiet && sim.step > 0) summary_print(&sim, &times, stdout);
   monitors_free(&sim);
   sim_free(&sim);
+  training_free(&training);
   return ok && plotted && summary_ok ? 0 : 1;
 }
 

@@ -60,6 +60,20 @@ bool inputs_setup(Sim *s, RtPop *p) {
   return true;
 }
 
+/* Poisson spikes are memoryless: after a change of rate the time to the
+   next spike is drawn anew at the new rate, and the process stays exact. */
+bool inputs_set_rate(Sim *s, RtPop *p, int64_t i, double rate) {
+  assert(p->desc->kind == SNN_POP_POISSON && !p->desc->rate_varies);
+  assert(i >= 0 && i < p->size);
+  if (!(rate >= 0) || !isfinite(rate))
+    return sim_fail(s, "input '%s': the rate of neuron %lld would be %g Hz; it must be finite "
+                    "and not negative", p->desc->name, (long long)i, rate);
+  if (rate == p->rate[i]) return true;
+  p->rate[i] = rate;
+  p->next_spike[i] = s->step + geometric_gap(s, p, i, rate * s->opt.dt);
+  return true;
+}
+
 static void poisson_step(Sim *s, RtPop *p) {
   const SnnPopulation *d = p->desc;
   if (!d->rate_varies) {

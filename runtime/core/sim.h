@@ -105,6 +105,7 @@ typedef struct RtProj {
 
 typedef struct Monitors Monitors;
 typedef struct Team Team;
+typedef struct Training Training;
 
 /* Options of a run, from the command line. */
 typedef struct RunOptions {
@@ -118,6 +119,7 @@ typedef struct RunOptions {
   bool progress;           /* progress line on stderr */
   bool quiet;
   double max_rate;         /* Hz: stop when a population exceeds it */
+  int64_t episodes;        /* closed loop: episodes to train, 0 for the model's count */
 } RunOptions;
 
 /* Wall time of the phases of a run (s). */
@@ -172,6 +174,7 @@ struct Sim {
   int64_t npending, cap_pending, scheduled;
   uint64_t *guard_counts;  /* rate guard: spikes per population at the window's start */
   int64_t guard_start, guard_window; /* first step and length of the window */
+  Training *training;      /* the closed loop's record (env/loop.h), or NULL */
   /* Called after every step with the step's spikes collected (the REPL
      records them); NULL for none. */
   void (*after_step)(Sim *s, void *ctx);
@@ -229,6 +232,9 @@ bool modulators_derive(Sim *s);
 /* End of a step: rewards given, spikes of the sources, decay; the values
    are those of the next step. */
 bool modulators_step(Sim *s);
+/* Adds `amount` to modulator k in this step, as a reward rule would
+   (counted by the rewards monitors); false + s->error when not finite. */
+bool modulators_give(Sim *s, int64_t k, double amount);
 /* Frees what modulators_setup allocated. */
 void modulators_free(Sim *s);
 
@@ -289,6 +295,10 @@ void plasticity_row_blocks(const int64_t *row, int64_t npre, int64_t shift, int3
 bool inputs_setup(Sim *s, RtPop *p);
 /* Fills p->spikes for the current step. */
 void inputs_step(Sim *s, RtPop *p);
+/* Sets the rate of neuron i of a Poisson source with constant rates (an
+   encoder's), from the current step on; false + s->error for a rate that
+   is negative or not finite. */
+bool inputs_set_rate(Sim *s, RtPop *p, int64_t i, double rate);
 
 /* monitor.c */
 /* Opens the monitor files in opt->out_dir; false + s->error on failure. */

@@ -181,6 +181,11 @@ static bool give(Sim *s, int64_t modulator, double amount) {
   return monitors_reward(s, modulator, amount);
 }
 
+bool modulators_give(Sim *s, int64_t k, double amount) {
+  assert(k >= 0 && k < s->model->nmodulator);
+  return give(s, k, amount);
+}
+
 static bool reward_due(Sim *s, int64_t k) {
   const SnnReward *r = &s->model->reward[k];
   RewardState *st = &s->reward[k];

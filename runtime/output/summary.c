@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "json.h"
+#include "loop.h"
 
 static double population_rate(const Sim *s, const RtPop *p) {
   double t = (double)s->step * s->opt.dt;
@@ -99,6 +100,48 @@ static void add_file(const char *path, void *ctx) {
   json_string(w, slash ? slash + 1 : path);
 }
 
+/* The closed loop: per episode its return and length, and how it ended. */
+static void write_training(JsonWriter *w, const Training *tr) {
+  json_key(w, "training");
+  json_begin_object(w);
+  json_key(w, "environment"); json_string(w, tr->environment ? tr->environment : "");
+  json_key(w, "episodes_planned"); json_int(w, tr->planned);
+  json_key(w, "episodes"); json_int(w, tr->episodes);
+  json_key(w, "environment_steps"); json_int(w, tr->env_steps);
+  /* The running mean that `until` looks at (100 episodes without one). */
+  json_key(w, "mean_window"); json_int(w, tr->mean_window);
+  json_key(w, "mean_return");
+  if (tr->episodes) json_number(w, training_mean_return(tr, tr->mean_window));
+  else json_null(w);
+  json_key(w, "solved_at_episode");
+  if (tr->solved_at >= 0) json_int(w, tr->solved_at); else json_null(w);
+  json_key(w, "returns");
+  json_begin_array(w);
+  for (int64_t k = 0; k < tr->episodes; k++) json_number(w, tr->returns[k]);
+  json_end_array(w);
+  json_key(w, "lengths");
+  json_begin_array(w);
+  for (int64_t k = 0; k < tr->episodes; k++) json_int(w, tr->lengths[k]);
+  json_end_array(w);
+  /* The columns of episode_signals.npy, and their last row. */
+  json_key(w, "signals");
+  json_begin_array(w);
+  for (int64_t k = 0; k < tr->nsignal; k++) json_string(w, tr->signal_names[k]);
+  json_end_array(w);
+  json_key(w, "last_signals");
+  json_begin_array(w);
+  for (int64_t k = 0; tr->episodes && k < tr->nsignal; k++)
+    json_number(w, tr->signals[(tr->episodes - 1) * tr->nsignal + k]);
+  json_end_array(w);
+  json_end_object(w);
+}
+
+static void add_training_files(JsonWriter *w, const Training *tr) {
+  if (tr->return_path) add_file(tr->return_path, w);
+  if (tr->length_path) add_file(tr->length_path, w);
+  if (tr->signal_path) add_file(tr->signal_path, w);
+}
+
 bool summary_write(Sim *s, const PhaseTimes *times, const SnnCompileInfo *info, bool ok) {
   char err[SIM_ERRLEN];
   if (summary_write_report(s, times, info, ok, err, sizeof err)) return true;
@@ -146,9 +189,11 @@ bool summary_write_report(Sim *s, const PhaseTimes *times, const SnnCompileInfo 
   write_populations(&w, s);
   write_projections(&w, s);
   write_params(&w, s);
+  if (s->training) write_training(&w, s->training);
   json_key(&w, "files");
   json_begin_array(&w);
   monitors_list_files(s, add_file, &w);
+  if (s->training) add_training_files(&w, s->training);
   json_end_array(&w);
   json_key(&w, "units");
   json_begin_object(&w);
@@ -183,6 +228,14 @@ void summary_print(const Sim *s, const PhaseTimes *t, FILE *out) {
               p->nsyn ? (double)p->bytes / (double)p->nsyn : 0.0);
     }
   }
+  const Training *tr = s->training;
+  if (tr && tr->episodes > 0)
+    fprintf(out, "  training on '%s': %lld episode%s, %lld environment steps, mean return of the "
+            "last %lld %.4g%s\n", tr->environment, (long long)tr->episodes,
+            tr->episodes == 1 ? "" : "s", (long long)tr->env_steps,
+            (long long)(tr->episodes < tr->mean_window ? tr->episodes : tr->mean_window),
+            training_mean_return(tr, tr->mean_window),
+            tr->solved_at >= 0 ? ", solved" : "");
   fprintf(out, "  phases: parse %.3f s, check %.3f s, codegen %.3f s, JIT %.3f s, network "
           "%.3f s, simulate %.3f s, write %.3f s\n", t->parse, t->check, t->codegen, t->jit,
           t->build, t->simulate, t->write);

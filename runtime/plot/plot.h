@@ -70,6 +70,7 @@ typedef struct PlotTraces {
   int width, height;
   const double *marks;
   int64_t nmarks;
+  const char *xlabel;      /* NULL: times is time in s; else x as given, under this label */
 } PlotTraces;
 
 /* One set of values of a histogram figure, named in its legend. */

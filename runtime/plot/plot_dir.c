@@ -12,6 +12,9 @@
 **   <modulator>.png           a modulator against time, with its rewards as
 **                             ticks along the top
 **   <modulator>_rewards.png   the rewards it got, summed up over time
+**   learning_curve.png        a training run's return per episode, with its
+**                             running mean over the episodes that `until`
+**                             averages (100 without one)
 ** The populations appear in the order summary.json lists them (else in
 ** alphabetical order); the duration comes from summary.json when present.
 */
@@ -323,6 +326,53 @@ static bool draw_record(const char *dir, const char *stem, const char *summary,
   return ok;
 }
 
+/* episode_return.npy (float64, one per episode) against the episode number. */
+static bool draw_learning_curve(const char *dir, const char *summary, char *err, size_t errlen) {
+  NpyArray r;
+  if (!read_record(dir, "episode_return", ".npy", &r, err, errlen)) return false;
+  int64_t n = npy_array_count(&r);
+  bool ok = r.type == NPY_F64 && r.ndim == 1;
+  if (!ok) snprintf(err, errlen, "'%s/episode_return.npy' is not a list of returns (float64)",
+                    dir);
+  int64_t window = (int64_t)summary_number(summary, "mean_window", 100);
+  if (window < 1) window = 1;
+  double *x = malloc(sizeof(double) * (size_t)(n + 1));
+  double *v = malloc(sizeof(double) * (size_t)(2 * n + 1));
+  if (ok && (!x || !v)) ok = false, snprintf(err, errlen, "out of memory");
+  double sum = 0;
+  for (int64_t k = 0; ok && k < n; k++) {
+    double ret = ((double *)r.data)[k];
+    sum += ret - (k >= window ? ((double *)r.data)[k - window] : 0);
+    x[k] = (double)(k + 1);
+    v[2 * k] = ret;
+    v[2 * k + 1] = sum / (double)(k + 1 < window ? k + 1 : window);
+  }
+  if (ok && n > 0) {
+    char mean[64], title[256], model[200];
+    snprintf(mean, sizeof mean, "mean of the last %lld", (long long)window);
+    const char *labels[2] = {"return", mean};
+    summary_model(summary, dir, model, sizeof model);
+    snprintf(title, sizeof title, "%s: learning curve", model);
+    PlotTraces spec;
+    memset(&spec, 0, sizeof spec);
+    spec.title = title;
+    spec.times = x;
+    spec.nsamples = n;
+    spec.ntraces = 2;
+    spec.values = v;
+    spec.ylabel = "return";
+    spec.labels = labels;
+    spec.xlabel = "episode";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/learning_curve.png", dir);
+    ok = plot_traces(&spec, path, err, errlen) == PLOT_OK;
+  }
+  free(x);
+  free(v);
+  npy_array_free(&r);
+  return ok;
+}
+
 int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t errlen) {
   DIR *d = opendir(dir);
   if (!d) {
@@ -367,6 +417,10 @@ int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t
     ok = draw_record(dir, states[k], summary, opt, err, errlen);
     drawn += ok;
   }
+  if (ok && file_exists(dir, "episode_return", ".npy")) {
+    ok = draw_learning_curve(dir, summary, err, errlen);
+    drawn += ok;
+  }
   for (int k = 0; groups && k < n; k++) {
     npy_array_free(&groups[k].t);
     npy_array_free(&groups[k].i);
@@ -375,8 +429,8 @@ int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t
   free(states);
   free(summary);
   if (ok && drawn == 0) {
-    snprintf(err, errlen, "'%s' holds no spike, state, synaptic or modulator records (.npy) to "
-             "plot", dir);
+    snprintf(err, errlen, "'%s' holds no spike, state, synaptic, modulator or episode "
+             "records (.npy) to plot", dir);
     return -1;
   }
   return ok ? 0 : -1;

@@ -106,7 +106,12 @@ static int plot_traces_plan(const PlotTraces *spec, const char *path,
   /* Scale text as on a raster figure of the same width. */
   plot_style(p->width, p->height * PLOT_DEFAULT_H / PLOT_TRACES_H, &p->st);
   plot_traces_ranges(spec, p);
-  plot_time_unit(p->t0, p->t1, &p->tscale, &p->xtitle);
+  if (spec->xlabel) {
+    p->tscale = 1;
+    p->xtitle = spec->xlabel;
+  } else {
+    plot_time_unit(p->t0, p->t1, &p->tscale, &p->xtitle);
+  }
   cr = plot_scratch();
   if (!cr)
     return plot_fail(err, errlen, PLOT_ECAIRO, "%s: cairo failed", p->who);

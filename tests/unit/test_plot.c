@@ -405,7 +405,7 @@ static void test_traces(void) {
   }
   for (i = 800; i < 900; i++) values[i * M + 1] = NAN;
   spec = (PlotTraces){
-      "Membrane potential", times, N, M, values, "v (mV)", labels, 0, 0, NULL, 0};
+      "Membrane potential", times, N, M, values, "v (mV)", labels, 0, 0, NULL, 0, NULL};
   CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "traces.png"),
                            err, sizeof err),
                PLOT_OK);
@@ -567,7 +567,7 @@ static void test_trace_marks(void) {
     t[i] = i * 0.01;
     v[i] = 0;
   }
-  PlotTraces spec = {"dopamine", t, 101, 1, v, "dopamine", NULL, 0, 0, marks, 2};
+  PlotTraces spec = {"dopamine", t, 101, 1, v, "dopamine", NULL, 0, 0, marks, 2, NULL};
   CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "marks.png"), err, sizeof err),
                PLOT_OK);
   spec.nmarks = 0;
@@ -610,7 +610,7 @@ static void test_traces_large(void) {
     v[2 * i] = sin((double)i * 0.001) + 0.3 * sin((double)i * 0.37);
     v[2 * i + 1] = i % 1000 < 10 ? NAN : cos((double)i * 0.0002);
   }
-  spec = (PlotTraces){"Long run", t, n, 2, v, "x", NULL, 0, 0, NULL, 0};
+  spec = (PlotTraces){"Long run", t, n, 2, v, "x", NULL, 0, 0, NULL, 0, NULL};
   CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "t_large.png"),
                            err, sizeof err),
                PLOT_OK);
