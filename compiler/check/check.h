@@ -96,6 +96,9 @@ bool is_bare_zero(const Expr *e);
 void note_declared_unit(Checker *c, const Expr *e);
 /* Reports an unknown name, with a suggestion from the scope if one is close. */
 void report_unknown_name(Checker *c, Span span, const char *name, const char *what);
+/* The population a modulator, reward or the closed loop names (marked used),
+   or NULL after saying why (check_modulation.c). */
+Population *named_population(Checker *c, const char *name, Span span);
 
 /* Creates a symbol in a scope, reporting duplicates; NULL if a duplicate. */
 Symbol *declare(Checker *c, Scope *s, SymKind kind, const char *name, Span span, Decl *d);

@@ -243,28 +243,12 @@ static bool encoder_range(Checker *c, Decl *d, Encoder *en, bool *ok) {
   return true;
 }
 
-static Population *loop_population(Checker *c, const char *name, Span span) {
-  Symbol *s = scope_lookup(&c->m->globals, name);
-  if (!s) {
-    report_unknown_name(c, span, name, "population");
-    return NULL;
-  }
-  if (s->kind != SYM_POPULATION) {
-    char what[64];
-    diag_error(c->d, span, "'%s' is %s, not a population", name,
-               symbol_description(s, what, sizeof what));
-    return NULL;
-  }
-  s->used = true;
-  return s->of.population;
-}
-
 static void check_encoder(Checker *c, Decl *d) {
   Environment *env = c->m->env;
   Encoder *en = arena_alloc(c->a, sizeof *en);
   en->decl = d;
   bool ok = observation_slice(c, d->value, en);
-  en->pop = loop_population(c, d->name, d->name_span);
+  en->pop = named_population(c, d->name, d->name_span);
   if (!ok || !en->pop) return;
   for (int k = 0; k < env->encoders.len; k++)
     if (((Encoder *)env->encoders.items[k])->pop == en->pop) {
@@ -371,7 +355,7 @@ static void check_decoder(Checker *c, Decl *d) {
                "as spike_count'", env->name);
     return;
   }
-  Population *pop = loop_population(c, d->name, d->name_span);
+  Population *pop = named_population(c, d->name, d->name_span);
   if (!pop) return;
   static const char *const names[] = {"window", "var", NULL};
   if (!settings_known(c, d, names)) return;

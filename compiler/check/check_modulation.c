@@ -27,8 +27,7 @@ void check_modulator_units(Checker *c) {
   }
 }
 
-/* A population named in a modulator or a reward, or NULL after saying why. */
-static Population *named_population(Checker *c, const char *name, Span span) {
+Population *named_population(Checker *c, const char *name, Span span) {
   Symbol *s = scope_lookup(&c->m->globals, name);
   if (!s) {
     report_unknown_name(c, span, name, "population");

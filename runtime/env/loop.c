@@ -48,7 +48,6 @@ typedef struct Loop {
   double *action_value;    /* per action: spike count, -first step, or the variable */
   bool *action_seen;       /* first_spike: the group spiked in the window */
   double **current;        /* per encoder (current): what it adds each step, per neuron */
-  double *tmp;             /* population-sized scratch */
   NpyWriter *returns, *lengths, *signals;
   double given;            /* reward given to the modulator this episode */
 } Loop;
@@ -159,15 +158,12 @@ static bool loop_open(Loop *l, Sim *s, Training *tr) {
     return sim_fail(s, "environment '%s': its window (%g ms) is shorter than the time step "
                     "(%g ms)", d->name, d->window * 1e3, s->opt.dt * 1e3);
   const SnnSpace *os = snnrt_env_observation_space(l->env);
-  int64_t nact = snnrt_env_action_space(l->env)->size, largest = 1;
-  for (int64_t k = 0; k < s->model->npop; k++)
-    if (s->pops[k].size > largest) largest = s->pops[k].size;
+  int64_t nact = snnrt_env_action_space(l->env)->size;
   l->obs = calloc((size_t)os->size + 1, sizeof(double));
   l->action_value = calloc((size_t)nact + 1, sizeof(double));
   l->action_seen = calloc((size_t)nact + 1, sizeof(bool));
   l->current = calloc((size_t)d->nencoder + 1, sizeof(double *));
-  l->tmp = calloc((size_t)largest + 1, sizeof(double));
-  if (!l->obs || !l->action_value || !l->action_seen || !l->current || !l->tmp)
+  if (!l->obs || !l->action_value || !l->action_seen || !l->current)
     return sim_fail(s, "out of memory");
   for (int64_t k = 0; k < d->nencoder; k++) {
     const SnnEncoder *en = &d->encoder[k];
@@ -210,7 +206,6 @@ static bool loop_close(Loop *l) {
   free(l->obs);
   free(l->action_value);
   free(l->action_seen);
-  free(l->tmp);
   if (!ok && !l->s->failed) sim_fail(l->s, "%s", err);
   return ok;
 }
