@@ -44,6 +44,7 @@ typedef struct AgentFeature {
   int64_t bins;            /* the bins of the binned kinds */
   int64_t length;          /* the histories' length */
   double low, high;
+  int64_t index;           /* AGENT_ELIGIBILITY, AGENT_POST_STATE: the value or state read */
 } AgentFeature;
 
 typedef enum AgentTable {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_features.h"
 #include "agents.h"
 #include "test.h"
 
@@ -40,9 +41,9 @@ static AgentSpec base_spec(void) {
 static void test_states(void) {
   AgentSpec s = base_spec();
   s.nfeature = 3;
-  s.feature[0] = (AgentFeature){AGENT_WEIGHT, 4, 0, 0, 1};
-  s.feature[1] = (AgentFeature){AGENT_POST_INDEX, 2, 0, 0, 0};
-  s.feature[2] = (AgentFeature){AGENT_POST_RATE, 5, 0, 0, 100};
+  s.feature[0] = (AgentFeature){AGENT_WEIGHT, 4, 0, 0, 1, -1};
+  s.feature[1] = (AgentFeature){AGENT_POST_INDEX, 2, 0, 0, 0, -1};
+  s.feature[2] = (AgentFeature){AGENT_POST_RATE, 5, 0, 0, 100, -1};
   CHECK(agents_state_count(&s) == 40);
   Agents a;
   char err[256];
@@ -65,8 +66,8 @@ static void test_histories(void) {
   s.naction = 3;
   s.action[2] = 0;
   s.nfeature = 2;
-  s.feature[0] = (AgentFeature){AGENT_REWARD_HISTORY, 0, 2, 0, 0};
-  s.feature[1] = (AgentFeature){AGENT_ACTION_HISTORY, 0, 1, 0, 0};
+  s.feature[0] = (AgentFeature){AGENT_REWARD_HISTORY, 0, 2, 0, 0, -1};
+  s.feature[1] = (AgentFeature){AGENT_ACTION_HISTORY, 0, 1, 0, 0, -1};
   CHECK(agents_state_count(&s) == 27);
   Agents a;
   char err[256];
@@ -167,9 +168,9 @@ static void test_rising(void) {
 static void test_limits(void) {
   AgentSpec s = base_spec();
   s.nfeature = 3;
-  s.feature[0] = (AgentFeature){AGENT_WEIGHT, 1000, 0, 0, 1};
-  s.feature[1] = (AgentFeature){AGENT_PRE_INDEX, 1000, 0, 0, 0};
-  s.feature[2] = (AgentFeature){AGENT_POST_INDEX, 1000, 0, 0, 0};
+  s.feature[0] = (AgentFeature){AGENT_WEIGHT, 1000, 0, 0, 1, -1};
+  s.feature[1] = (AgentFeature){AGENT_PRE_INDEX, 1000, 0, 0, 0, -1};
+  s.feature[2] = (AgentFeature){AGENT_POST_INDEX, 1000, 0, 0, 0, -1};
   s.table = AGENT_TABLE_PER_SYNAPSE;
   CHECK(agents_table_bytes(&s, 1000000, 1000) == -1 ||
         agents_table_bytes(&s, 1000000, 1000) > (int64_t)1 << 50);
@@ -182,13 +183,80 @@ static void test_limits(void) {
   CHECK(!agents_init(&a, &bad, 1, 1, 1, err, sizeof err) && strstr(err, "alpha"));
   bad = base_spec();
   bad.nfeature = 1;
-  bad.feature[0] = (AgentFeature){AGENT_ACTION_HISTORY, 0, 9, 0, 0};
+  bad.feature[0] = (AgentFeature){AGENT_ACTION_HISTORY, 0, 9, 0, 0, -1};
   CHECK(!agents_init(&a, &bad, 1, 1, 1, err, sizeof err) && strstr(err, "history"));
-  bad.feature[0] = (AgentFeature){AGENT_WEIGHT, 4, 0, 1, 1};
+  bad.feature[0] = (AgentFeature){AGENT_WEIGHT, 4, 0, 1, 1, -1};
   CHECK(!agents_init(&a, &bad, 1, 1, 1, err, sizeof err) && strstr(err, "range"));
 }
 
+/* A synapse with per-synapse values w (nS) and c (1), onto neurons with v (V). */
+static int64_t value_of(void *ctx, const char *name, Dim *dim) {
+  (void)ctx;
+  if (strcmp(name, "c") == 0) return *dim = dim_none(), 1;
+  return -1;
+}
+
+static int64_t state_of(void *ctx, const char *name, Dim *dim) {
+  (void)ctx;
+  Dim volt = {{2, 1, -3, -1, 0, 0, 0}};
+  if (strcmp(name, "v") == 0) return *dim = volt, 0;
+  return -1;
+}
+
+static bool parse(const char *text, AgentSpec *s, int *where, char *err) {
+  FeatureContext c = {40, 2, 0, 2, dim_none(), value_of, state_of, NULL};
+  *s = base_spec();
+  return features_parse(text, &c, s, where, err, 256);
+}
+
+static void test_feature_text(void) {
+  AgentSpec s;
+  int where;
+  char err[256];
+  CHECK(parse("weight(bins = 8), position, action_history(3), reward_history(length = 2), "
+              "pre_rate(bins = 4, high = 50 Hz), eligibility(c, low = -0.5, high = 0.5), "
+              "membrane(bins = 3, low = -70 mV, high = -50 mV)", &s, &where, err));
+  CHECK(s.nfeature == 8);
+  CHECK(s.feature[0].kind == AGENT_WEIGHT && s.feature[0].bins == 8 && s.feature[0].high == 2);
+  /* position: 40 presynaptic neurons in 16 bins, 2 postsynaptic in 2. */
+  CHECK(s.feature[1].kind == AGENT_PRE_INDEX && s.feature[1].bins == 16);
+  CHECK(s.feature[2].kind == AGENT_POST_INDEX && s.feature[2].bins == 2);
+  CHECK(s.feature[3].kind == AGENT_ACTION_HISTORY && s.feature[3].length == 3);
+  CHECK(s.feature[4].kind == AGENT_REWARD_HISTORY && s.feature[4].length == 2);
+  CHECK(s.feature[5].kind == AGENT_PRE_RATE && s.feature[5].high == 50);
+  CHECK(s.feature[6].kind == AGENT_ELIGIBILITY && s.feature[6].index == 1 &&
+        s.feature[6].low == -0.5);
+  CHECK(s.feature[7].kind == AGENT_POST_STATE && s.feature[7].index == 0 &&
+        fabs(s.feature[7].low + 0.070) < 1e-15 && s.feature[7].bins == 3);
+  CHECK(agents_state_count(&s) == 8 * 16 * 2 * 8 * 9 * 4 * 4 * 3);
+  CHECK(parse("", &s, &where, err) && s.nfeature == 0);
+
+  static const struct {
+    const char *text, *message;
+    int where;
+  } bad[] = {
+    {"weight, wieght", "unknown feature 'wieght'", 8},
+    {"weight(bins = 2.5)", "whole number", 14},
+    {"pre_rate(high = 50 mV)", "must be", 16},
+    {"eligibility(z)", "no per-synapse value 'z'", 12},
+    {"post_state(v)", "give its range", 0},
+    {"weight(size = 3)", "unexpected argument size", 7},
+    {"action_history(9)", "from 1 to 8", 15},
+    {"weight position", "expected ','", 7},
+    {"weight(low = 3, high = 1)", "below", 0},
+    {"pre_rate(bins = 4 Hz)", "must be a dimensionless", 16},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    bool ok = parse(bad[k].text, &s, &where, err);
+    CHECK(!ok);
+    if (!ok && (!strstr(err, bad[k].message) || where != bad[k].where))
+      fprintf(stderr, "'%s': at %d, %s\n", bad[k].text, where, err);
+    CHECK(!ok && strstr(err, bad[k].message) && where == bad[k].where);
+  }
+}
+
 int main(void) {
+  test_feature_text();
   test_states();
   test_histories();
   test_q_learning_by_hand();
