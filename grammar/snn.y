@@ -125,7 +125,7 @@ static void yyerror(Span *loc, void *scanner, ParseCtx *ps, const char *msg);
 %token MODULATOR "'modulator'" REWARD "'reward'" WITHIN "'within'" AFTER "'after'"
 %token AS "'as'"
 %token ENVIRONMENT "'environment'" ENCODE "'encode'" DECODE "'decode'" TRAIN "'train'"
-%token EPISODES "'episodes'" UNTIL "'until'"
+%token EPISODES "'episodes'" UNTIL "'until'" AGENTS "'agents'"
 %token ARROW "'->'" LE "'<='" GE "'>='" EQ "'=='" NE "'!='"
 %token ADD_ASSIGN "'+='" SUB_ASSIGN "'-='" MUL_ASSIGN "'*='" DIV_ASSIGN "'/='"
 
@@ -263,6 +263,10 @@ item
       { $$ = decl(ps, D_TRAIN, @$); $$->value = $2; }
   | TRAIN expr EPISODES UNTIL expr
       { $$ = decl(ps, D_TRAIN, @$); $$->value = $2; $$->window = $5; }
+  | AGENTS IDENT IDENT ARROW IDENT neuron_block
+      { $$ = decl(ps, D_AGENTS, @$); $$->text = $2; $$->text_span = @2;
+        $$->name = $3; $$->name_span = @3; $$->type_name = $5; $$->type_span = @5;
+        $$->members = $6.head; $$->close_span = @6; }
   ;
 
 /* An encoder's or decoder's settings: `as spike_count` or `as spike_count(window = 20 ms)`. */
@@ -385,6 +389,17 @@ member
       { $$ = decl(ps, D_FROM, @$); $$->text = $2; $$->text_span = @2; }
   | FROM IDENT ADD_ASSIGN expr
       { $$ = decl(ps, D_MOD_SOURCE, @$); $$->name = $2; $$->name_span = @2; $$->value = $4; }
+  /* The settings of an agents block: a list, a set of values, a period. */
+  | IDENT '=' expr ',' args
+      { $$ = decl(ps, D_SETTING, @$); $$->name = $1; $$->name_span = @1;
+        $3->next = $5.head; $$->args = $3; }
+  | IDENT '=' IDENT IN '{' args '}'
+      { $$ = decl(ps, D_SETTING, @$); $$->name = $1; $$->name_span = @1;
+        $$->type_name = $3; $$->type_span = @3; $$->args = $6.head; $$->flags = DF_SET; }
+  | IDENT EVERY expr
+      { $$ = decl(ps, D_SETTING, @$); $$->name = $1; $$->name_span = @1; $$->value = $3; }
+  | REWARD '=' expr
+      { $$ = decl(ps, D_ALIAS, @$); $$->name = "reward"; $$->name_span = @1; $$->value = $3; }
   ;
 
 opt_init
@@ -694,7 +709,7 @@ static int describe_expected(ExpectedSet *e, StrBuf *out) {
     "'extern'", "'precision'", "'timestep'", "'seed'", "'synapse'", "'input'",
     "'monitor'", "'run'", "'refractory'", "'method'", "'trace'", "'on_post'",
     "'every'", "'where'", "'from'", "'modulator'", "'reward'", "'environment'", "'encode'",
-    "'decode'", "'train'", "a name", NULL,
+    "'decode'", "'train'", "'agents'", "a name", NULL,
   };
   const char *words[MAX_EXPECTED + 3];
   int nw = 0;

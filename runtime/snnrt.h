@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 6
+#define SNN_ABI_VERSION 7
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -355,6 +355,25 @@ enum SnnDecoderKind {
   SNN_DECODE_MEMBRANE = 3,    /* the neuron whose variable is largest at the window's end */
 };
 
+enum SnnAgentsTable { SNN_TABLE_SHARED = 0, SNN_TABLE_PER_POST = 1, SNN_TABLE_PER_SYNAPSE = 2 };
+
+/* agents on A -> B { ... }: the synapses of a projection as Q-learning
+   agents (Strategy A; runtime/learn/agents.h). */
+typedef struct SnnAgents {
+  int64_t projection;
+  const char *features;    /* the feature list, as text (runtime/learn/agent_features.h) */
+  int64_t naction;
+  const double *action;    /* SI, in the weight's unit (or dimensionless with scale) */
+  int64_t scale;           /* 1: w += w * a; 0: w += a */
+  const char *weight;      /* the per-synapse value the actions change */
+  double w_low, w_high;
+  double alpha, gamma, epsilon;
+  int64_t table;           /* enum SnnAgentsTable */
+  int64_t decide_every;    /* environment steps per decision */
+  double reward_scale, reward_offset; /* the agents' reward: a * reward + b */
+  int64_t stream;          /* random stream of their choices */
+} SnnAgents;
+
 /* The closed loop: environment, encoders, decoder, reward and training. */
 typedef struct SnnEnvironment {
   const char *name;        /* the model's name for it ("cart") */
@@ -376,6 +395,8 @@ typedef struct SnnEnvironment {
   int64_t until_window;    /* until mean_return(K) >= X: K, or 0 */
   double until_return;     /* X */
   int64_t stream;          /* random stream of tie-breaks between actions */
+  int64_t nagents;
+  const SnnAgents *agents;
 } SnnEnvironment;
 
 typedef struct SnnModel {

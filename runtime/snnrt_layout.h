@@ -223,6 +223,24 @@
   X(SnnEncoder, high, F64)               \
   X(SnnEncoder, scale, F64)
 
+#define SnnAgents_FIELDS(X)              \
+  X(SnnAgents, projection, I64)          \
+  X(SnnAgents, features, PTR)            \
+  X(SnnAgents, naction, I64)             \
+  X(SnnAgents, action, PTR)              \
+  X(SnnAgents, scale, I64)               \
+  X(SnnAgents, weight, PTR)              \
+  X(SnnAgents, w_low, F64)               \
+  X(SnnAgents, w_high, F64)              \
+  X(SnnAgents, alpha, F64)               \
+  X(SnnAgents, gamma, F64)               \
+  X(SnnAgents, epsilon, F64)             \
+  X(SnnAgents, table, I64)               \
+  X(SnnAgents, decide_every, I64)        \
+  X(SnnAgents, reward_scale, F64)        \
+  X(SnnAgents, reward_offset, F64)       \
+  X(SnnAgents, stream, I64)
+
 #define SnnEnvironment_FIELDS(X)         \
   X(SnnEnvironment, name, PTR)           \
   X(SnnEnvironment, cls, PTR)            \
@@ -242,7 +260,9 @@
   X(SnnEnvironment, episodes, I64)       \
   X(SnnEnvironment, until_window, I64)   \
   X(SnnEnvironment, until_return, F64)   \
-  X(SnnEnvironment, stream, I64)
+  X(SnnEnvironment, stream, I64)         \
+  X(SnnEnvironment, nagents, I64)        \
+  X(SnnEnvironment, agents, PTR)
 
 #define SnnModel_FIELDS(X)              \
   X(SnnModel, abi_version, I64)          \
@@ -284,6 +304,7 @@
   X(SnnMonitor)               \
   X(SnnEnvSetting)            \
   X(SnnEncoder)               \
+  X(SnnAgents)                \
   X(SnnEnvironment)           \
   X(SnnModel)
 

@@ -469,7 +469,7 @@ static void check_import_contents(Checker *c) {
       switch (d->kind) {
       case D_POPULATION: case D_INPUT: case D_CONNECT: case D_MONITOR: case D_RUN:
       case D_REWARD: case D_ENVIRONMENT: case D_ENCODE: case D_DECODE: case D_TRAIN:
-      case D_OPTION:
+      case D_AGENTS: case D_OPTION:
         diag_error(c->d, d->span, "an imported file may only define models, parameters, "
                    "constants and extern functions; this %s belongs in the main model",
                    decl_kind_name(d->kind));
@@ -522,6 +522,7 @@ Model *model_check(Arena *arena, Diags *diags, Module *modules) {
     check_synapse(&c, ((SynapseModel *)m->synapses.items[k])->decl);
   check_network(&c);
   check_environment(&c);
+  check_agents(&c);
   /* The built-in scope lives in the checker; detach it so the model
      never points into freed stack memory. */
   m->globals.parent = NULL;
@@ -577,6 +578,7 @@ void model_free(Model *m) {
   for (int k = 0; k < m->modulators.len; k++) vec_free(&((Modulator *)m->modulators.items[k])->sources);
   vec_free(&m->modulators); vec_free(&m->rewards);
   if (m->env) vec_free(&m->env->encoders);
+  vec_free(&m->agents);
 }
 
 Population *model_population(const Model *m, const char *name) {

@@ -122,6 +122,16 @@ void check_modulation(Checker *c);
 /* Checks the closed loop: the environment, encoders, decoder, its reward
    and the train statement (check_environment.c). */
 void check_environment(Checker *c);
+/* An environment's reward as scale * ENV.reward + offset, with its
+   dimension; false after saying why when it is not of that form. */
+typedef struct RewardAffine {
+  double scale, offset;
+  Dim dim;
+} RewardAffine;
+bool reward_affine(Checker *c, Expr *e, RewardAffine *out);
+/* Strategy A: the agents blocks, against their projections and the
+   environment (check_agents.c). */
+void check_agents(Checker *c);
 /* Checks populations, inputs, connections, monitors and runs. */
 void check_network(Checker *c);
 

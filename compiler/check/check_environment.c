@@ -417,14 +417,7 @@ static void check_decoder(Checker *c, Decl *d) {
 
 /* --- The reward ------------------------------------------------------------------- */
 
-/* e as scale * ENV.reward + offset, with the dimension of both; false if it
-   is not of that form or not constant apart from the reward. */
-typedef struct Affine {
-  double scale, offset;
-  Dim dim;
-} Affine;
-
-static bool affine(Checker *c, Expr *e, Affine *out) {
+bool reward_affine(Checker *c, Expr *e, RewardAffine *out) {
   Environment *env = c->m->env;
   e = expr_strip(e);
   if (e->kind == EX_MEMBER && expr_strip(e->lhs)->kind == EX_NAME &&
@@ -434,35 +427,35 @@ static bool affine(Checker *c, Expr *e, Affine *out) {
                  env->name);
       return false;
     }
-    *out = (Affine){1, 0, dim_none()};
+    *out = (RewardAffine){1, 0, dim_none()};
     return true;
   }
   if (e->kind == EX_UNARY && (e->op == OP_NEG || e->op == OP_PLUS)) {
-    if (!affine(c, e->lhs, out)) return false;
+    if (!reward_affine(c, e->lhs, out)) return false;
     if (e->op == OP_NEG) out->scale = -out->scale, out->offset = -out->offset;
     return true;
   }
   if (e->kind == EX_BINARY && (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL ||
                                e->op == OP_DIV)) {
-    Affine l, r;
-    if (!affine(c, e->lhs, &l) || !affine(c, e->rhs, &r)) return false;
+    RewardAffine l, r;
+    if (!reward_affine(c, e->lhs, &l) || !reward_affine(c, e->rhs, &r)) return false;
     switch (e->op) {
     case OP_ADD: case OP_SUB:
       if (!dim_eq(l.dim, r.dim)) {
         diag_error(c->d, e->span, "the two sides of '%s' have different units", op_text(e->op));
         return false;
       }
-      *out = e->op == OP_ADD ? (Affine){l.scale + r.scale, l.offset + r.offset, l.dim}
-                             : (Affine){l.scale - r.scale, l.offset - r.offset, l.dim};
+      *out = e->op == OP_ADD ? (RewardAffine){l.scale + r.scale, l.offset + r.offset, l.dim}
+                             : (RewardAffine){l.scale - r.scale, l.offset - r.offset, l.dim};
       return true;
     case OP_MUL:
       if (l.scale != 0 && r.scale != 0) break;
-      *out = (Affine){l.scale * r.offset + r.scale * l.offset, l.offset * r.offset,
+      *out = (RewardAffine){l.scale * r.offset + r.scale * l.offset, l.offset * r.offset,
                       dim_mul(l.dim, r.dim)};
       return true;
     default: /* OP_DIV */
       if (r.scale != 0 || r.offset == 0) break;
-      *out = (Affine){l.scale / r.offset, l.offset / r.offset, dim_div(l.dim, r.dim)};
+      *out = (RewardAffine){l.scale / r.offset, l.offset / r.offset, dim_div(l.dim, r.dim)};
       return true;
     }
     diag_error(c->d, e->span, "a reward is a constant multiple of %s.reward plus a constant, as "
@@ -475,7 +468,7 @@ static bool affine(Checker *c, Expr *e, Affine *out) {
   if (e->type != TY_NUMBER && e->type != TY_UNKNOWN)
     diag_error(c->d, e->span, "a reward is a number");
   if (!ok) return false;
-  *out = (Affine){0, e->cval, e->dim};
+  *out = (RewardAffine){0, e->cval, e->dim};
   return true;
 }
 
@@ -494,8 +487,8 @@ static void check_env_reward(Checker *c, Decl *d) {
     return;
   }
   s->used = true;
-  Affine a;
-  if (!affine(c, d->value, &a)) return;
+  RewardAffine a;
+  if (!reward_affine(c, d->value, &a)) return;
   if (a.scale == 0) {
     diag_error(c->d, d->value->span, "this reward does not depend on %s.reward", env->name);
     return;

@@ -314,6 +314,26 @@ typedef struct Environment {
   double until_return;
 } Environment;
 
+typedef enum AgentsTable { TABLE_SHARED, TABLE_PER_POST, TABLE_PER_SYNAPSE } AgentsTable;
+
+/* agents on A -> B { ... }: Strategy A, the synapses of one projection as
+   Q-learning agents (check_agents.c; runtime/learn/agents.h). */
+typedef struct AgentsBlock {
+  Decl *decl;
+  Projection *proj;
+  const char *features; /* the feature list, as canonical text */
+  int64_t nstates;
+  int naction;
+  double action[16];
+  bool scale;           /* scale in {...}: w += w * a; dw in {...}: w += a */
+  Symbol *weight;       /* the synapse state the actions change */
+  double w_low, w_high;
+  double alpha, gamma, epsilon;
+  AgentsTable table;
+  int64_t decide_every; /* environment steps per decision */
+  double reward_scale, reward_offset;
+} AgentsBlock;
+
 typedef enum Precision { PRECISION_DOUBLE, PRECISION_SINGLE } Precision;
 
 /* The checked model. */
@@ -337,6 +357,7 @@ typedef struct Model {
   PtrVec rewards;       /* RewardRule* */
   PtrVec runs;          /* Decl* D_RUN, in order */
   Environment *env;     /* the closed loop, or NULL */
+  PtrVec agents;        /* AgentsBlock* */
   double duration;      /* sum of the runs (s) */
   Precision precision;
   double dt;            /* s */

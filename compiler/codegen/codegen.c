@@ -70,6 +70,7 @@ void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMCont
   g->reward_t = shared_struct(g, snnrt_layout_of(SnnReward));
   g->env_setting_t = shared_struct(g, snnrt_layout_of(SnnEnvSetting));
   g->encoder_t = shared_struct(g, snnrt_layout_of(SnnEncoder));
+  g->agents_t = shared_struct(g, snnrt_layout_of(SnnAgents));
   g->environment_t = shared_struct(g, snnrt_layout_of(SnnEnvironment));
 }
 

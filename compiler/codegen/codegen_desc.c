@@ -395,6 +395,37 @@ static void reward_record(CodeGen *g, Record *r, int k) {
   r_i64(r, SnnReward_stream, g->plan->reward_stream[k]);
 }
 
+/* Strategy A's agents blocks. */
+static LLVMValueRef agents_records(CodeGen *g) {
+  int n = g->m->agents.len;
+  Record *recs = records(g, g->agents_t, n);
+  static const int tables[] = {SNN_TABLE_SHARED, SNN_TABLE_PER_POST, SNN_TABLE_PER_SYNAPSE};
+  for (int k = 0; k < n; k++) {
+    const AgentsBlock *ab = g->m->agents.items[k];
+    Record *r = &recs[k];
+    LLVMValueRef av[16];
+    for (int a = 0; a < ab->naction; a++) av[a] = LLVMConstReal(g->f64, ab->action[a]);
+    r_i64(r, SnnAgents_projection, ab->proj->index);
+    r_str(r, SnnAgents_features, ab->features);
+    r_i64(r, SnnAgents_naction, ab->naction);
+    r_ptr(r, SnnAgents_action, global_const(g, LLVMConstArray(g->f64, av, (unsigned)ab->naction),
+                                            "agent_actions"));
+    r_i64(r, SnnAgents_scale, ab->scale);
+    r_str(r, SnnAgents_weight, ab->weight->name);
+    r_f64(r, SnnAgents_w_low, ab->w_low);
+    r_f64(r, SnnAgents_w_high, ab->w_high);
+    r_f64(r, SnnAgents_alpha, ab->alpha);
+    r_f64(r, SnnAgents_gamma, ab->gamma);
+    r_f64(r, SnnAgents_epsilon, ab->epsilon);
+    r_i64(r, SnnAgents_table, tables[ab->table]);
+    r_i64(r, SnnAgents_decide_every, ab->decide_every);
+    r_f64(r, SnnAgents_reward_scale, ab->reward_scale);
+    r_f64(r, SnnAgents_reward_offset, ab->reward_offset);
+    r_i64(r, SnnAgents_stream, g->plan->env_stream + 1 + k);
+  }
+  return record_array(g, recs, n, "agents");
+}
+
 /* The closed loop (NULL without an environment). */
 static LLVMValueRef environment_record(CodeGen *g) {
   const Environment *env = g->m->env;
@@ -446,6 +477,8 @@ static LLVMValueRef environment_record(CodeGen *g) {
   r_i64(&r, SnnEnvironment_until_window, env->until_window);
   r_f64(&r, SnnEnvironment_until_return, env->until_return);
   r_i64(&r, SnnEnvironment_stream, g->plan->env_stream);
+  r_i64(&r, SnnEnvironment_nagents, g->m->agents.len);
+  r_ptr(&r, SnnEnvironment_agents, agents_records(g));
   return global_const(g, record_value(&r), "environment");
 }
 

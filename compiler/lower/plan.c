@@ -102,6 +102,8 @@ static void plan_streams(Arena *a, Plan *p) {
   }
   /* The closed loop's tie-breaks between equally good actions. */
   p->env_stream = m->env ? ++p->nstreams : 0;
+  /* ... and one per agents block for the agents' choices (env_stream + 1 + k). */
+  p->nstreams += m->agents.len;
 }
 
 int plan_random_stream(const Plan *p, const Expr *call, int pop, int proj) {

@@ -310,15 +310,27 @@ const SynVar *plan_syn_var(const ProjPlan *jp, const Symbol *sym) {
   return NULL;
 }
 
-static void collect_vars(Arena *a, ProjPlan *jp) {
+/* The weight Strategy A's agents change between steps (agents on A -> B). */
+static const Symbol *agents_weight(const Plan *p, const Projection *pr) {
+  for (int k = 0; k < p->m->agents.len; k++) {
+    const AgentsBlock *ab = p->m->agents.items[k];
+    if (ab->proj == pr) return ab->weight;
+  }
+  return NULL;
+}
+
+static void collect_vars(Arena *a, const Plan *p, ProjPlan *jp) {
   const SynapseModel *s = jp->proj->synapse;
+  const Symbol *changed = agents_weight(p, jp->proj);
   const SynapseInstance *in = jp->proj->inst;
   jp->nvars = s->states.len + s->traces.len;
   jp->vars = arena_alloc(a, sizeof(SynVar) * (size_t)(jp->nvars + 1));
   for (int k = 0; k < jp->nvars; k++) {
     SynVar *v = &jp->vars[k];
     v->sym = k < s->states.len ? s->states.items[k] : s->traces.items[k - s->states.len];
-    v->written = written_in(in, v->sym) != 0;
+    /* What the agents change is written, though no synapse code writes it:
+       it must be read at every event, never folded into a fixed weight. */
+    v->written = written_in(in, v->sym) != 0 || v->sym == changed;
   }
 }
 
@@ -360,7 +372,7 @@ void plan_synapses(Arena *a, Plan *p, ProjPlan *jp) {
   jp->delay = pr->delay ? pr->delay : pr->synapse->delay;
   jp->delay_uniform = !jp->delay || !(refs(jp->delay) & (REF_INDEX | REF_RANDOM |
                                                          REF_SYN_STATE | REF_PREPOST));
-  collect_vars(a, jp);
+  collect_vars(a, p, jp);
   describe_dynamics(a, jp);
   plan_on_pre(a, p, jp);
   add_port_slots(a, p, jp, in->on_pre);

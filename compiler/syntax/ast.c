@@ -192,6 +192,8 @@ const char *decl_kind_name(DeclKind kind) {
   case D_ENCODE: return "encoder";
   case D_DECODE: return "decoder";
   case D_TRAIN: return "train statement";
+  case D_AGENTS: return "agents block";
+  case D_SETTING: return "setting";
   }
   return "declaration";
 }

@@ -128,12 +128,16 @@ typedef enum DeclKind {
   D_ENCODE,     /* encode value -> name as type_name(args): an observation into a population */
   D_DECODE,     /* decode name -> value as type_name(args): a population into the action */
   D_TRAIN,      /* train value episodes [until window] */
+  D_AGENTS,     /* agents text name -> type_name { members }: text is "on" */
+  D_SETTING,    /* in an agents block: name = args (a list) | name = type_name in { args }
+                   (DF_SET) | name every value */
 } DeclKind;
 
 enum DeclFlags {
   DF_UNLESS_REFRACTORY = 1,
   DF_EVENT_DRIVEN = 2,
   DF_CLOCK_DRIVEN = 4,
+  DF_SET = 8,           /* D_SETTING: name = type_name in { args } */
 };
 
 typedef struct Decl Decl;

@@ -371,6 +371,23 @@ static void print_head(Printer *p, const Decl *d) {
       print_expr(b, d->window);
     }
     break;
+  case D_AGENTS:
+    sb_printf(b, "agents %s %s -> %s", d->text, d->name, d->type_name);
+    break;
+  case D_SETTING:
+    sb_printf(b, "%s", d->name);
+    if (d->value) {
+      sb_puts(b, " every ");
+      print_expr(b, d->value);
+    } else if (d->flags & DF_SET) {
+      sb_printf(b, " = %s in { ", d->type_name);
+      print_args(b, d->args);
+      sb_puts(b, " }");
+    } else {
+      sb_puts(b, " = ");
+      print_args(b, d->args);
+    }
+    break;
   case D_NEURON: case D_SYNAPSE: case D_EXTERN_ARG:
     break;
   }
@@ -403,8 +420,8 @@ static bool members_inline(Printer *p, const Decl *d) {
 
 static bool has_member_block(const Decl *d) {
   return d->kind == D_NEURON || d->kind == D_SYNAPSE ||
-         ((d->kind == D_POPULATION || d->kind == D_CONNECT || d->kind == D_MODULATOR) &&
-          d->members);
+         ((d->kind == D_POPULATION || d->kind == D_CONNECT || d->kind == D_MODULATOR ||
+           d->kind == D_AGENTS) && d->members);
 }
 
 static void print_decl(Printer *p, const Decl *d) {
@@ -440,8 +457,8 @@ static void print_decl(Printer *p, const Decl *d) {
   flush_trailing(p, member_on_open_line ? 0 : d->span.line);
   sb_putc(p->out, '\n');
   p->last_line = d->span.line;
-  int close_line = d->kind == D_NEURON || d->kind == D_SYNAPSE ? d->close_span.line :
-                   d->span.end_line;
+  int close_line = d->kind == D_NEURON || d->kind == D_SYNAPSE || d->kind == D_AGENTS
+                       ? d->close_span.line : d->span.end_line;
   p->depth++;
   print_decls(p, d->members, close_line);
   p->depth--;
@@ -463,6 +480,8 @@ static void print_decls(Printer *p, const Decl *d, int close_line) {
   }
   if (close_line > 0) flush_comments_before(p, close_line);
 }
+
+void fmt_expr(const Expr *e, StrBuf *out) { print_expr(out, e); }
 
 void fmt_module(const Module *m, StrBuf *out) {
   Printer p;

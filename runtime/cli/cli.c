@@ -52,6 +52,7 @@ static const struct option run_options[] = {
   {"format", required_argument, NULL, 'f'},
   {"max-rate", required_argument, NULL, 'm'},
   {"episodes", required_argument, NULL, 'e'},
+  {"features", required_argument, NULL, 'F'},
   {"plot", no_argument, NULL, 'p'},
   {"quiet", no_argument, NULL, 'q'},
   {"no-progress", no_argument, NULL, 'P'},
@@ -94,6 +95,8 @@ static void print_help(const SnnModel *m, const char *prog) {
          "  --max-rate HZ      stop if a population fires faster on average (default 1000)\n"
          "  --episodes N       train for N episodes instead of the model's count (models\n"
          "                     with an environment; --duration does not apply to them)\n"
+         "  --features LIST    the agents' feature list instead of the model's (models with\n"
+         "                     an agents block), as in --features \"weight(bins = 8), position\"\n"
          "  --quiet            print nothing but errors\n"
          "  --no-progress      no progress line\n\n",
          prog, m->name, m->source, m->duration, m->dt * 1e3, (long long)m->seed, m->name);
@@ -266,6 +269,13 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
       }
       if (!parse_count(prog, "--episodes", optarg, 1, 1000000000L, &v)) return 2;
       opt->episodes = v;
+      break;
+    case 'F':
+      if (!m->environment || m->environment->nagents == 0) {
+        cli_error(prog, "--features: the model has no agents block");
+        return 2;
+      }
+      opt->features = optarg;
       break;
     case 'p': opt->plot = true; break;
     case 'q': opt->quiet = true; opt->progress = false; break;

@@ -22,8 +22,10 @@
 ** synapses, and its state carries on as an animal's would.  Each episode's
 ** return and length stream to episode_return.npy and episode_length.npy,
 ** its learning signals (the reward given to the modulator, the mean weight
-** of each plastic projection) to episode_signals.npy; the files are valid
-** after every episode.
+** of each projection that learns, the agents' TD error and exploration) to
+** episode_signals.npy; the files are valid after every episode.
+** Strategy A's agents (learn/agents_network.c) see every step of the
+** network and decide after environment steps.
 */
 #include <math.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agents_network.h"
 #include "loop.h"
 #include "npy.h"
 #include "rng.h"
@@ -50,6 +53,8 @@ typedef struct Loop {
   double **current;        /* per encoder (current): what it adds each step, per neuron */
   NpyWriter *returns, *lengths, *signals;
   double given;            /* reward given to the modulator this episode */
+  NetworkAgents *agents;   /* per agents block (Strategy A) */
+  int64_t nagents;
 } Loop;
 
 static double now(void) {
@@ -104,34 +109,69 @@ static bool plastic(const SnnProjection *d) {
   return d->on_post || d->nevery > 0 || d->clock_step;
 }
 
-/* The learning signals: the reward's modulator, and the weight `w` of each
-   plastic projection that has one. */
+static bool add_signal(Sim *s, Training *tr, const char *name, int64_t kind, int64_t index,
+                       int64_t value) {
+  int64_t k = tr->nsignal;
+  tr->signal_names[k] = strdup(name);
+  if (!tr->signal_names[k]) return sim_fail(s, "out of memory");
+  tr->signal_kind[k] = kind;
+  tr->signal_index[k] = index;
+  tr->signal_value[k] = value;
+  tr->nsignal++;
+  return true;
+}
+
+/* The learning signals: the reward's modulator; the weight `w` of each
+   projection that learns (by synapse code or by agents); each agents
+   block's TD error and exploration. */
 static bool choose_signals(Sim *s, const SnnEnvironment *d, Training *tr) {
   const SnnModel *m = s->model;
-  int64_t n = m->nproj + 1;
+  int64_t n = m->nproj + 2 * d->nagents + 1;
   tr->signal_names = calloc((size_t)n, sizeof(char *));
-  tr->signal_proj = calloc((size_t)n, sizeof(int64_t));
+  tr->signal_kind = calloc((size_t)n, sizeof(int64_t));
+  tr->signal_index = calloc((size_t)n, sizeof(int64_t));
   tr->signal_value = calloc((size_t)n, sizeof(int64_t));
-  if (!tr->signal_names || !tr->signal_proj || !tr->signal_value)
+  if (!tr->signal_names || !tr->signal_kind || !tr->signal_index || !tr->signal_value)
     return sim_fail(s, "out of memory");
-  char name[256];
+  char name[300];
   if (d->reward_modulator >= 0) {
     snprintf(name, sizeof name, "reward to %s", m->modulator[d->reward_modulator].name);
-    tr->signal_proj[tr->nsignal] = -1;
-    tr->signal_names[tr->nsignal++] = strdup(name);
+    if (!add_signal(s, tr, name, SIGNAL_REWARD, -1, -1)) return false;
   }
   for (int64_t k = 0; k < m->nproj; k++) {
     const SnnProjection *p = &m->proj[k];
-    for (int64_t v = 0; plastic(p) && v < p->nvalue; v++) {
+    bool learns = plastic(p);
+    for (int64_t a = 0; a < d->nagents; a++) learns |= d->agents[a].projection == k;
+    for (int64_t v = 0; learns && v < p->nvalue; v++) {
       if (strcmp(p->value[v].name, "w") != 0) continue;
       snprintf(name, sizeof name, "mean w of %s", p->name);
-      tr->signal_proj[tr->nsignal] = k;
-      tr->signal_value[tr->nsignal] = v;
-      tr->signal_names[tr->nsignal++] = strdup(name);
+      if (!add_signal(s, tr, name, SIGNAL_MEAN_WEIGHT, k, v)) return false;
     }
   }
-  for (int64_t k = 0; k < tr->nsignal; k++)
-    if (!tr->signal_names[k]) return sim_fail(s, "out of memory");
+  for (int64_t a = 0; a < d->nagents; a++) {
+    const char *proj = m->proj[d->agents[a].projection].name;
+    snprintf(name, sizeof name, "mean |TD error| of the agents on %s", proj);
+    if (!add_signal(s, tr, name, SIGNAL_TD_ERROR, a, -1)) return false;
+    snprintf(name, sizeof name, "explored fraction of the agents on %s", proj);
+    if (!add_signal(s, tr, name, SIGNAL_EXPLORED, a, -1)) return false;
+  }
+  return true;
+}
+
+/* Strategy A: every agents block on its projection. */
+static bool open_agents(Loop *l, Sim *s, const SnnEnvironment *d) {
+  Training *tr = l->tr;
+  l->agents = calloc((size_t)d->nagents + 1, sizeof(NetworkAgents));
+  tr->agent_features = calloc((size_t)d->nagents + 1, sizeof(char *));
+  if (!l->agents || !tr->agent_features) return sim_fail(s, "out of memory");
+  for (int64_t k = 0; k < d->nagents; k++) {
+    const char *features = k == 0 && s->opt.features ? s->opt.features : d->agents[k].features;
+    tr->agent_features[tr->nagents++] = strdup(features);
+    if (!tr->agent_features[k]) return sim_fail(s, "out of memory");
+    /* Counted as open before it is, so that loop_close frees what it got. */
+    l->nagents++;
+    if (!agents_network_open(s, &d->agents[k], features, &l->agents[k])) return false;
+  }
   return true;
 }
 
@@ -152,7 +192,7 @@ static bool loop_open(Loop *l, Sim *s, Training *tr) {
   l->env = snnrt_env_open(cls, params, (int)d->nsetting, seed, err, sizeof err);
   free(params);
   if (!l->env) return sim_fail(s, "%s", err);
-  if (!spaces_fit(l) || !choose_signals(s, d, tr)) return false;
+  if (!spaces_fit(l) || !choose_signals(s, d, tr) || !open_agents(l, s, d)) return false;
   l->window_steps = llround(d->window / s->opt.dt);
   if (l->window_steps < 1)
     return sim_fail(s, "environment '%s': its window (%g ms) is shorter than the time step "
@@ -201,6 +241,8 @@ static bool loop_close(Loop *l) {
   if (l->signals) ok = npy_close_report(l->signals, err, sizeof err) == 0 && ok;
   l->returns = l->lengths = l->signals = NULL;
   snnrt_env_close(l->env);
+  for (int64_t k = 0; l->agents && k < l->nagents; k++) agents_network_close(&l->agents[k]);
+  free(l->agents);
   for (int64_t k = 0; l->current && k < l->d->nencoder; k++) free(l->current[k]);
   free(l->current);
   free(l->obs);
@@ -316,6 +358,7 @@ static int64_t decide(Loop *l) {
     add_currents(l);
     if (!sim_run(s, 1, NULL, NULL)) return -1;
     if (l->d->decoder != SNN_DECODE_MEMBRANE) observe_spikes(l, nact, w);
+    for (int64_t k = 0; k < l->nagents; k++) agents_network_after_step(&l->agents[k], s);
   }
   s->t = (double)s->step * s->opt.dt;
   if (l->d->decoder == SNN_DECODE_MEMBRANE) read_membranes(l, nact);
@@ -358,9 +401,25 @@ static bool record_episode(Loop *l, double ret, int64_t len) {
   tr->returns[e] = ret;
   tr->lengths[e] = len;
   double *row = tr->signals + e * tr->nsignal;
-  for (int64_t k = 0; k < tr->nsignal; k++)
-    row[k] = tr->signal_proj[k] < 0 ? l->given
-                                    : mean_value(l->s, tr->signal_proj[k], tr->signal_value[k]);
+  for (int64_t k = 0; k < tr->nsignal; k++) {
+    const NetworkAgents *na = tr->signal_kind[k] >= SIGNAL_TD_ERROR
+                                  ? &l->agents[tr->signal_index[k]] : NULL;
+    double decisions = na && na->episode_decisions ? (double)na->episode_decisions : NAN;
+    switch (tr->signal_kind[k]) {
+    case SIGNAL_REWARD: row[k] = l->given; break;
+    case SIGNAL_MEAN_WEIGHT:
+      row[k] = mean_value(l->s, tr->signal_index[k], tr->signal_value[k]);
+      break;
+    case SIGNAL_TD_ERROR: row[k] = na->episode_td / decisions; break;
+    default:
+      row[k] = na->episode_choices ? na->episode_explored / (double)na->episode_choices : NAN;
+      break;
+    }
+  }
+  for (int64_t a = 0; a < l->nagents; a++) {
+    l->agents[a].episode_td = l->agents[a].episode_explored = 0;
+    l->agents[a].episode_decisions = l->agents[a].episode_choices = 0;
+  }
   if (!l->returns) return true;
   if (npy_append(l->returns, &ret, 1) || npy_append(l->lengths, &len, 1) ||
       npy_flush(l->returns) || npy_flush(l->lengths) ||
@@ -395,7 +454,10 @@ static bool run_episode(Loop *l) {
     if (d->reward_modulator >= 0 && !modulators_give(s, d->reward_modulator, amount))
       return false;
     l->given += amount;
-    if (out.terminated || out.truncated) break;
+    bool end = out.terminated || out.truncated;
+    for (int64_t k = 0; k < l->nagents; k++)
+      if (!agents_network_env_step(&l->agents[k], s, out.reward, end)) return false;
+    if (end) break;
   }
   return record_episode(l, ret, snnrt_env_episode_steps(l->env));
 }
@@ -445,7 +507,10 @@ void training_free(Training *tr) {
   free(tr->signal_path);
   for (int64_t k = 0; tr->signal_names && k < tr->nsignal; k++) free(tr->signal_names[k]);
   free(tr->signal_names);
-  free(tr->signal_proj);
+  for (int64_t k = 0; tr->agent_features && k < tr->nagents; k++) free(tr->agent_features[k]);
+  free(tr->agent_features);
+  free(tr->signal_kind);
+  free(tr->signal_index);
   free(tr->signal_value);
   free(tr->signals);
   memset(tr, 0, sizeof *tr);

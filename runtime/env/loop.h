@@ -10,6 +10,14 @@
 
 #include "sim.h"
 
+/* The learning signals recorded per episode. */
+enum TrainingSignal {
+  SIGNAL_REWARD,           /* what the reward gave its modulator over the episode */
+  SIGNAL_MEAN_WEIGHT,      /* the mean weight of a projection at the episode's end */
+  SIGNAL_TD_ERROR,         /* an agents block's mean |TD error| over the episode */
+  SIGNAL_EXPLORED,         /* ... the fraction of its choices that explored */
+};
+
 /* What a training run did: one return and one length per episode. */
 typedef struct Training {
   int64_t planned;         /* episodes asked for (train N, or --episodes) */
@@ -25,10 +33,13 @@ typedef struct Training {
      reward gave its modulator over the episode, then the mean weight `w`
      of each plastic projection at the episode's end. */
   int64_t nsignal;
-  char **signal_names;     /* "reward to dopamine", "mean w of Cue->Out" */
-  int64_t *signal_proj;    /* per signal: the projection (-1: the reward) */
-  int64_t *signal_value;   /* per signal: the value index of its w */
+  char **signal_names;     /* "reward to dopamine", "mean w of Cue -> Out" */
+  int64_t *signal_kind;    /* per signal: enum TrainingSignal */
+  int64_t *signal_index;   /* per signal: the projection, or the agents block */
+  int64_t *signal_value;   /* SIGNAL_MEAN_WEIGHT: the value index of its w */
   double *signals;         /* episodes x nsignal */
+  char **agent_features;   /* per agents block: the feature list used */
+  int64_t nagents;
   const char *environment; /* the model's name for the environment */
 } Training;
 

@@ -123,6 +123,12 @@ static void write_training(JsonWriter *w, const Training *tr) {
   json_begin_array(w);
   for (int64_t k = 0; k < tr->episodes; k++) json_int(w, tr->lengths[k]);
   json_end_array(w);
+  /* Strategy A: the feature list each agents block ran with. */
+  json_key(w, "agent_features");
+  json_begin_array(w);
+  for (int64_t k = 0; tr->agent_features && k < tr->nagents; k++)
+    json_string(w, tr->agent_features[k]);
+  json_end_array(w);
   /* The columns of episode_signals.npy, and their last row. */
   json_key(w, "signals");
   json_begin_array(w);

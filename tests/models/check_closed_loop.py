@@ -18,6 +18,11 @@ encode, decode, reward, train; docs/environments.md).
   and does not with its learning rate set to 0; its learning signals (the
   reward given to dopamine, the mean weight) agree with the returns and with
   the weight monitor.
+- Strategy A (agents on In -> Out): with weight and position as state the
+  agents learn the probe's rewarded action (raising the weights onto its
+  neuron), with one state (--features "") they do not; the explored
+  fraction is epsilon; the same seed learns the same in two threads and in
+  a native binary; a bad --features is refused naming the projection.
 - Bad input: a missing library at run time, --episodes on a model without an
   environment or with a bad count, an environment whose observation turns
   NaN or whose step fails mid-episode: clear errors naming it, status 1,
@@ -236,6 +241,57 @@ def check_signals(r, ret):
     check("episode_signals.npy" in r.summary["files"], "files %s", r.summary["files"])
 
 
+def test_agents(snnc, libs):
+    """Strategy A: the agents learn the probe's better action with their
+    weight and position as state, and do not with one state."""
+    path = staged("loop_agents.snn", libs)
+    for seed in (1, 2, 3):
+        r = run(snnc, path, "--seed", seed)
+        ret, length = episodes(r)
+        check(list(length) == [40] * 60, "lengths %s", length)
+        late = ret[-20:].mean()
+        check(late >= 30, "seed %d: the agents return %.2f over the last 20 episodes (40 for "
+              "always the rewarded action, 20 by chance)", seed, late)
+        w, j = r.npy("In-Out_w"), r.npy("In-Out_w_j")
+        check(w[-1][j == 1].mean() > w[-1][j == 0].mean() + 0.3,
+              "seed %d: the weights onto Out[1] (%.3f) are not above those onto Out[0] (%.3f)",
+              seed, w[-1][j == 1].mean(), w[-1][j == 0].mean())
+        t = r.summary["training"]
+        names = t["signals"]
+        explored = r.npy("episode_signals")[:, names.index(
+            "explored fraction of the agents on In -> Out")]
+        check(0.07 < explored.mean() < 0.13, "explored %.3f of the choices, epsilon is 0.1",
+              explored.mean())
+        check(t["agent_features"] == ["weight(bins = 10), position(pre_bins = 1, post_bins = 2)"],
+              "agent_features %s", t["agent_features"])
+        if seed == 1:
+            first = ret
+    blind = run(snnc, path, "--features", "")
+    late = episodes(blind)[0][-20:].mean()
+    check(late <= 25, "with one state the agents still return %.2f", late)
+    check(blind.summary["training"]["agent_features"] == [""], "--features was not recorded")
+    two = run(snnc, path, "--threads", "2")
+    check(list(episodes(two)[0]) == list(first), "two threads learned otherwise")
+    exe = os.path.join(WORK, "agents")
+    b = subprocess.run([snnc, "build", path, "-o", exe], capture_output=True, text=True)
+    check(b.returncode == 0, "snnc build failed: %s", b.stderr)
+    out = os.path.join(WORK, "agents-native")
+    n = subprocess.run([exe, "--quiet", "--out", out], capture_output=True, text=True)
+    check(n.returncode == 0, "the native binary failed: %s", n.stderr)
+    check(list(np.load(os.path.join(out, "episode_return.npy"))) == list(first),
+          "the native binary learned otherwise")
+    bad = run(snnc, path, "--features", "weight(bins = 4), wieght", expect_fail=True)
+    check(bad.returncode == 1 and "unknown feature 'wieght'" in bad.stderr and
+          "In -> Out" in bad.stderr, "a bad --features: %s", bad.stderr)
+    big = subprocess.run([snnc, "check", model("agents_big_table.snn")], capture_output=True,
+                         text=True)
+    check(big.returncode == 1 and "the Q-tables would take" in big.stderr and
+          "more than this machine's" in big.stderr and "agents_big_table.snn:" in big.stderr,
+          "a table too large: %s", big.stderr)
+    bad = run(snnc, model("loop_cartpole_right.snn"), "--features", "weight", expect_fail=True)
+    check(bad.returncode == 2 and "no agents block" in bad.stderr, "--features: %s", bad.stderr)
+
+
 def test_bandit(snnc, libs):
     path = staged("bandit_rstdp.snn", libs)
     for seed in (1, 2, 3):
@@ -301,6 +357,7 @@ def test():
     test_current_and_membrane(snnc, libs)
     test_first_spike(snnc, libs)
     test_until(snnc, libs)
+    test_agents(snnc, libs)
     test_bandit(snnc, libs)
     shutil.rmtree(WORK)
 
