@@ -369,7 +369,8 @@ typedef struct SnnAgents {
   double w_low, w_high;
   double alpha, gamma, epsilon;
   int64_t table;           /* enum SnnAgentsTable */
-  int64_t decide_every;    /* environment steps per decision */
+  int64_t decide_every;    /* environment steps per decision; 0: at each episode's end */
+  int64_t baseline;        /* decide_every 0: minus the mean of the last K episodes, or 0 */
   double reward_scale, reward_offset; /* the agents' reward: a * reward + b */
   int64_t stream;          /* random stream of their choices */
 } SnnAgents;

@@ -237,6 +237,7 @@
   X(SnnAgents, epsilon, F64)             \
   X(SnnAgents, table, I64)               \
   X(SnnAgents, decide_every, I64)        \
+  X(SnnAgents, baseline, I64)            \
   X(SnnAgents, reward_scale, F64)        \
   X(SnnAgents, reward_offset, F64)       \
   X(SnnAgents, stream, I64)

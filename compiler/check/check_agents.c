@@ -7,8 +7,9 @@
 **       weight = clip(w, 0, 2)
 **       policy = q_learning(alpha = 0.1, gamma = 0.9, epsilon = 0.05)
 **       table = shared
-**       decide every 20 ms
+**       decide every 20 ms              (or: decide every episode)
 **       reward = cart.reward
+**       baseline = mean_return(10)      (per episode: minus the recent mean)
 **   }
 **
 ** The feature list is data: it is checked here by the runtime's own
@@ -98,7 +99,7 @@ static Decl *find_setting(Decl *block, const char *name) {
 
 static bool known_settings(Checker *c, Decl *block) {
   static const char *const names[] = {"features", "actions", "weight", "policy", "table",
-                                      "decide", "reward", NULL};
+                                      "decide", "reward", "baseline", NULL};
   bool ok = true;
   for (Decl *m = block->members; m; m = m->next) {
     const char *const *n = names;
@@ -115,7 +116,7 @@ static bool known_settings(Checker *c, Decl *block) {
     }
     diag_error(c->d, m->kind == D_SETTING || m->kind == D_ALIAS ? m->name_span : m->span,
                "an agents block has the settings features, actions, weight, policy, table, "
-               "reward and 'decide every T'");
+               "reward, baseline and 'decide every T' (or 'decide every episode')");
     ok = false;
   }
   return ok;
@@ -243,6 +244,11 @@ static bool check_decide(Checker *c, AgentsBlock *ab, Decl *d) {
   ab->decide_every = 1;
   if (!d) return true;
   if (strcmp(d->name, "decide") != 0 || !d->value) return false;
+  Expr *e = expr_strip(d->value);
+  if (e->kind == EX_NAME && strcmp(e->text, "episode") == 0) {
+    ab->decide_every = 0; /* once per episode, at its end */
+    return true;
+  }
   double t;
   if (!constant(c, d->value, dim_time(), "the time between decisions", &t)) return false;
   double k = t / env->window;
@@ -253,6 +259,29 @@ static bool check_decide(Checker *c, AgentsBlock *ab, Decl *d) {
   }
   ab->decide_every = llround(k);
   return true;
+}
+
+/* baseline = mean_return(K): with decisions per episode, the reward is the
+   episode's minus the mean of the K before it. */
+static bool check_baseline(Checker *c, AgentsBlock *ab, Decl *d) {
+  ab->baseline = 0;
+  if (!d) return true;
+  Expr *e = expr_strip(d->value);
+  if (d->kind != D_ALIAS || e->kind != EX_CALL || strcmp(e->text, "mean_return") != 0 ||
+      expr_count(e->args) != 1) {
+    diag_error(c->d, d->span, "a baseline is 'baseline = mean_return(K)': the mean of the "
+               "agents' rewards in the last K episodes");
+    return false;
+  }
+  if (ab->decide_every != 0) {
+    diag_error(c->d, d->span, "a baseline of returns needs decisions once per episode: "
+               "'decide every episode'");
+    return false;
+  }
+  SavedContext saved = enter_context(c, &c->m->globals, 0, "in an agents block");
+  bool ok = require_count(c, e->args, "the episodes of the baseline", 100000, &ab->baseline);
+  leave_context(c, saved);
+  return ok;
 }
 
 static bool check_reward(Checker *c, AgentsBlock *ab, Decl *d) {
@@ -343,6 +372,7 @@ static void check_agents_block(Checker *c, Decl *d) {
       !check_policy(c, ab, find_setting(d, "policy")) ||
       !check_table(c, ab, find_setting(d, "table")) ||
       !check_decide(c, ab, find_setting(d, "decide")) ||
+      !check_baseline(c, ab, find_setting(d, "baseline")) ||
       !check_reward(c, ab, find_setting(d, "reward")))
     return;
   FeatureLookup lookup = {ab->proj};

@@ -330,7 +330,8 @@ typedef struct AgentsBlock {
   double w_low, w_high;
   double alpha, gamma, epsilon;
   AgentsTable table;
-  int64_t decide_every; /* environment steps per decision */
+  int64_t decide_every; /* environment steps per decision; 0: one at each episode's end */
+  int64_t baseline;     /* per episode: minus the mean of the last K episodes' rewards, or 0 */
   double reward_scale, reward_offset;
 } AgentsBlock;
 

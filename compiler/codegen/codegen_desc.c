@@ -419,6 +419,7 @@ static LLVMValueRef agents_records(CodeGen *g) {
     r_f64(r, SnnAgents_epsilon, ab->epsilon);
     r_i64(r, SnnAgents_table, tables[ab->table]);
     r_i64(r, SnnAgents_decide_every, ab->decide_every);
+    r_i64(r, SnnAgents_baseline, ab->baseline);
     r_f64(r, SnnAgents_reward_scale, ab->reward_scale);
     r_f64(r, SnnAgents_reward_offset, ab->reward_offset);
     r_i64(r, SnnAgents_stream, g->plan->env_stream + 1 + k);

@@ -103,7 +103,12 @@ bool agents_init(Agents *a, const AgentSpec *spec, int64_t nsyn, int64_t npre, i
   int64_t bytes = agents_table_bytes(spec, nsyn, npost);
   a->history_keep = 1;
   for (int64_t k = 0; k < spec->nfeature; k++) {
-    a->cardinality[k] = agents_feature_cardinality(&spec->feature[k], spec->naction);
+    const AgentFeature *f = &spec->feature[k];
+    a->cardinality[k] = agents_feature_cardinality(f, spec->naction);
+    int64_t size = f->kind == AGENT_PRE_INDEX ? npre : npost;
+    a->scale[k] = f->kind == AGENT_PRE_INDEX || f->kind == AGENT_POST_INDEX
+                      ? (double)f->bins / (double)(size > 0 ? size : 1)
+                      : (double)f->bins / (f->high - f->low);
     if (spec->feature[k].kind == AGENT_ACTION_HISTORY && a->cardinality[k] > a->history_keep)
       a->history_keep = a->cardinality[k];
   }
@@ -125,28 +130,39 @@ bool agents_init(Agents *a, const AgentSpec *spec, int64_t nsyn, int64_t npre, i
   return true;
 }
 
-/* A value in `bins` bins over [low, high]; values outside go to the end bins. */
-static int64_t bin_of(double x, double low, double high, int64_t bins) {
-  double u = (x - low) / (high - low) * (double)bins;
+/* A value in `bins` bins over [low, high] (scale = bins / (high - low));
+   values outside go to the end bins. */
+static int64_t bin_of(double x, double low, double scale, int64_t bins) {
+  double u = (x - low) * scale;
   if (!(u > 0)) return 0; /* NaN too: a broken input still gives a valid state */
   return u >= (double)bins ? bins - 1 : (int64_t)u;
+}
+
+/* floor(index * bins / size) without a division (scale = bins / size):
+   the exact quotient is a whole number plus r / size (r = 0 .. size - 1),
+   so adding half of 1 / size, (index + 0.5 / bins) * scale, keeps its
+   floor and puts rounding errors (far smaller) out of the way. */
+static int64_t index_bin(int64_t index, double scale, int64_t bins) {
+  int64_t b = (int64_t)(((double)index + 0.5 / (double)bins) * scale);
+  return b < bins ? b : bins - 1;
 }
 
 /* The digit of feature f for synapse syn. */
 static int64_t digit(const Agents *a, int64_t k, const AgentInputs *in, int64_t syn) {
   const AgentFeature *f = &a->spec.feature[k];
   switch (f->kind) {
-  case AGENT_WEIGHT: return bin_of(in->w[syn], f->low, f->high, f->bins);
-  case AGENT_PRE_INDEX: return (int64_t)in->pre[syn] * f->bins / a->npre;
-  case AGENT_POST_INDEX: return (int64_t)in->post[syn] * f->bins / a->npost;
+  case AGENT_WEIGHT: return bin_of(in->w[syn], f->low, a->scale[k], f->bins);
+  case AGENT_PRE_INDEX: return index_bin(in->pre[syn], a->scale[k], f->bins);
+  case AGENT_POST_INDEX: return index_bin(in->post[syn], a->scale[k], f->bins);
   /* The last `length` digits of the histories: their cardinality is the modulus. */
   case AGENT_ACTION_HISTORY: return (int64_t)a->actions_seen[syn] % a->cardinality[k];
   case AGENT_REWARD_HISTORY: return (int64_t)a->rewards_seen % a->cardinality[k];
-  case AGENT_PRE_RATE: return bin_of(in->pre_rate[in->pre[syn]], f->low, f->high, f->bins);
-  case AGENT_POST_RATE: return bin_of(in->post_rate[in->post[syn]], f->low, f->high, f->bins);
-  case AGENT_ELIGIBILITY: return bin_of(in->eligibility[syn], f->low, f->high, f->bins);
+  case AGENT_PRE_RATE: return bin_of(in->pre_rate[in->pre[syn]], f->low, a->scale[k], f->bins);
+  case AGENT_POST_RATE:
+    return bin_of(in->post_rate[in->post[syn]], f->low, a->scale[k], f->bins);
+  case AGENT_ELIGIBILITY: return bin_of(in->eligibility[syn], f->low, a->scale[k], f->bins);
   case AGENT_POST_STATE:
-    return bin_of(in->post_state[in->post[syn]], f->low, f->high, f->bins);
+    return bin_of(in->post_state[in->post[syn]], f->low, a->scale[k], f->bins);
   }
   return 0;
 }
@@ -174,28 +190,31 @@ static double learn(Agents *a, const AgentInputs *in, int64_t syn, double reward
   double future = 0;
   if (next) {
     future = next[0];
-    for (int64_t k = 1; k < a->spec.naction; k++) future = fmax(future, next[k]);
+    for (int64_t k = 1; k < a->spec.naction; k++) future = next[k] > future ? next[k] : future;
   }
   double td = reward + a->spec.gamma * future - *q;
   *q += a->spec.alpha * td;
   return fabs(td);
 }
 
-/* Epsilon-greedy, with ties among the best broken at random. */
-static int64_t choose(const Agents *a, int64_t syn, const double *row, bool *explored) {
-  RngStream r;
-  rng_stream_init(&r, a->spec.seed, a->spec.stream, (uint64_t)syn, (uint32_t)a->decisions);
+/* A whole number in [0, n) from a random word (multiply and shift). */
+static int64_t below(uint32_t word, int64_t n) { return (int64_t)(((uint64_t)word * (uint64_t)n) >> 32); }
+
+/* Epsilon-greedy, with ties among the best broken at random; `words` are
+   the synapse's two random words of this decision. */
+static int64_t choose(const Agents *a, const uint32_t *words, const double *row, bool *explored) {
   int64_t n = a->spec.naction;
-  double u = rng_next_uniform(&r), pick = rng_next_uniform(&r);
-  *explored = u < a->spec.epsilon;
-  if (*explored) return (int64_t)(pick * (double)n);
+  *explored = (double)words[0] < a->spec.epsilon * 4294967296.0;
+  if (*explored) return below(words[1], n);
+  /* Two branch-free passes: the best value, then how many share it. */
   double best = row[0];
-  int64_t ties = 1;
-  for (int64_t k = 1; k < n; k++) {
-    if (row[k] > best) best = row[k], ties = 1;
-    else if (row[k] == best) ties++;
-  }
-  int64_t which = (int64_t)(pick * (double)ties);
+  for (int64_t k = 1; k < n; k++) best = row[k] > best ? row[k] : best;
+  int64_t ties = 0;
+  for (int64_t k = 0; k < n; k++) ties += row[k] == best;
+  if (ties == 1)
+    for (int64_t k = 0; k < n; k++)
+      if (row[k] == best) return k;
+  int64_t which = below(words[1], ties);
   for (int64_t k = 0; k < n; k++)
     if (row[k] == best && which-- == 0) return k;
   return 0;
@@ -216,7 +235,14 @@ void agents_decide(Agents *a, const AgentInputs *in, double reward) {
   remember_reward(a, reward);
   double td = 0;
   int64_t learned = 0, explored = 0;
+  uint32_t words[4] = {0};
   for (int64_t syn = 0; syn < a->nsyn; syn++) {
+    if ((syn & 1) == 0) {
+      RngStream r;
+      rng_stream_init(&r, a->spec.seed, a->spec.stream, (uint64_t)syn >> 1,
+                      (uint32_t)a->decisions);
+      for (int k = 0; k < 4; k++) words[k] = rng_next_u32(&r);
+    }
     int64_t state = agents_state_of(a, in, syn);
     const double *row = row_of(a, in, syn, state);
     if (a->last_state[syn] >= 0) {
@@ -224,13 +250,14 @@ void agents_decide(Agents *a, const AgentInputs *in, double reward) {
       learned++;
     }
     bool e;
-    int64_t action = choose(a, syn, row, &e);
+    int64_t action = choose(a, words + 2 * (syn & 1), row, &e);
     explored += e;
     apply(a, &in->w[syn], action);
     a->last_state[syn] = state;
     a->last_action[syn] = (uint8_t)action;
-    a->actions_seen[syn] = (uint32_t)(((int64_t)a->actions_seen[syn] * a->spec.naction +
-                                       action) % a->history_keep);
+    if (a->history_keep > 1)
+      a->actions_seen[syn] = (uint32_t)(((int64_t)a->actions_seen[syn] * a->spec.naction +
+                                         action) % a->history_keep);
   }
   a->decisions++;
   a->mean_td_error = learned ? td / (double)learned : 0;

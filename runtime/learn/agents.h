@@ -12,7 +12,9 @@
 ** from a small set.  The reward r is global: what the network earned since
 ** the last decision.  Q-tables are shared by the projection, one per
 ** postsynaptic neuron, or one per synapse.  Every random draw comes from
-** the stream (seed, stream, synapse, decision), so a run repeats exactly.
+** the stream (seed, stream, synapse / 2, decision), one block of four
+** words for two synapses (two words each: explore or not, and which
+** action), so a run repeats exactly.
 **
 ** The module works on plain arrays (AgentInputs) so that it can be tested
 ** and measured without a network; env/loop.c shows it the network's.
@@ -95,6 +97,7 @@ typedef struct Agents {
   uint8_t *last_action;    /* per synapse */
   uint32_t *actions_seen;  /* per synapse: its action history, base naction */
   int64_t history_keep;    /* naction^(longest action history): what actions_seen keeps */
+  double scale[AGENT_MAX_FEATURES]; /* binned features: bins / (high - low); index: bins / size */
   uint32_t rewards_seen;   /* the reward history, base 3 (shared by all) */
   int64_t decisions;
   /* Statistics of the last decision, for the learning signals. */

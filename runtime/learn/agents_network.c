@@ -9,7 +9,10 @@
 ** value up to date) and a post state from the population's state array.
 ** A decision comes after every `decide_every`-th environment step, with
 ** the reward the environment gave over those steps; the end of an episode
-** is learned as a transition without a future.
+** is learned as a transition without a future.  With `decide every
+** episode` there is one decision at each episode's end, with the episode's
+** reward (minus the mean of the last K episodes' with a baseline): the
+** agents then search weight space by trial and error between episodes.
 */
 #include "agents_network.h"
 
@@ -122,6 +125,8 @@ bool agents_network_open(Sim *s, const SnnAgents *d, const char *features, Netwo
   if (!na->features) return sim_fail(s, "out of memory");
   AgentSpec spec;
   if (!read_spec(s, na, &spec) || !allocate(s, na)) return false;
+  na->past = calloc((size_t)d->baseline + 1, sizeof(double));
+  if (!na->past) return sim_fail(s, "out of memory");
   char err[256];
   if (!agents_init(&na->core, &spec, na->proj->nsyn, na->proj->pre->size,
                    na->proj->post->size, err, sizeof err))
@@ -180,13 +185,33 @@ static bool scatter(NetworkAgents *na, Sim *s) {
   return true;
 }
 
+/* Decisions per episode: the episode's reward minus the mean of the last
+   `baseline` episodes' (nothing to subtract before the first). */
+static double against_baseline(NetworkAgents *na) {
+  int64_t k = na->desc->baseline;
+  if (k <= 0) return na->reward;
+  double mean = 0;
+  for (int64_t e = 0; e < na->npast; e++) mean += na->past[e];
+  double r = na->reward - (na->npast ? mean / (double)na->npast : na->reward);
+  if (na->npast < k) na->npast++;
+  memmove(na->past + 1, na->past, sizeof(double) * (size_t)(na->npast - 1));
+  na->past[0] = na->reward;
+  return r;
+}
+
 bool agents_network_env_step(NetworkAgents *na, Sim *s, double reward, bool episode_end) {
   const SnnAgents *d = na->desc;
   na->reward += d->reward_scale * reward + d->reward_offset;
   na->env_steps++;
-  if (!episode_end && na->env_steps < d->decide_every) return true;
+  bool per_episode = d->decide_every == 0;
+  if (!episode_end && (per_episode || na->env_steps < d->decide_every)) return true;
   gather(na, s);
-  if (episode_end) {
+  if (per_episode) {
+    /* The next episode is the next state: one transition per episode. */
+    agents_decide(&na->core, &na->in, against_baseline(na));
+    na->episode_explored += na->core.explored;
+    na->episode_choices++;
+  } else if (episode_end) {
     agents_end_episode(&na->core, &na->in, na->reward);
   } else {
     agents_decide(&na->core, &na->in, na->reward);
@@ -197,7 +222,7 @@ bool agents_network_env_step(NetworkAgents *na, Sim *s, double reward, bool epis
   na->episode_decisions++;
   na->reward = 0;
   na->env_steps = 0;
-  return episode_end || scatter(na, s);
+  return (episode_end && !per_episode) || scatter(na, s);
 }
 
 void agents_network_close(NetworkAgents *na) {
@@ -211,5 +236,6 @@ void agents_network_close(NetworkAgents *na) {
   free(na->post_rate);
   free(na->eligibility);
   free(na->post_state);
+  free(na->past);
   memset(na, 0, sizeof *na);
 }

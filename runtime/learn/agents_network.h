@@ -32,6 +32,8 @@ typedef struct NetworkAgents {
   double episode_explored; /* ... of their fractions of synapses that explored */
   int64_t episode_decisions; /* decisions and the episode's end */
   int64_t episode_choices; /* decisions only */
+  double *past;            /* decisions per episode: the last `baseline` episodes' rewards */
+  int64_t npast;           /* episodes in past (at most baseline) */
 } NetworkAgents;
 
 /* Sets up the agents of descriptor d on the network, with `features` in
@@ -40,7 +42,9 @@ bool agents_network_open(Sim *s, const SnnAgents *d, const char *features, Netwo
 /* Counts the spikes of the projection's ends after a network step. */
 void agents_network_after_step(NetworkAgents *na, const Sim *s);
 /* After an environment step with reward `reward` (the environment's): a
-   decision when one is due, or the episode's end; false + s->error. */
+   decision when one is due, or the episode's end (learned without a
+   future; with decisions per episode, a decision with the episode's
+   reward, minus the baseline); false + s->error. */
 bool agents_network_env_step(NetworkAgents *na, Sim *s, double reward, bool episode_end);
 /* Frees what agents_network_open allocated. */
 void agents_network_close(NetworkAgents *na);

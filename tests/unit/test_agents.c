@@ -61,6 +61,28 @@ static void test_states(void) {
   agents_free(&a);
 }
 
+/* Index bins against integer division, for sizes and bins that do not
+   divide each other. */
+static void test_index_bins(void) {
+  for (int64_t size = 1; size <= 37; size++)
+    for (int64_t bins = 1; bins <= 12; bins++) {
+      AgentSpec s = base_spec();
+      s.nfeature = 1;
+      s.feature[0] = (AgentFeature){AGENT_PRE_INDEX, bins, 0, 0, 0, -1};
+      Agents a;
+      char err[256];
+      CHECK(agents_init(&a, &s, size, size, 1, err, sizeof err));
+      int32_t pre[37], post[37] = {0};
+      double w[37] = {0};
+      for (int64_t i = 0; i < size; i++) pre[i] = (int32_t)i;
+      AgentInputs in = {w, pre, post, NULL, NULL, NULL, NULL};
+      int wrong = 0;
+      for (int64_t i = 0; i < size; i++) wrong += agents_state_of(&a, &in, i) != i * bins / size;
+      CHECK(wrong == 0);
+      agents_free(&a);
+    }
+}
+
 static void test_histories(void) {
   AgentSpec s = base_spec();
   s.naction = 3;
@@ -258,6 +280,7 @@ static void test_feature_text(void) {
 int main(void) {
   test_feature_text();
   test_states();
+  test_index_bins();
   test_histories();
   test_q_learning_by_hand();
   test_rising();
