@@ -36,7 +36,7 @@ struct SnnEnv {
 };
 
 static const SnnEnvClass *const builtins[] = {&snn_env_cartpole, &snn_env_mountain_car,
-                                              &snn_env_acrobot};
+                                              &snn_env_acrobot, &snn_env_xor};
 #define NBUILTIN ((int)(sizeof builtins / sizeof builtins[0]))
 
 int snnrt_env_builtin_count(void) { return NBUILTIN; }

@@ -12,6 +12,7 @@
 extern const SnnEnvClass snn_env_cartpole;
 extern const SnnEnvClass snn_env_mountain_car;
 extern const SnnEnvClass snn_env_acrobot;
+extern const SnnEnvClass snn_env_xor;
 
 /* The largest float, which Gymnasium gives as the bound of unbounded values. */
 #define ENV_FLOAT32_MAX 3.4028234663852886e38

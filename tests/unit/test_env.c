@@ -70,13 +70,50 @@ static void test_host_rules(void) {
   CHECK(snnrt_env_reset(e, obs) && snnrt_env_episodes(e) == 2 && snnrt_env_episode_steps(e) == 0);
   snnrt_env_close(e);
   snnrt_env_close(NULL);
-  CHECK(snnrt_env_builtin_count() == 3 && snnrt_env_builtin(3) == NULL);
+  CHECK(snnrt_env_builtin_count() == 4 && snnrt_env_builtin(4) == NULL);
   CHECK(!snnrt_env_load("/nonexistent/libx.so", err, sizeof err) &&
         strstr(err, "/nonexistent/libx.so"));
+}
+
+/* Florian's XOR: every round shows the four patterns once each, in a
+   shuffled order; the reward says whether the answer was a XOR b. */
+static void test_xor(void) {
+  SnnEnvParam params[2] = {{"rounds", 50}, {"reward_wrong", -0.5}};
+  char err[256];
+  SnnEnv *e = snnrt_env_open(snnrt_env_find("xor"), params, 2, 11, err, sizeof err);
+  CHECK(e != NULL);
+  if (!e) return;
+  double obs[2];
+  CHECK(snnrt_env_reset(e, obs));
+  int orders_seen[256] = {0};
+  SnnEnvOutcome out = {0};
+  for (int round = 0; round < 50; round++) {
+    int seen = 0, code = 0;
+    for (int k = 0; k < 4; k++) {
+      int pattern = (int)obs[0] * 2 + (int)obs[1];
+      seen |= 1 << pattern;
+      code = code * 4 + pattern;
+      double answer = (double)(round % 2 ? ((int)obs[0] ^ (int)obs[1]) : 1);
+      double want = round % 2 || ((int)obs[0] ^ (int)obs[1]) ? 1 : -0.5;
+      CHECK(snnrt_env_step(e, &answer, obs, &out));
+      CHECK(out.reward == want);
+      CHECK(out.terminated == (round == 49 && k == 3));
+    }
+    CHECK(seen == 15);
+    orders_seen[code] = 1; /* the round's order, as four base-4 digits */
+  }
+  int distinct = 0;
+  for (int k = 0; k < 256; k++) distinct += orders_seen[k];
+  CHECK(distinct > 12 && distinct <= 24); /* 50 shuffles cover most of the 24 orders */
+  snnrt_env_close(e);
+  SnnEnvParam bad = {"rounds", 0};
+  CHECK(!snnrt_env_open(snnrt_env_find("xor"), &bad, 1, 1, err, sizeof err) &&
+        strstr(err, "rounds"));
 }
 
 int main(void) {
   test_pcg64();
   test_host_rules();
+  test_xor();
   return test_report("test_env");
 }
