@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 7
+#define SNN_ABI_VERSION 8
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -371,7 +371,7 @@ typedef struct SnnAgents {
   int64_t table;           /* enum SnnAgentsTable */
   int64_t decide_every;    /* environment steps per decision; 0: at each episode's end */
   int64_t baseline;        /* decide_every 0: minus the mean of the last K episodes, or 0 */
-  double reward_scale, reward_offset; /* the agents' reward: a * reward + b */
+  double reward_scale, reward_terminated, reward_offset; /* the agents' reward, as below */
   int64_t stream;          /* random stream of their choices */
 } SnnAgents;
 
@@ -390,8 +390,10 @@ typedef struct SnnEnvironment {
   int64_t nencoder;
   const SnnEncoder *encoder;
   int64_t reward_modulator; /* the modulator that gets the rewards, or -1 */
-  double reward_scale;     /* it gets reward_scale * reward + reward_offset (SI) */
-  double reward_offset;
+  /* The modulator gets reward_scale * reward + reward_terminated * terminated
+     + reward_offset (SI) after each step; terminated is 1 at the step at
+     which the task ends the episode, else 0. */
+  double reward_scale, reward_terminated, reward_offset;
   int64_t episodes;        /* train N episodes */
   int64_t until_window;    /* until mean_return(K) >= X: K, or 0 */
   double until_return;     /* X */

@@ -239,6 +239,7 @@
   X(SnnAgents, decide_every, I64)        \
   X(SnnAgents, baseline, I64)            \
   X(SnnAgents, reward_scale, F64)        \
+  X(SnnAgents, reward_terminated, F64)   \
   X(SnnAgents, reward_offset, F64)       \
   X(SnnAgents, stream, I64)
 
@@ -257,6 +258,7 @@
   X(SnnEnvironment, encoder, PTR)        \
   X(SnnEnvironment, reward_modulator, I64) \
   X(SnnEnvironment, reward_scale, F64)   \
+  X(SnnEnvironment, reward_terminated, F64) \
   X(SnnEnvironment, reward_offset, F64)  \
   X(SnnEnvironment, episodes, I64)       \
   X(SnnEnvironment, until_window, I64)   \

@@ -122,10 +122,11 @@ void check_modulation(Checker *c);
 /* Checks the closed loop: the environment, encoders, decoder, its reward
    and the train statement (check_environment.c). */
 void check_environment(Checker *c);
-/* An environment's reward as scale * ENV.reward + offset, with its
-   dimension; false after saying why when it is not of that form. */
+/* An environment's reward as scale * ENV.reward + terminated *
+   ENV.terminated + offset, with its dimension; false after saying why when
+   it is not of that form. */
 typedef struct RewardAffine {
-  double scale, offset;
+  double scale, terminated, offset;
   Dim dim;
 } RewardAffine;
 bool reward_affine(Checker *c, Expr *e, RewardAffine *out);

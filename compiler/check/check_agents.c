@@ -286,16 +286,17 @@ static bool check_baseline(Checker *c, AgentsBlock *ab, Decl *d) {
 
 static bool check_reward(Checker *c, AgentsBlock *ab, Decl *d) {
   ab->reward_scale = 1;
-  ab->reward_offset = 0;
+  ab->reward_terminated = ab->reward_offset = 0;
   if (!d) return true;
   RewardAffine a;
   if (d->kind != D_ALIAS || !reward_affine(c, d->value, &a)) return false;
-  if (a.scale == 0 || !dim_is_none(a.dim)) {
-    diag_error(c->d, d->value->span, "the agents' reward is a number that depends on %s.reward",
-               c->m->env->name);
+  if ((a.scale == 0 && a.terminated == 0) || !dim_is_none(a.dim)) {
+    diag_error(c->d, d->value->span, "the agents' reward is a number that depends on %s.reward "
+               "or %s.terminated", c->m->env->name, c->m->env->name);
     return false;
   }
   ab->reward_scale = a.scale;
+  ab->reward_terminated = a.terminated;
   ab->reward_offset = a.offset;
   return true;
 }

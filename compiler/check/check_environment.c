@@ -417,22 +417,37 @@ static void check_decoder(Checker *c, Decl *d) {
 
 /* --- The reward ------------------------------------------------------------------- */
 
+/* l + r or l - r (sign -1), term by term. */
+static RewardAffine affine_sum(RewardAffine l, RewardAffine r, double sign) {
+  return (RewardAffine){l.scale + sign * r.scale, l.terminated + sign * r.terminated,
+                        l.offset + sign * r.offset, l.dim};
+}
+
+/* l * k for a constant k, term by term (dimension d). */
+static RewardAffine affine_times(RewardAffine l, double k, Dim d) {
+  return (RewardAffine){l.scale * k, l.terminated * k, l.offset * k, d};
+}
+
+static bool depends(const RewardAffine *a) { return a->scale != 0 || a->terminated != 0; }
+
 bool reward_affine(Checker *c, Expr *e, RewardAffine *out) {
   Environment *env = c->m->env;
   e = expr_strip(e);
   if (e->kind == EX_MEMBER && expr_strip(e->lhs)->kind == EX_NAME &&
       strcmp(expr_strip(e->lhs)->text, env->name) == 0) {
-    if (strcmp(e->text, "reward") != 0) {
-      diag_error(c->d, e->name_span, "an environment's reward is read as '%s.reward'",
+    bool reward = strcmp(e->text, "reward") == 0, end = strcmp(e->text, "terminated") == 0;
+    if (!reward && !end) {
+      diag_error(c->d, e->name_span, "an environment's reward is read as '%s.reward' (and "
+                 "'%s.terminated' is 1 at the step that ends an episode, else 0)", env->name,
                  env->name);
       return false;
     }
-    *out = (RewardAffine){1, 0, dim_none()};
+    *out = (RewardAffine){reward, end, 0, dim_none()};
     return true;
   }
   if (e->kind == EX_UNARY && (e->op == OP_NEG || e->op == OP_PLUS)) {
     if (!reward_affine(c, e->lhs, out)) return false;
-    if (e->op == OP_NEG) out->scale = -out->scale, out->offset = -out->offset;
+    if (e->op == OP_NEG) *out = affine_times(*out, -1, out->dim);
     return true;
   }
   if (e->kind == EX_BINARY && (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL ||
@@ -445,21 +460,21 @@ bool reward_affine(Checker *c, Expr *e, RewardAffine *out) {
         diag_error(c->d, e->span, "the two sides of '%s' have different units", op_text(e->op));
         return false;
       }
-      *out = e->op == OP_ADD ? (RewardAffine){l.scale + r.scale, l.offset + r.offset, l.dim}
-                             : (RewardAffine){l.scale - r.scale, l.offset - r.offset, l.dim};
+      *out = affine_sum(l, r, e->op == OP_ADD ? 1 : -1);
       return true;
     case OP_MUL:
-      if (l.scale != 0 && r.scale != 0) break;
-      *out = (RewardAffine){l.scale * r.offset + r.scale * l.offset, l.offset * r.offset,
-                      dim_mul(l.dim, r.dim)};
+      if (depends(&l) && depends(&r)) break;
+      *out = depends(&l) ? affine_times(l, r.offset, dim_mul(l.dim, r.dim))
+                         : affine_times(r, l.offset, dim_mul(l.dim, r.dim));
       return true;
     default: /* OP_DIV */
-      if (r.scale != 0 || r.offset == 0) break;
-      *out = (RewardAffine){l.scale / r.offset, l.offset / r.offset, dim_div(l.dim, r.dim)};
+      if (depends(&r) || r.offset == 0) break;
+      *out = affine_times(l, 1 / r.offset, dim_div(l.dim, r.dim));
       return true;
     }
-    diag_error(c->d, e->span, "a reward is a constant multiple of %s.reward plus a constant, as "
-               "in 0.1 * %s.reward - 0.05", env->name, env->name);
+    diag_error(c->d, e->span, "a reward is a constant multiple of %s.reward, plus one of "
+               "%s.terminated and a constant, as in 0.1 * %s.reward - %s.terminated",
+               env->name, env->name, env->name, env->name);
     return false;
   }
   SavedContext saved = enter_context(c, &c->m->globals, 0, "in a reward");
@@ -468,7 +483,7 @@ bool reward_affine(Checker *c, Expr *e, RewardAffine *out) {
   if (e->type != TY_NUMBER && e->type != TY_UNKNOWN)
     diag_error(c->d, e->span, "a reward is a number");
   if (!ok) return false;
-  *out = (RewardAffine){0, e->cval, e->dim};
+  *out = (RewardAffine){0, 0, e->cval, e->dim};
   return true;
 }
 
@@ -489,8 +504,9 @@ static void check_env_reward(Checker *c, Decl *d) {
   s->used = true;
   RewardAffine a;
   if (!reward_affine(c, d->value, &a)) return;
-  if (a.scale == 0) {
-    diag_error(c->d, d->value->span, "this reward does not depend on %s.reward", env->name);
+  if (!depends(&a)) {
+    diag_error(c->d, d->value->span, "this reward does not depend on %s.reward or %s.terminated",
+               env->name, env->name);
     return;
   }
   if (!dim_eq(a.dim, s->dim)) {
@@ -504,6 +520,7 @@ static void check_env_reward(Checker *c, Decl *d) {
   env->reward_decl = d;
   env->reward_mod = c->m->modulators.items[s->index];
   env->reward_scale = a.scale;
+  env->reward_terminated = a.terminated;
   env->reward_offset = a.offset;
 }
 

@@ -306,7 +306,7 @@ typedef struct Environment {
   double window;        /* model time per environment step (s) */
   Decl *reward_decl;
   Modulator *reward_mod;
-  double reward_scale, reward_offset;
+  double reward_scale, reward_terminated, reward_offset;
   Decl *train;
   bool decoder_written, train_written; /* seen, valid or not: no second error for a missing one */
   int64_t episodes;
@@ -332,7 +332,7 @@ typedef struct AgentsBlock {
   AgentsTable table;
   int64_t decide_every; /* environment steps per decision; 0: one at each episode's end */
   int64_t baseline;     /* per episode: minus the mean of the last K episodes' rewards, or 0 */
-  double reward_scale, reward_offset;
+  double reward_scale, reward_terminated, reward_offset;
 } AgentsBlock;
 
 typedef enum Precision { PRECISION_DOUBLE, PRECISION_SINGLE } Precision;

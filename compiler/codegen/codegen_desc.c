@@ -421,6 +421,7 @@ static LLVMValueRef agents_records(CodeGen *g) {
     r_i64(r, SnnAgents_decide_every, ab->decide_every);
     r_i64(r, SnnAgents_baseline, ab->baseline);
     r_f64(r, SnnAgents_reward_scale, ab->reward_scale);
+    r_f64(r, SnnAgents_reward_terminated, ab->reward_terminated);
     r_f64(r, SnnAgents_reward_offset, ab->reward_offset);
     r_i64(r, SnnAgents_stream, g->plan->env_stream + 1 + k);
   }
@@ -473,6 +474,7 @@ static LLVMValueRef environment_record(CodeGen *g) {
   r_ptr(&r, SnnEnvironment_encoder, record_array(g, encs, nenc, "encoders"));
   r_i64(&r, SnnEnvironment_reward_modulator, env->reward_mod ? env->reward_mod->index : -1);
   r_f64(&r, SnnEnvironment_reward_scale, env->reward_scale);
+  r_f64(&r, SnnEnvironment_reward_terminated, env->reward_terminated);
   r_f64(&r, SnnEnvironment_reward_offset, env->reward_offset);
   r_i64(&r, SnnEnvironment_episodes, env->episodes);
   r_i64(&r, SnnEnvironment_until_window, env->until_window);

@@ -450,13 +450,14 @@ static bool run_episode(Loop *l) {
       return sim_fail(s, "%s", snnrt_env_error(l->env));
     l->tr->env_steps++;
     ret += out.reward;
-    double amount = d->reward_scale * out.reward + d->reward_offset;
+    double amount = d->reward_scale * out.reward + d->reward_terminated * out.terminated +
+                    d->reward_offset;
     if (d->reward_modulator >= 0 && !modulators_give(s, d->reward_modulator, amount))
       return false;
     l->given += amount;
     bool end = out.terminated || out.truncated;
     for (int64_t k = 0; k < l->nagents; k++)
-      if (!agents_network_env_step(&l->agents[k], s, out.reward, end)) return false;
+      if (!agents_network_env_step(&l->agents[k], s, &out)) return false;
     if (end) break;
   }
   return record_episode(l, ret, snnrt_env_episode_steps(l->env));

@@ -199,9 +199,11 @@ static double against_baseline(NetworkAgents *na) {
   return r;
 }
 
-bool agents_network_env_step(NetworkAgents *na, Sim *s, double reward, bool episode_end) {
+bool agents_network_env_step(NetworkAgents *na, Sim *s, const SnnEnvOutcome *out) {
   const SnnAgents *d = na->desc;
-  na->reward += d->reward_scale * reward + d->reward_offset;
+  bool episode_end = out->terminated || out->truncated;
+  na->reward += d->reward_scale * out->reward + d->reward_terminated * out->terminated +
+                d->reward_offset;
   na->env_steps++;
   bool per_episode = d->decide_every == 0;
   if (!episode_end && (per_episode || na->env_steps < d->decide_every)) return true;

@@ -9,6 +9,7 @@
 
 #include "agents.h"
 #include "sim.h"
+#include "snnrt_env.h"
 
 typedef struct NetworkAgents {
   Agents core;
@@ -41,11 +42,11 @@ typedef struct NetworkAgents {
 bool agents_network_open(Sim *s, const SnnAgents *d, const char *features, NetworkAgents *na);
 /* Counts the spikes of the projection's ends after a network step. */
 void agents_network_after_step(NetworkAgents *na, const Sim *s);
-/* After an environment step with reward `reward` (the environment's): a
+/* After an environment step with its outcome (reward, end): a
    decision when one is due, or the episode's end (learned without a
    future; with decisions per episode, a decision with the episode's
    reward, minus the baseline); false + s->error. */
-bool agents_network_env_step(NetworkAgents *na, Sim *s, double reward, bool episode_end);
+bool agents_network_env_step(NetworkAgents *na, Sim *s, const SnnEnvOutcome *out);
 /* Frees what agents_network_open allocated. */
 void agents_network_close(NetworkAgents *na);
 

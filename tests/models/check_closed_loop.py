@@ -12,7 +12,8 @@ encode, decode, reward, train; docs/environments.md).
 - Decoders: membrane and first_spike choose the neuron they should; a silent
   network's ties are broken at random (about half of the actions), the same
   way for the same seed and otherwise for another.
-- Rewards: each step's `2 * reward - 0.5` reaches the modulator, once per step.
+- Rewards: each step's `2 * reward - 0.5` reaches the modulator, once per
+  step, and `+ 3 * ENV.terminated` adds 3 at the step that ends an episode.
 - Training: --episodes overrides the train statement; until stops early;
   the bandit example (examples/bandit_rstdp.snn) learns the better lever,
   and does not with its learning rate set to 0; its learning signals (the
@@ -165,6 +166,12 @@ def test_current_and_membrane(snnc, libs):
     # One reward after each 5 ms window (given to the step that follows it).
     check(np.allclose(np.diff(rt), 0.005), "reward times %s", rt[:5])
 
+    # ENV.terminated is 1 at the step that ends an episode: +3 there.
+    ended = run(snnc, staged("loop_current.snn", libs, [
+        ("reward 2 * probe.reward - 0.5", "reward 2 * probe.reward - 0.5 + 3 * probe.terminated")]))
+    ra = ended.npy("score_rewards")
+    want = np.tile([1.5] * 19 + [4.5], 3)
+    check(len(ra) == 60 and np.allclose(ra, want), "rewards with the episode's end: %s", ra[15:25])
     flipped = run(snnc, staged("loop_current.snn", libs, [("x = 0.3", "x = 0.8")]))
     check(list(episodes(flipped)[0]) == [0.0] * 3, "x = 0.8 should choose action 0: %s",
           episodes(flipped)[0])
