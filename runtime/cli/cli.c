@@ -239,7 +239,14 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
   long v;
   while ((c = getopt_long(argc, argv, "h", run_options, NULL)) != -1) {
     switch (c) {
-    case 'T': if (!parse_time(prog, "--duration", optarg, &opt->duration)) return 2; break;
+    case 'T':
+      if (m->environment) {
+        cli_error(prog, "--duration: the model trains on '%s' by episodes; give their number "
+                  "with --episodes N", m->environment->name);
+        return 2;
+      }
+      if (!parse_time(prog, "--duration", optarg, &opt->duration)) return 2;
+      break;
     case 'd': if (!parse_time(prog, "--dt", optarg, &opt->dt)) return 2; break;
     case 'S':
       if (!parse_count(prog, "--seed", optarg, 0, 2147483647L, &v)) return 2;

@@ -120,7 +120,7 @@ typedef struct RunOptions {
   bool quiet;
   double max_rate;         /* Hz: stop when a population exceeds it */
   int64_t episodes;        /* closed loop: episodes to train, 0 for the model's count */
-  const char *features;    /* closed loop: the first agents block's features, or NULL */
+  const char *features;    /* closed loop: every agents block's feature list, or NULL */
 } RunOptions;
 
 /* Wall time of the phases of a run (s). */

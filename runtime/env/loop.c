@@ -165,7 +165,7 @@ static bool open_agents(Loop *l, Sim *s, const SnnEnvironment *d) {
   tr->agent_features = calloc((size_t)d->nagents + 1, sizeof(char *));
   if (!l->agents || !tr->agent_features) return sim_fail(s, "out of memory");
   for (int64_t k = 0; k < d->nagents; k++) {
-    const char *features = k == 0 && s->opt.features ? s->opt.features : d->agents[k].features;
+    const char *features = s->opt.features ? s->opt.features : d->agents[k].features;
     tr->agent_features[tr->nagents++] = strdup(features);
     if (!tr->agent_features[k]) return sim_fail(s, "out of memory");
     /* Counted as open before it is, so that loop_close frees what it got. */

@@ -51,8 +51,8 @@ def closed_loop(snnc, path, episodes, seed):
 
 def without_agents(tmp):
     src = open(os.path.join(ROOT, "examples", "cartpole_agents.snn")).read()
-    out, n = re.subn(r"\nagents on In -> Out \{.*?\n\}\n", "\n", src, flags=re.S)
-    assert n == 1, "no agents block found"
+    out, n = re.subn(r"\nagents on \w+ -> \w+ \{.*?\n\}", "", src, flags=re.S)
+    assert n >= 1, "no agents block found"
     path = os.path.join(tmp, "cartpole_no_agents.snn")
     with open(path, "w") as f:
         f.write(out)
@@ -90,7 +90,7 @@ def main():
     print("\n## The closed loop: CartPole steps per second (20 ms of network each)\n")
     print("| model | environment steps/s | model time / wall time |")
     print("|---|---|---|")
-    print("| examples/cartpole_agents.snn (64 agents) | %.4g | %.0fx |" % (rate, rate * 0.02))
+    print("| examples/cartpole_agents.snn (32 agents) | %.4g | %.0fx |" % (rate, rate * 0.02))
     print("| the same without its agents block | %.4g | %.0fx |" % (rate0, rate0 * 0.02))
     t0 = time.perf_counter()
     for seed in range(1, 6):

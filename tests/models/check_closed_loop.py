@@ -25,6 +25,9 @@ encode, decode, reward, train; docs/environments.md).
   fraction is epsilon; deciding once per episode against a baseline of
   recent returns, they learn it too; the same seed learns the same in two threads and in
   a native binary; a bad --features is refused naming the projection.
+- examples/ablate.py: one row per state space and the baseline, every
+  seed's curve, each row run with its own --features; a bad spaces file
+  is refused with its line.
 - Bad input: a missing library at run time, --episodes on a model without an
   environment or with a bad count, an environment whose observation turns
   NaN or whose step fails mid-episode: clear errors naming it, status 1,
@@ -43,7 +46,7 @@ import tempfile
 
 import numpy as np
 
-from snntest import check, main, model, run, snnc_path
+from snntest import ROOT as ROOT_DIR, check, main, model, run, snnc_path
 
 WORK = tempfile.mkdtemp(prefix="snnloop-")
 
@@ -111,6 +114,8 @@ def test_cartpole_right(snnc):
           "--episodes 7 gave %s", more.summary["training"])
     bad = run(snnc, model("loop_cartpole_right.snn"), "--episodes", "0", expect_fail=True)
     check("--episodes" in bad.stderr, "--episodes 0: %s", bad.stderr)
+    bad = run(snnc, model("loop_cartpole_right.snn"), "--duration", "1s", expect_fail=True)
+    check(bad.returncode == 2 and "--episodes" in bad.stderr, "--duration: %s", bad.stderr)
     bad = run(snnc, model("lif_const.snn"), "--episodes", "3", expect_fail=True)
     check("no environment" in bad.stderr, "--episodes without an environment: %s", bad.stderr)
 
@@ -370,6 +375,37 @@ def test_faulty(snnc, lib, message):
           "episode_return.npy is not an empty, valid array")
 
 
+def test_ablate(snnc):
+    """examples/ablate.py: one row per state space (and the baseline), the
+    curves of every seed; each row's runs differ only in --features."""
+    spaces = os.path.join(WORK, "spaces.txt")
+    with open(spaces, "w") as f:
+        f.write("# two rows\nA: weight(bins = 3)\n\nB: weight(bins = 3), position\n")
+    out = os.path.join(WORK, "ablation")
+    r = subprocess.run([sys.executable, os.path.join(ROOT_DIR, "examples", "ablate.py"), snnc,
+                        os.path.join(ROOT_DIR, "examples", "cartpole_agents.snn"), spaces,
+                        "--baseline", os.path.join(ROOT_DIR, "examples", "cartpole_rstdp.snn"),
+                        "--seeds", "2", "--episodes", "4", "--out", out],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "ablate.py failed: %s%s", r.stdout, r.stderr)
+    rows = [l for l in r.stdout.splitlines() if l.startswith("| ") and not l.startswith("| state")]
+    check([l.split("|")[1].strip() for l in rows] == ["R-STDP", "A", "B"], "rows: %s", rows)
+    with open(os.path.join(out, "curves.json")) as f:
+        curves = json.load(f)
+    check(sorted(curves) == ["A", "B", "R-STDP"] and all(
+        len(c) == 2 and all(len(x) == 4 for x in c) for c in curves.values()), "curves %s", curves)
+    with open(os.path.join(out, "B-1", "summary.json")) as f:
+        used = json.load(f)["training"]["agent_features"]
+    check(used == ["weight(bins = 3), position"] * 2, "row B ran with %s", used)
+    bad = os.path.join(WORK, "bad.txt")
+    with open(bad, "w") as f:
+        f.write("no colon here\n")
+    r = subprocess.run([sys.executable, os.path.join(ROOT_DIR, "examples", "ablate.py"), snnc,
+                        os.path.join(ROOT_DIR, "examples", "cartpole_agents.snn"), bad],
+                       capture_output=True, text=True)
+    check(r.returncode != 0 and "bad.txt:1" in r.stderr, "a bad spaces file: %s", r.stderr)
+
+
 def test():
     snnc = snnc_path()
     libs = {"libprobe.so": sys.argv[3], "libbandit.so": sys.argv[4]}
@@ -382,6 +418,7 @@ def test():
     test_until(snnc, libs)
     test_agents(snnc, libs)
     test_bandit(snnc, libs)
+    test_ablate(snnc)
     shutil.rmtree(WORK)
 
 
