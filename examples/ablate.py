@@ -6,8 +6,8 @@ feature list (`snnc run --features`, no recompilation of the rest), and
 optionally a baseline model (reward-modulated STDP on the same network),
 then prints one Markdown row per state space: the mean return of the last
 100 episodes (mean and spread over seeds), the episodes until the running
-mean of 100 reached 195 and 475 (median over the seeds that did, and how
-many did), and the wall time of the row.  The learning curves go to
+mean of 100 reached each of --levels (195 and 475 by default: CartPole's;
+median over the seeds that did, and how many did), and the wall time of the row.  The learning curves go to
 OUT/curves.json, one list of returns per row and seed, and with --figure
 to an SVG of the running means.
 
@@ -90,16 +90,19 @@ def figure(curves, path, window=100):
         lo = np.maximum(0, k - window)
         series[name] = (c[k] - c[lo]) / (k - lo)
     n = max(len(v) for v in series.values())
-    top = max(500.0, max(float(v.max()) for v in series.values()))
+    top = max(float(v.max()) for v in series.values())
+    top = max(10.0, 10 ** np.floor(np.log10(top)) * np.ceil(top / 10 ** np.floor(np.log10(top))))
+    lowest = min(0.0, min(float(v.min()) for v in series.values()))
     x = lambda e: L + (W - L - R) * e / max(n - 1, 1)
-    y = lambda v: T + (H - T - B) * (1 - v / top)
+    y = lambda v: T + (H - T - B) * (1 - (v - lowest) / (top - lowest))
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
            'font-family="sans-serif" font-size="12">' % (W, H),
            '<rect width="100%" height="100%" fill="white"/>']
-    for v in range(0, int(top) + 1, 100):
+    step = 10 ** np.floor(np.log10(top - lowest))
+    for v in np.arange(np.ceil(lowest / step) * step, top + step / 2, step):
         out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (
             L, y(v), W - R, y(v)))
-        out.append('<text x="%d" y="%.1f" text-anchor="end">%d</text>' % (L - 6, y(v) + 4, v))
+        out.append('<text x="%d" y="%.1f" text-anchor="end">%g</text>' % (L - 6, y(v) + 4, v))
     for e in range(0, n + 1, max(1, n // 5)):
         out.append('<text x="%.1f" y="%d" text-anchor="middle">%d</text>' % (x(e), H - B + 16, e))
     out.append('<text x="%d" y="%d" text-anchor="middle">episode</text>' % ((L + W - R) / 2, H - 8))
@@ -127,6 +130,8 @@ def main():
     ap.add_argument("--episodes", type=int, default=1000)
     ap.add_argument("--out", default=None, help="folder for the runs and curves.json")
     ap.add_argument("--figure", default=None, help="an SVG of the learning curves")
+    ap.add_argument("--levels", default="195,475",
+                    help="returns whose reaching (mean of 100 episodes) is reported")
     a = ap.parse_args()
     out = a.out or tempfile.mkdtemp(prefix="ablation-")
     os.makedirs(out, exist_ok=True)
@@ -135,25 +140,26 @@ def main():
         rows.insert(0, ("R-STDP", a.baseline, None))
     print("%d episodes, seeds 1 to %d; the mean of the last 100 episodes over seeds\n" % (
         a.episodes, a.seeds))
-    print("| state space | features | last 100: mean (sd) | per seed | episodes to 195 | "
-          "episodes to 475 | wall (s) |")
-    print("|---|---|---|---|---|---|---|")
+    levels = [float(x) for x in a.levels.split(",") if x.strip()]
+    print("| state space | features | last 100: mean (sd) | per seed | %s | wall (s) |" % (
+        " | ".join("episodes to %g" % v for v in levels)))
+    print("|---|---|---|---|%s---|" % ("---|" * len(levels)))
     curves = {}
     for name, model, features in rows:
         t0 = time.perf_counter()
-        lasts, to195, to475 = [], [], []
+        lasts, hits = [], [[] for _ in levels]
         for seed in range(1, a.seeds + 1):
             ret = train(a.snnc, model, seed, a.episodes, features,
                         os.path.join(out, "%s-%d" % (name, seed)))
             curves.setdefault(name, []).append([float(x) for x in ret])
             lasts.append(float(ret[-100:].mean()))
-            to195.append(reached(ret, 195))
-            to475.append(reached(ret, 475))
+            for k, v in enumerate(levels):
+                hits[k].append(reached(ret, v))
         sd = statistics.stdev(lasts) if len(lasts) > 1 else 0.0
-        print("| %s | `%s` | %.1f (%.1f) | %s | %s | %s | %.1f |" % (
+        print("| %s | `%s` | %.1f (%.1f) | %s | %s | %.1f |" % (
             name, features if features is not None else os.path.basename(model),
-            statistics.mean(lasts), sd, ", ".join("%.0f" % x for x in lasts),
-            describe(to195), describe(to475), time.perf_counter() - t0), flush=True)
+            statistics.mean(lasts), sd, ", ".join("%.1f" % x for x in lasts),
+            " | ".join(describe(h) for h in hits), time.perf_counter() - t0), flush=True)
     with open(os.path.join(out, "curves.json"), "w") as f:
         json.dump(curves, f)
     print("\ncurves: %s" % os.path.join(out, "curves.json"))
