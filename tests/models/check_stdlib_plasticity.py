@@ -59,7 +59,7 @@ class Synapse:
         elif rule == "Da":
             self.w, self.c = 1.0, 0.0
             self.apre, self.apost = Trace(19.5 * ms), Trace(19.5 * ms)
-        elif rule == "Flor":
+        elif rule in ("Flor", "FlorB"):
             self.w = 0.5
             self.apre, self.apost = Trace(20 * ms), Trace(20 * ms)
             self.z = Trace(25 * ms)
@@ -70,7 +70,7 @@ class Synapse:
         r = self.rule
         if r == "Da":
             return {"w": self.w, "c": self.c}
-        if r == "Flor":
+        if r in ("Flor", "FlorB"):
             return {"w": self.w, "z": self.z.at(n)}
         if r == "Stp":
             return {"u": self.u.at(n), "x": self.x.at(n)}
@@ -80,6 +80,8 @@ class Synapse:
         if self.rule == "Da" and n % 100 == 0:
             self.w = min(max(self.w + (0.002 + da) * self.c, 0.0), 4.0)
             self.c *= 0.99
+        if self.rule == "FlorB" and n % 10 == 0:  # every 1 ms, Euler, kept in [0, 1]
+            self.w = min(max(self.w + 200.0 * da * self.z.at(n) * 1e-3, 0.0), 1.0)
 
     def clock(self, n, da):
         if self.rule == "Flor":
@@ -101,7 +103,7 @@ class Synapse:
         elif r == "Da":
             self.apre.set(n, 0.1)
             self.c -= 1.5 * self.apost.at(n)
-        elif r == "Flor":
+        elif r in ("Flor", "FlorB"):
             self.apre.set(n, self.apre.at(n) + 1)
             self.z.set(n, self.z.at(n) + self.apost.at(n))
         elif r == "Stp":
@@ -127,7 +129,7 @@ class Synapse:
         elif r == "Da":
             self.apost.set(n, 0.1)
             self.c += self.apre.at(n)
-        elif r == "Flor":
+        elif r in ("Flor", "FlorB"):
             self.apost.set(n, self.apost.at(n) - 1)
             self.z.set(n, self.z.at(n) + self.apre.at(n))
 
@@ -168,7 +170,7 @@ def test():
     da = dopamine()
     check(np.max(np.abs(r.npy("dopamine")[::1] - da)) < 1e-12, "dopamine differs")
     rules = {"Add": ["w"], "Near": ["w"], "Mult": ["w"], "Trip": ["w"], "Da": ["w", "c"],
-             "Flor": ["w", "z"], "Stp": ["u", "x"]}
+             "Flor": ["w", "z"], "FlorB": ["w", "z"], "Stp": ["u", "x"]}
     for rule, names in rules.items():
         pairs = list(zip(r.npy(rule + "_%s_i" % names[0]).tolist(),
                          r.npy(rule + "_%s_j" % names[0]).tolist()))
