@@ -99,10 +99,12 @@ def figure(curves, path, window=100):
            'font-family="sans-serif" font-size="12">' % (W, H),
            '<rect width="100%" height="100%" fill="white"/>']
     step = 10 ** np.floor(np.log10(top - lowest))
+    while (top - lowest) / step < 4:
+        step /= 2
     for v in np.arange(np.ceil(lowest / step) * step, top + step / 2, step):
         out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (
             L, y(v), W - R, y(v)))
-        out.append('<text x="%d" y="%.1f" text-anchor="end">%g</text>' % (L - 6, y(v) + 4, v))
+        out.append('<text x="%d" y="%.1f" text-anchor="end">%g</text>' % (L - 6, y(v) + 4, v + 0.0))
     for e in range(0, n + 1, max(1, n // 5)):
         out.append('<text x="%.1f" y="%d" text-anchor="middle">%d</text>' % (x(e), H - B + 16, e))
     out.append('<text x="%d" y="%d" text-anchor="middle">episode</text>' % ((L + W - R) / 2, H - 8))
