@@ -768,6 +768,14 @@ static void check_run(Checker *c, Decl *d) {
     else {
       c->m->duration += d->value->cval;
       vec_push(&c->m->runs, d);
+      /* The runtime refuses more than 10^12 steps (runtime/core/sim.h); say
+         so here, at the run that passes it. */
+      double steps = c->m->duration / c->m->dt;
+      if (!(steps <= 1e12) && (steps - d->value->cval / c->m->dt) <= 1e12) {
+        diag_error(c->d, d->value->span, "the runs come to %g s, %.3g steps of %g s: more than "
+                   "the 1e+12 steps a run may take", c->m->duration, steps, c->m->dt);
+        if (c->m->dt_decl) diag_note(c->d, c->m->dt_decl->span, "the time step is set here");
+      }
     }
   }
   leave_context(c, saved);

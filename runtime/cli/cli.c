@@ -304,6 +304,14 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
               opt->duration * 1e3);
     return 2;
   }
+  /* The step counter is exact far beyond this; a run this long is a typo. */
+  double steps = opt->duration / opt->dt;
+  if (!(steps <= SIM_MAX_STEPS) && !m->environment) {
+    cli_error(prog, "a run of %g s in steps of %g s would take %.3g steps, more than the %.0e "
+              "this runtime takes; give a shorter --duration or a longer --dt", opt->duration,
+              opt->dt, steps, (double)SIM_MAX_STEPS);
+    return 2;
+  }
   return -1;
 }
 

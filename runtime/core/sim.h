@@ -24,6 +24,8 @@
 #include "snnrt.h"
 
 enum { SIM_ERRLEN = 512, SIM_MAX_THREADS = 64 };
+/* The longest run in steps (10^12: 3 years of model time at 0.1 ms). */
+#define SIM_MAX_STEPS 1e12
 
 /* A growable list of neuron indices. */
 typedef struct IndexList {

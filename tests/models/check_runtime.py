@@ -32,6 +32,13 @@ def test():
     check("projection 'A -> A' would hold about" in r.stderr, "memory message: %s", r.stderr)
     r = run(snnc, model("huge_population.snn"), expect_fail=True)
     check("population 'A' needs" in r.stderr, "memory message: %s", r.stderr)
+    # Step counts that overflow or could never finish are refused with the numbers
+    # (they used to run 0 steps and say "completed", or run for ever).
+    for args, steps in ((["--duration", "1e30s"], "1e+34 steps"),
+                        (["--dt", "1e-20s", "--duration", "1ms"], "1e+17 steps")):
+        r = run(snnc, model("lif_const.snn"), *args, expect_fail=True)
+        check(r.returncode == 2 and steps in r.stderr and "1e+12" in r.stderr,
+              "%s: status %d, %s", args, r.returncode, r.stderr)
 
     # The blow-up run keeps its data: summary and the samples before the error.
     out = os.path.join(os.environ.get("TMPDIR", "/tmp"), "snn-blowup-%d" % os.getpid())
