@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -78,22 +79,31 @@ static const char fmt_help[] =
   "  -i, --in-place   rewrite the files instead of printing them\n"
   "      --check      print nothing; exit 1 if a file is not canonical\n";
 
-/* Writes text to path atomically: a temporary file renamed over it. */
+/* Writes text to path atomically: a temporary file renamed over it.  A
+   symbolic link stays a link (its target is rewritten), and the file keeps
+   its permissions (mkstemp would leave 0600). */
 static bool write_atomically(const char *path, const char *text, size_t len) {
-  size_t n = strlen(path) + 16;
+  char *real = realpath(path, NULL);
+  const char *target = real ? real : path;
+  struct stat st;
+  bool have_mode = stat(target, &st) == 0;
+  size_t n = strlen(target) + 16;
   char *tmp = xmalloc(n);
-  snprintf(tmp, n, "%s.fmt-XXXXXX", path);
+  snprintf(tmp, n, "%s.fmt-XXXXXX", target);
   int fd = mkstemp(tmp);
   bool ok = fd >= 0;
   if (ok) {
-    FILE *f = fdopen(fd, "w");
+    if (have_mode) ok = fchmod(fd, st.st_mode & 07777) == 0;
+    FILE *f = ok ? fdopen(fd, "w") : NULL;
+    if (!f) close(fd);
     ok = f && fwrite(text, 1, len, f) == len;
     ok = (f && fclose(f) == 0) && ok;
-    ok = ok && rename(tmp, path) == 0;
+    ok = ok && rename(tmp, target) == 0;
     if (!ok) unlink(tmp);
   }
   if (!ok) driver_error("cannot write '%s': %s", path, strerror(errno));
   free(tmp);
+  free(real);
   return ok;
 }
 
@@ -120,8 +130,11 @@ static int fmt_one(const char *path, bool in_place, bool check_only, const Drive
       }
     } else if (in_place) {
       if (!same && !write_atomically(path, sb_str(&out), out.len)) status = EXIT_MODEL_ERROR;
-    } else {
-      fwrite(sb_str(&out), 1, out.len, stdout);
+    } else if (fwrite(sb_str(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+      /* A full disk or a closed pipe: say so, not exit 0 with the text lost. */
+      driver_error("cannot write the formatted '%s' to standard output: %s", path,
+                   strerror(errno));
+      status = EXIT_MODEL_ERROR;
     }
     sb_free(&out);
     model_free(m);
