@@ -6,9 +6,11 @@
 ** is a header naming the columns: `i`, `j` (or `pre`, `post`) and names of
 ** the synapse model's state variables, whose values are read in the unit
 ** the variable was declared in.  Blank lines and lines starting with '#'
-** are skipped.  Every problem is reported with the file and line.
+** are skipped.  Values must be finite and each pair may appear once.
+** Every problem is reported with the file and line.
 */
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,9 +80,12 @@ static bool grow(Sim *s, FileSynapses *f) {
   if (pre) f->pre = pre;
   int64_t *post = realloc(f->post, sizeof(int64_t) * (size_t)cap);
   if (post) f->post = post;
+  int64_t *line = realloc(f->line, sizeof(int64_t) * (size_t)cap);
+  if (line) f->line = line;
   double *vals = f->ncols ? realloc(f->values, sizeof(double) * (size_t)(cap * f->ncols)) : NULL;
   if (vals) f->values = vals;
-  if (!pre || !post || (f->ncols && !vals)) return sim_fail(s, "out of memory reading %s", f->path);
+  if (!pre || !post || !line || (f->ncols && !vals))
+    return sim_fail(s, "out of memory reading %s", f->path);
   f->cap = cap;
   return true;
 }
@@ -118,11 +123,50 @@ static bool read_row(Sim *s, RtProj *p, FileSynapses *f, int64_t line, char **fi
       char *end;
       double v = strtod(fields[c], &end);
       if (end == fields[c] || *end) return fail(s, f, line, "not a number:", fields[c]);
+      if (!isfinite(v)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "the value of '%s' is %.40s; synaptic values must be finite",
+                 p->desc->value[f->role[c]].name, fields[c]);
+        return fail(s, f, line, msg, NULL);
+      }
       f->values[f->n * f->ncols + col++] = v * p->desc->value[f->role[c]].unit_scale;
     }
   }
+  f->line[f->n] = line;
   f->n++;
   return true;
+}
+
+typedef struct Pair {
+  int64_t pre, post, line;
+} Pair;
+
+static int compare_pairs(const void *a, const void *b) {
+  const Pair *x = a, *y = b;
+  if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
+  if (x->post != y->post) return x->post < y->post ? -1 : 1;
+  return (x->line > y->line) - (x->line < y->line);
+}
+
+/* One synapse per pair: a pair listed twice is most likely a mistake in
+   the file (and would silently double the connection). */
+static bool refuse_duplicates(Sim *s, FileSynapses *f) {
+  Pair *pairs = malloc(sizeof(Pair) * (size_t)(f->n + 1));
+  if (!pairs) return sim_fail(s, "out of memory reading %s", f->path);
+  for (int64_t k = 0; k < f->n; k++) pairs[k] = (Pair){f->pre[k], f->post[k], f->line[k]};
+  qsort(pairs, (size_t)f->n, sizeof(Pair), compare_pairs);
+  bool ok = true;
+  for (int64_t k = 1; ok && k < f->n; k++) {
+    const Pair *a = &pairs[k - 1], *b = &pairs[k];
+    if (a->pre != b->pre || a->post != b->post) continue;
+    char msg[160];
+    snprintf(msg, sizeof msg, "the synapse %lld -> %lld is listed again (first on line %lld); "
+             "a file gives each pair once", (long long)b->pre, (long long)b->post,
+             (long long)a->line);
+    ok = fail(s, f, b->line, msg, NULL);
+  }
+  free(pairs);
+  return ok;
 }
 
 bool network_file_read(Sim *s, RtProj *p, FileSynapses *f) {
@@ -165,12 +209,13 @@ bool network_file_read(Sim *s, RtProj *p, FileSynapses *f) {
   if (ok && ferror(in)) ok = sim_fail(s, "error reading '%s'", f->path);
   fclose(in);
   free(line);
-  return ok;
+  return ok && refuse_duplicates(s, f);
 }
 
 void network_file_free(FileSynapses *f) {
   free(f->pre);
   free(f->post);
+  free(f->line);
   free(f->values);
   memset(f, 0, sizeof *f);
 }

@@ -11,6 +11,7 @@ typedef struct FileSynapses {
   const char *path;
   int64_t n, cap;
   int64_t *pre, *post;
+  int64_t *line;           /* per synapse: its line in the file */
   int ncols;             /* synaptic value columns */
   int width;             /* fields per line */
   int role[32];          /* per field: -1 i, -2 j, else the synaptic value */
