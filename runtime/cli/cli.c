@@ -338,6 +338,7 @@ static bool run_all(Sim *s, bool progress) {
   int64_t total = (int64_t)llround(s->opt.duration / s->opt.dt);
   Progress pr = {now(), 0, total};
   bool ok = sim_run(s, total - s->step, progress ? show_progress : NULL, &pr);
+  ok = ok && guard_finish(s);
   if (progress) fprintf(stderr, "\r%*s\r", 100, "");
   s->t = (double)s->step * s->opt.dt;
   return ok;

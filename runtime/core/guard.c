@@ -7,7 +7,10 @@
 ** simulated time and stops the run at the end of a window whose mean rate
 ** exceeds the limit (`--max-rate`, or SnnSimConfig.max_rate; 0 turns it
 ** off).  It runs inside sim_run, so `snnc run`, native binaries and programs
-** on the stepping API all stop at the same step for the same model.
+** on the stepping API all stop at the same step for the same model.  At the
+** end of a run the last, shorter window is judged too (if it spans at
+** least 10 ms: one spike in a step is no rate), so that a run shorter than
+** a window is not exempt.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -31,11 +34,11 @@ static void restart_at(Sim *s, int64_t step) {
 
 void guard_restart(Sim *s) { restart_at(s, s->step); }
 
-bool guard_after_step(Sim *s) {
-  int64_t steps = s->step + 1 - s->guard_start;
-  if (!(s->opt.max_rate > 0) || steps < s->guard_window) return true;
+/* Judges the window from guard_start to the end of step `last`. */
+static bool judge(Sim *s, int64_t last) {
+  int64_t steps = last + 1 - s->guard_start;
   double span = (double)steps * s->opt.dt;
-  double t_end = (double)(s->step + 1) * s->opt.dt;
+  double t_end = (double)(last + 1) * s->opt.dt;
   bool ok = true;
   for (int64_t k = 0; ok && k < s->model->npop; k++) {
     const RtPop *p = &s->pops[k];
@@ -48,6 +51,20 @@ bool guard_after_step(Sim *s) {
                     t_end * 1e3, s->opt.max_rate,
                     p->spikes.len ? p->spikes.items[p->spikes.len - 1] : -1);
   }
+  return ok;
+}
+
+bool guard_after_step(Sim *s) {
+  int64_t steps = s->step + 1 - s->guard_start;
+  if (!(s->opt.max_rate > 0) || steps < s->guard_window) return true;
+  bool ok = judge(s, s->step);
   restart_at(s, s->step + 1); /* this step's spikes are counted already */
   return ok;
+}
+
+bool guard_finish(Sim *s) {
+  int64_t steps = s->step - s->guard_start;
+  if (!(s->opt.max_rate > 0) || steps < 1 || (double)steps * s->opt.dt < 0.01 - 1e-12)
+    return true;
+  return judge(s, s->step - 1);
 }

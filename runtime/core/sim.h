@@ -249,6 +249,9 @@ void guard_restart(Sim *s);
 /* At the end of a window, fails naming a population whose mean rate over
    it exceeds opt.max_rate (0: no limit). */
 bool guard_after_step(Sim *s);
+/* At the end of a run: the last window, shorter than the others, if it spans
+   at least 10 ms; false + s->error as guard_after_step. */
+bool guard_finish(Sim *s);
 
 /* network.c */
 /* Builds the synapses of projection k from its rule; false + s->error on failure. */

@@ -28,6 +28,10 @@ def test():
     r = run(snnc, model("runaway.snn"), expect_fail=True)
     check("population 'P' fired at" in r.stderr and "--max-rate" in r.stderr,
           "runaway message: %s", r.stderr)
+    # A run shorter than the guard's window of 100 ms is judged at its end.
+    r = run(snnc, model("runaway.snn"), "--duration", "50ms", expect_fail=True)
+    check("population 'P' fired at" in r.stderr and "over the 50 ms before t = 50 ms" in r.stderr,
+          "a short runaway run: %s", r.stderr)
     r = run(snnc, model("huge.snn"), expect_fail=True)
     check("projection 'A -> A' would hold about" in r.stderr, "memory message: %s", r.stderr)
     r = run(snnc, model("huge_population.snn"), expect_fail=True)
