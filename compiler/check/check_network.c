@@ -133,6 +133,24 @@ static int compare_timed_spikes(const void *pa, const void *pb) {
   return (a->index > b->index) - (a->index < b->index);
 }
 
+static int compare_time_exprs(const void *a, const void *b) {
+  double x = (*(Expr *const *)a)->cval, y = (*(Expr *const *)b)->cval;
+  return (x > y) - (x < y);
+}
+
+/* A neuron spikes at most once a step: times of one group that round to the
+   same step (or repeat) give one spike, which the user should know. */
+static void warn_merged_times(Checker *c, Expr **times, int n, int64_t index) {
+  qsort(times, (size_t)n, sizeof *times, compare_time_exprs);
+  for (int k = 1; k < n; k++) {
+    double a = times[k - 1]->cval, b = times[k]->cval;
+    if (llround(a / c->m->dt) != llround(b / c->m->dt)) continue;
+    diag_warning(c->d, times[k]->span, "neuron %lld spikes at %g ms and %g ms, in one step of "
+                 "%g ms: it gets one spike there, not two", (long long)index, a * 1e3, b * 1e3,
+                 c->m->dt * 1e3);
+  }
+}
+
 /* spike_times[2]((0: 10 ms, 50 ms), (1: 30 ms)) */
 static void check_spike_times(Checker *c, Decl *d, Population *p) {
   int64_t n = 0;
@@ -157,6 +175,8 @@ static void check_spike_times(Checker *c, Decl *d, Population *p) {
       else
         index = (int64_t)v;
     }
+    Expr **times = arena_alloc(c->a, sizeof(Expr *) * (size_t)(expr_count(g->args) + 1));
+    int ntimes = 0;
     for (Expr *t = g->args; t; t = t->next) {
       if (!check_number_dim(c, t, dim_time(), "a spike time") ||
           !require_const(c, t, "a spike time"))
@@ -166,7 +186,9 @@ static void check_spike_times(Checker *c, Decl *d, Population *p) {
         continue;
       }
       if (index >= 0) p->spikes[p->nspikes++] = (TimedSpike){index, t->cval};
+      times[ntimes++] = t;
     }
+    if (index >= 0) warn_merged_times(c, times, ntimes, index);
   }
   leave_context(c, saved);
   qsort(p->spikes, (size_t)p->nspikes, sizeof *p->spikes, compare_timed_spikes);

@@ -14,6 +14,7 @@
 """
 import os
 import subprocess
+import tempfile
 
 import numpy as np
 
@@ -28,6 +29,18 @@ def test():
     r = run(snnc, model("runaway.snn"), expect_fail=True)
     check("population 'P' fired at" in r.stderr and "--max-rate" in r.stderr,
           "runaway message: %s", r.stderr)
+    # Spike times of one neuron in one step: one spike, and a warning that says so.
+    src = os.path.join(tempfile.mkdtemp(prefix="snnsp-"), "merged.snn")
+    with open(src, "w") as f:
+        f.write('import "neurons/lif.snn"\n'
+                'input src = spike_times[2]((0: 10 ms, 10.02 ms, 20 ms), (1: 5 ms, 5 ms))\n'
+                'population P = LIF[1]\nmonitor spikes(src)\nrun 30 ms\n')
+    w = subprocess.run([snnc, "check", src], capture_output=True, text=True)
+    check(w.returncode == 0 and w.stderr.count("warning:") == 2 and
+          "neuron 0 spikes at 10 ms and 10.02 ms, in one step of 0.1 ms" in w.stderr,
+          "merged spike times: %s", w.stderr)
+    merged = run(snnc, src)
+    check(list(merged.spikes("src")[1]) == [1, 0, 0], "merged spikes %s", merged.spikes("src"))
     # A run shorter than the guard's window of 100 ms is judged at its end.
     r = run(snnc, model("runaway.snn"), "--duration", "50ms", expect_fail=True)
     check("population 'P' fired at" in r.stderr and "over the 50 ms before t = 50 ms" in r.stderr,
