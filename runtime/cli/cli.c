@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "outdir.h"
 #include "sim.h"
 #include "summary.h"
 #include "units.h"
@@ -368,6 +369,21 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
     free(fixed);
     return rc;
   }
+  /* The folder is this run's alone, and holds nothing of an earlier run. */
+  OutDir outdir;
+  char why[SIM_ERRLEN];
+  if (!sim_make_dirs(opt.out_dir)) {
+    cli_error(prog, "cannot create the output folder '%s': %s", opt.out_dir, strerror(errno));
+    free(param);
+    free(fixed);
+    return 1;
+  }
+  if (!outdir_claim(opt.out_dir, &outdir, why, sizeof why)) {
+    cli_error(prog, "%s", why);
+    free(param);
+    free(fixed);
+    return 1;
+  }
   PhaseTimes times = summary_compile_times(info);
   Sim sim;
   double t0 = now();
@@ -409,6 +425,7 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   monitors_free(&sim);
   sim_free(&sim);
   training_free(&training);
+  outdir_release(&outdir);
   return ok && plotted && summary_ok ? 0 : 1;
 }
 

@@ -16,7 +16,8 @@
 **                             running mean over the episodes that `until`
 **                             averages (100 without one)
 ** The populations appear in the order summary.json lists them (else in
-** alphabetical order); the duration comes from summary.json when present.
+** alphabetical order); the duration comes from summary.json when present,
+** and only the files it lists are drawn.
 */
 #include <dirent.h>
 #include <math.h>
@@ -109,6 +110,18 @@ static int summary_order(const char *json, const char *name) {
   snprintf(pattern, sizeof pattern, "\"name\": \"%s\"", name);
   const char *hit = strstr(list, pattern);
   return hit ? (int)(hit - list) : 1 << 20;
+}
+
+/* Whether summary.json lists the file among what its run wrote; with no
+   summary (or an older one without the list), every file counts. */
+static bool listed(const char *json, const char *file) {
+  const char *list = json ? strstr(json, "\"files\": [") : NULL;
+  if (!list) return true;
+  const char *end = strchr(list, ']');
+  char pattern[300];
+  snprintf(pattern, sizeof pattern, "\"%s\"", file);
+  const char *hit = strstr(list, pattern);
+  return hit && end && hit < end;
 }
 
 static int compare_groups(const void *a, const void *b) {
@@ -391,6 +404,7 @@ int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t
   while (ok && (e = readdir(d))) {
     const char *f = e->d_name;
     size_t len = strlen(f);
+    if (!listed(summary, f)) continue; /* not this run's: left by another */
     if (ends_with(f, "_spikes_t.npy") && n < MAX_GROUPS && len - 13 < sizeof groups[n].name) {
       memcpy(groups[n].name, f, len - 13);
       groups[n].name[len - 13] = 0;
@@ -417,7 +431,7 @@ int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t
     ok = draw_record(dir, states[k], summary, opt, err, errlen);
     drawn += ok;
   }
-  if (ok && file_exists(dir, "episode_return", ".npy")) {
+  if (ok && file_exists(dir, "episode_return", ".npy") && listed(summary, "episode_return.npy")) {
     ok = draw_learning_curve(dir, summary, err, errlen);
     drawn += ok;
   }

@@ -12,6 +12,7 @@ Every figure is checked to be a PNG of the default size (the pixels are
 checked by the unit test of the figure modules, tests/unit/test_plot.c).
 """
 import os
+import shutil
 import struct
 import subprocess
 
@@ -45,7 +46,11 @@ def test():
           "a histogram of a record of four synapses")
 
     mod = run(snnc, model("modulators.snn"))
+    # A record that summary.json does not list (another run's) is not drawn.
+    shutil.copy(os.path.join(mod.out, "P_v.npy"), os.path.join(mod.out, "Q_v.npy"))
+    shutil.copy(os.path.join(mod.out, "P_v_t.npy"), os.path.join(mod.out, "Q_v_t.npy"))
     r = plot(snnc, mod.out)
+    check(not os.path.exists(os.path.join(mod.out, "Q_v.png")), "plot drew a file of no run")
     check(r.returncode == 0, "snnc plot failed: %s", r.stderr)
     for name in ("dopamine.png", "dopamine_rewards.png", "lottery.png", "P_v.png"):
         check(os.path.exists(os.path.join(mod.out, name)), "snnc plot wrote no %s", name)

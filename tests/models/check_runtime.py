@@ -12,6 +12,7 @@
 - bad command-line values and an unusable output folder are refused with a
   message.
 """
+import fcntl
 import os
 import subprocess
 import tempfile
@@ -29,6 +30,24 @@ def test():
     r = run(snnc, model("runaway.snn"), expect_fail=True)
     check("population 'P' fired at" in r.stderr and "--max-rate" in r.stderr,
           "runaway message: %s", r.stderr)
+    # One output folder, one run: a second run into a folder in use is refused
+    # (the lock is what a running snnc holds), and a run removes what the last
+    # run there listed, but nothing else.
+    folder = tempfile.mkdtemp(prefix="snnout-")
+    fd = os.open(os.path.join(folder, ".snn-lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    busy = run(snnc, model("lif_const.snn"), out=folder, expect_fail=True)
+    check(busy.returncode == 1 and "is in use by another run" in busy.stderr, "busy: %s",
+          busy.stderr)
+    os.close(fd)
+    first = run(snnc, model("weights.snn"), out=folder)
+    with open(os.path.join(folder, "notes.txt"), "w") as f:
+        f.write("mine\n")
+    second = run(snnc, model("lif_const.snn"), out=folder)
+    left = set(os.listdir(folder)) - {".snn-lock"}
+    check(left == set(second.summary["files"]) | {"summary.json", "notes.txt"},
+          "after a second run the folder holds %s; the first wrote %s", sorted(left),
+          first.summary["files"])
     # Spike times of one neuron in one step: one spike, and a warning that says so.
     src = os.path.join(tempfile.mkdtemp(prefix="snnsp-"), "merged.snn")
     with open(src, "w") as f:
