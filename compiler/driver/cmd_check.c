@@ -12,7 +12,21 @@
 #include "driver.h"
 #include "fmt.h"
 
+/* What is wrong with a model path that cannot be a model file, or NULL. */
+static const char *not_a_model_file(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return strerror(errno);
+  if (S_ISDIR(st.st_mode)) return "it is a folder, not a model file";
+  if (!S_ISREG(st.st_mode)) return "it is not a regular file (a device, a pipe or a socket)";
+  return NULL;
+}
+
 Model *driver_load(Arena *arena, Diags *diags, const char *path, const DriverOptions *opt) {
+  const char *why = not_a_model_file(path);
+  if (why) {
+    driver_error("cannot read '%s': %s", path, why);
+    return NULL;
+  }
   const char *search[] = {opt->stdlib_dir, NULL};
   CheckOptions copt = {search, false};
   Model *m = model_load(arena, diags, path, &copt);

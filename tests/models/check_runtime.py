@@ -30,6 +30,13 @@ def test():
     r = run(snnc, model("runaway.snn"), expect_fail=True)
     check("population 'P' fired at" in r.stderr and "--max-rate" in r.stderr,
           "runaway message: %s", r.stderr)
+    # A folder or a device as the model: said so, not a misleading system text.
+    empty = tempfile.mkdtemp(prefix="snndir-")
+    for path, why in ((empty, "it is a folder, not a model file"),
+                      ("/dev/null", "it is not a regular file"),
+                      (os.path.join(empty, "none.snn"), "No such file")):
+        r = subprocess.run([snnc, "check", path], capture_output=True, text=True)
+        check(r.returncode == 1 and why in r.stderr, "%s: %s", path, r.stderr)
     # One output folder, one run: a second run into a folder in use is refused
     # (the lock is what a running snnc holds), and a run removes what the last
     # run there listed, but nothing else.
