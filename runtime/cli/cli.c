@@ -300,6 +300,11 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
   }
   if (!check_derived_params(prog, m, param, opt->dt, fixed)) return 2;
   if (opt->threads == 0) opt->threads = default_threads(m);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cores > 0 && opt->threads > cores && !opt->quiet)
+    fprintf(stderr, "%s: warning: --threads %d, but this machine has %ld core%s: threads beyond "
+            "them only wait on each other (the results do not change)\n", prog, opt->threads,
+            cores, cores == 1 ? "" : "s");
   if (opt->dt > opt->duration) {
     cli_error(prog, "the time step (%g ms) is longer than the run (%g ms)", opt->dt * 1e3,
               opt->duration * 1e3);

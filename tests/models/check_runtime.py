@@ -30,6 +30,13 @@ def test():
     r = run(snnc, model("runaway.snn"), expect_fail=True)
     check("population 'P' fired at" in r.stderr and "--max-rate" in r.stderr,
           "runaway message: %s", r.stderr)
+    # More threads than cores: the run is right, and a warning says it cannot pay.
+    many = str((os.cpu_count() or 1) + 1)
+    r = subprocess.run([snnc, "run", model("lif_const.snn"), "--threads", many, "--out",
+                        tempfile.mkdtemp(prefix="snnthr-"), "--no-progress"],
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and "warning: --threads " + many in r.stderr, "--threads %s: %s",
+          many, r.stderr)
     # A folder or a device as the model: said so, not a misleading system text.
     empty = tempfile.mkdtemp(prefix="snndir-")
     for path, why in ((empty, "it is a folder, not a model file"),
