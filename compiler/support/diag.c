@@ -127,6 +127,32 @@ Span span_none(void) {
   return s;
 }
 
+enum { QUOTED_MAX = 64, QUOTED_KEEP = 40 };
+
+/* A message as it may be printed: a quoted name longer than QUOTED_MAX
+   characters is cut (a 10 MB name is not echoed whole), and
+   control bytes are shown as \xNN instead of reaching the terminal. */
+static char *printable(const char *msg) {
+  StrBuf b = {0};
+  for (const char *p = msg; *p; p++) {
+    if (*p == '\'') {
+      const char *close = strchr(p + 1, '\'');
+      size_t n = close ? (size_t)(close - p - 1) : 0;
+      /* A name has no blank: quotes around prose (it's ... 'const') are not one. */
+      if (close && n > QUOTED_MAX && !memchr(p + 1, ' ', n)) {
+        sb_putn(&b, p, QUOTED_KEEP + 1);
+        sb_printf(&b, "...' (%zu characters)", n);
+        p = close;
+        continue;
+      }
+    }
+    unsigned char c = (unsigned char)*p;
+    if (c < 0x20 || c == 0x7f) sb_printf(&b, "\\x%02x", c);
+    else sb_putn(&b, p, 1);
+  }
+  return b.data ? b.data : xstrdup("");
+}
+
 static Diagnostic *diagnostic_new(DiagLevel level, Span span, const char *fmt,
                                   va_list ap) {
   Diagnostic *g = xcalloc(1, sizeof *g);
@@ -134,7 +160,8 @@ static Diagnostic *diagnostic_new(DiagLevel level, Span span, const char *fmt,
   sb_vprintf(&b, fmt, ap);
   g->level = level;
   g->span = span;
-  g->msg = b.data ? b.data : xstrdup("");
+  g->msg = printable(b.data ? b.data : "");
+  sb_free(&b);
   return g;
 }
 
@@ -222,7 +249,14 @@ static void print_snippet(Diags *d, const SrcFile *f, Span s, const char *colour
   const char *before = from > 0 ? "..." : "", *after = to < len ? "..." : "";
   char gutter[16];
   int width = snprintf(gutter, sizeof gutter, "%d", s.line);
-  fprintf(d->out, " %s | %s%.*s%s\n", gutter, before, to - from, text + from, after);
+  fprintf(d->out, " %s | %s", gutter, before);
+  /* Control bytes of a broken file would act on the terminal: '?' in their
+     place keeps the caret under its column. */
+  for (int i = from; i < to; i++) {
+    unsigned char c = (unsigned char)text[i];
+    fputc(c == '\t' || (c >= 0x20 && c != 0x7f) ? text[i] : '?', d->out);
+  }
+  fprintf(d->out, "%s\n", after);
   fprintf(d->out, " %*s | %*s", width, "", (int)strlen(before), "");
   /* Copy tabs so the caret lines up whatever the tab width. */
   for (int i = from; i < first && i < to; i++) {

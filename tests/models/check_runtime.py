@@ -37,6 +37,21 @@ def test():
                        capture_output=True, text=True)
     check(r.returncode == 0 and "warning: --threads " + many in r.stderr, "--threads %s: %s",
           many, r.stderr)
+    # A 200,000-character name and control bytes in a model: the messages
+    # stay short and print no control byte.
+    d = tempfile.mkdtemp(prefix="snnmsg-")
+    with open(os.path.join(d, "long.snn"), "w") as f:
+        f.write('import "neurons/lif.snn"\npopulation P = LIF[1]\nmonitor spikes(%s)\n'
+                'run 1 ms\n' % ("A" * 200000))
+    with open(os.path.join(d, "raw.snn"), "wb") as f:
+        f.write(b'import "neurons/lif.snn"\npopulation P = LIF[1]\nmonitor spikes(Q\x01\x1b[2J)\n')
+    r = subprocess.run([snnc, "check", os.path.join(d, "long.snn")], capture_output=True)
+    check(r.returncode == 1 and len(r.stderr) < 2000 and b"(200000 characters)" in r.stderr,
+          "a long name: %d bytes of messages", len(r.stderr))
+    r = subprocess.run([snnc, "check", os.path.join(d, "raw.snn")], capture_output=True)
+    check(r.returncode == 1 and b"unexpected byte 0x01" in r.stderr and
+          not any(c < 0x20 and c not in (0x0a, 0x09) for c in r.stderr),
+          "raw bytes reach the terminal: %r", r.stderr[:300])
     # A folder or a device as the model: said so, not a misleading system text.
     empty = tempfile.mkdtemp(prefix="snndir-")
     for path, why in ((empty, "it is a folder, not a model file"),
