@@ -335,6 +335,17 @@ static void check_fan(Checker *c, Projection *pr, Decl *m, bool fanin) {
   leave_context(c, saved);
 }
 
+/* Delays and durations count whole steps: one that is not a whole number
+   of them is rounded to the nearest, which the user should know. */
+static void warn_rounded(Checker *c, Span span, const char *what, double t) {
+  double steps = t / c->m->dt;
+  double whole = (double)llround(steps);
+  if (fabs(steps - whole) <= 1e-6 * (whole > 1 ? whole : 1)) return;
+  diag_warning(c->d, span, "%s of %g ms is %g steps of %g ms: it is rounded to %.0f step%s "
+               "(%g ms)", what, t * 1e3, steps, c->m->dt * 1e3, whole, whole == 1 ? "" : "s",
+               whole * c->m->dt * 1e3);
+}
+
 /* A delay known at compile time: not negative, and storable in steps of
    the model's time step (the runtime checks again for a --dt). */
 void check_constant_delay(Checker *c, const Expr *v) {
@@ -343,6 +354,8 @@ void check_constant_delay(Checker *c, const Expr *v) {
   else if (v->cval / c->m->dt > SNN_MAX_DELAY_STEPS)
     diag_error(c->d, v->span, "a delay of %g ms is longer than %d time steps of %g ms",
                v->cval * 1e3, SNN_MAX_DELAY_STEPS, c->m->dt * 1e3);
+  else
+    warn_rounded(c, v->span, "a delay", v->cval);
 }
 
 static const char *model_dir(Checker *c, Decl *d) {
@@ -788,6 +801,7 @@ static void check_run(Checker *c, Decl *d) {
     if (d->value->cval <= 0)
       diag_error(c->d, d->value->span, "a run's duration must be positive");
     else {
+      warn_rounded(c, d->value->span, "a run", d->value->cval);
       c->m->duration += d->value->cval;
       vec_push(&c->m->runs, d);
       /* The runtime refuses more than 10^12 steps (runtime/core/sim.h); say

@@ -37,6 +37,17 @@ def test():
                        capture_output=True, text=True)
     check(r.returncode == 0 and "warning: --threads " + many in r.stderr, "--threads %s: %s",
           many, r.stderr)
+    # Delays and durations count whole steps: a rounded one is warned about.
+    rounded = os.path.join(tempfile.mkdtemp(prefix="snnrd-"), "rounded.snn")
+    with open(rounded, "w") as f:
+        f.write('import "neurons/lif.snn"\nimport "synapses/static.snn"\n'
+                'population P = LIF[2]\nconnect P -> P via Static { all; delay = 0.25 ms }\n'
+                'run 1.05 ms\nrun 1 ms\n')
+    r = subprocess.run([snnc, "check", rounded], capture_output=True, text=True)
+    check(r.returncode == 0 and r.stderr.count("warning:") == 2 and
+          "a delay of 0.25 ms is 2.5 steps of 0.1 ms: it is rounded to 3 steps (0.3 ms)"
+          in r.stderr and "a run of 1.05 ms is 10.5 steps" in r.stderr,
+          "rounding warnings: %s", r.stderr)
     # A 200,000-character name and control bytes in a model: the messages
     # stay short and print no control byte.
     d = tempfile.mkdtemp(prefix="snnmsg-")
