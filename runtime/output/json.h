@@ -66,4 +66,9 @@ void json_null(JsonWriter *w);
 /* False if the writer was misused or a write failed. */
 bool json_ok(const JsonWriter *w);
 
+/* The whole of a (JSON) file, NUL-terminated, to free; NULL when it cannot
+   be read.  The readers of summary.json (snnc plot, the output folder's
+   claim) share it. */
+char *json_read_file(const char *path);
+
 #endif

@@ -19,29 +19,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "json.h"
+
 static char *join(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2;
   char *p = malloc(n);
   if (p) snprintf(p, n, "%s/%s", dir, name);
   return p;
-}
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, len = 0, got;
-  char *buf = malloc(cap);
-  while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-    len += got;
-    if (len + 1 == cap) {
-      char *grown = realloc(buf, cap *= 2);
-      if (!grown) free(buf);
-      buf = grown;
-    }
-  }
-  fclose(f);
-  if (buf) buf[len] = 0;
-  return buf;
 }
 
 /* A file name from summary.json that stays inside the folder. */
@@ -51,7 +35,7 @@ static bool plain_name(const char *name) {
 
 int outdir_remove_listed(const char *dir) {
   char *summary_path = join(dir, "summary.json");
-  char *json = summary_path ? read_all(summary_path) : NULL;
+  char *json = summary_path ? json_read_file(summary_path) : NULL;
   int removed = 0;
   const char *p = json ? strstr(json, "\"files\": [") : NULL;
   const char *end = p ? strchr(p, ']') : NULL;

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "npy.h"
 #include "plot.h"
 #include "snnrt.h"
@@ -37,25 +38,6 @@ typedef struct Group {
   NpyArray t, i;
   int order;
 } Group;
-
-static char *read_text(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 4096, len = 0;
-  char *buf = malloc(cap);
-  size_t n;
-  while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-    len += n;
-    if (len + 1 == cap) {
-      char *grown = realloc(buf, cap *= 2);
-      if (!grown) free(buf);
-      buf = grown;
-    }
-  }
-  fclose(f);
-  if (buf) buf[len] = 0;
-  return buf;
-}
 
 /* The number after "key": in our own summary.json, or `fallback`. */
 static double summary_number(const char *json, const char *key, double fallback) {
@@ -394,7 +376,7 @@ int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t
   }
   char summary_path[4096];
   snprintf(summary_path, sizeof summary_path, "%s/summary.json", dir);
-  char *summary = read_text(summary_path);
+  char *summary = json_read_file(summary_path);
   Group *groups = calloc(MAX_GROUPS, sizeof(Group));
   int n = 0, drawn = 0;
   bool ok = groups != NULL;
