@@ -3,11 +3,14 @@
 ** (agents.h says what a decision does).
 **
 ** A decision is one pass over the synapses: compose the state from the
-** features, learn from the last transition, choose, apply.  The reward
-** history is global and enters every synapse's state as the same digit,
-** so it is composed once per decision.  Synapses are visited in order and
-** a shared table is updated in that order, so the result does not depend
-** on anything but the seed.
+** features, learn from the last transition, choose, apply.  The pass goes
+** in blocks of AGENT_BLOCK synapses: first the states of the whole block,
+** one plain loop per feature that the compiler vectorises, and the random
+** words of the block in one vector call; then learning, choice and weight
+** change, synapse after synapse.  The reward history is global and enters
+** every synapse's state as the same digit.  Synapses are visited in order
+** and a shared table is updated in that order, so the result does not
+** depend on anything but the seed (nor on the block size).
 */
 #include "agents.h"
 
@@ -147,33 +150,64 @@ static int64_t index_bin(int64_t index, double scale, int64_t bins) {
   return b < bins ? b : bins - 1;
 }
 
-/* The digit of feature f for synapse syn. */
-static int64_t digit(const Agents *a, int64_t k, const AgentInputs *in, int64_t syn) {
-  const AgentFeature *f = &a->spec.feature[k];
-  switch (f->kind) {
-  case AGENT_WEIGHT: return bin_of(in->w[syn], f->low, a->scale[k], f->bins);
-  case AGENT_PRE_INDEX: return index_bin(in->pre[syn], a->scale[k], f->bins);
-  case AGENT_POST_INDEX: return index_bin(in->post[syn], a->scale[k], f->bins);
-  /* The last `length` digits of the histories: their cardinality is the modulus. */
-  case AGENT_ACTION_HISTORY: return (int64_t)a->actions_seen[syn] % a->cardinality[k];
-  case AGENT_REWARD_HISTORY: return (int64_t)a->rewards_seen % a->cardinality[k];
-  case AGENT_PRE_RATE: return bin_of(in->pre_rate[in->pre[syn]], f->low, a->scale[k], f->bins);
-  case AGENT_POST_RATE:
-    return bin_of(in->post_rate[in->post[syn]], f->low, a->scale[k], f->bins);
-  case AGENT_ELIGIBILITY: return bin_of(in->eligibility[syn], f->low, a->scale[k], f->bins);
-  case AGENT_POST_STATE:
-    return bin_of(in->post_state[in->post[syn]], f->low, a->scale[k], f->bins);
+/* The state of every synapse of [first, first + n): one pass per feature,
+   each a plain loop over the synapses that the compiler vectorises, the
+   digits folded in as the most significant first. */
+static void block_states(const Agents *a, const AgentInputs *in, int64_t first, int64_t n,
+                         int64_t *state) {
+  for (int64_t i = 0; i < n; i++) state[i] = 0;
+  for (int64_t k = 0; k < a->spec.nfeature; k++) {
+    const AgentFeature *f = &a->spec.feature[k];
+    int64_t card = a->cardinality[k], bins = f->bins;
+    double low = f->low, scale = a->scale[k];
+    const int32_t *pre = in->pre + first, *post = in->post + first;
+    switch (f->kind) {
+    case AGENT_WEIGHT:
+      for (int64_t i = 0; i < n; i++)
+        state[i] = state[i] * card + bin_of(in->w[first + i], low, scale, bins);
+      break;
+    case AGENT_PRE_INDEX:
+      for (int64_t i = 0; i < n; i++) state[i] = state[i] * card + index_bin(pre[i], scale, bins);
+      break;
+    case AGENT_POST_INDEX:
+      for (int64_t i = 0; i < n; i++) state[i] = state[i] * card + index_bin(post[i], scale, bins);
+      break;
+    /* The last `length` digits of the histories: their cardinality is the modulus. */
+    case AGENT_ACTION_HISTORY:
+      for (int64_t i = 0; i < n; i++)
+        state[i] = state[i] * card + (int64_t)(a->actions_seen[first + i] % (uint32_t)card);
+      break;
+    case AGENT_REWARD_HISTORY: {
+      int64_t d = (int64_t)(a->rewards_seen % (uint32_t)card);
+      for (int64_t i = 0; i < n; i++) state[i] = state[i] * card + d;
+      break;
+    }
+    case AGENT_PRE_RATE:
+      for (int64_t i = 0; i < n; i++)
+        state[i] = state[i] * card + bin_of(in->pre_rate[pre[i]], low, scale, bins);
+      break;
+    case AGENT_POST_RATE:
+      for (int64_t i = 0; i < n; i++)
+        state[i] = state[i] * card + bin_of(in->post_rate[post[i]], low, scale, bins);
+      break;
+    case AGENT_ELIGIBILITY:
+      for (int64_t i = 0; i < n; i++)
+        state[i] = state[i] * card + bin_of(in->eligibility[first + i], low, scale, bins);
+      break;
+    case AGENT_POST_STATE:
+      for (int64_t i = 0; i < n; i++)
+        state[i] = state[i] * card + bin_of(in->post_state[post[i]], low, scale, bins);
+      break;
+    }
   }
-  return 0;
+#ifndef NDEBUG
+  for (int64_t i = 0; i < n; i++) assert(state[i] >= 0 && state[i] < a->nstates);
+#endif
 }
 
 int64_t agents_state_of(const Agents *a, const AgentInputs *in, int64_t syn) {
-  int64_t s = 0;
-  for (int64_t k = 0; k < a->spec.nfeature; k++) {
-    int64_t d = digit(a, k, in, syn);
-    assert(d >= 0 && d < a->cardinality[k]);
-    s = s * a->cardinality[k] + d;
-  }
+  int64_t s;
+  block_states(a, in, syn, 1, &s);
   return s;
 }
 
@@ -201,23 +235,25 @@ static double learn(Agents *a, const AgentInputs *in, int64_t syn, double reward
 static int64_t below(uint32_t word, int64_t n) { return (int64_t)(((uint64_t)word * (uint64_t)n) >> 32); }
 
 /* Epsilon-greedy, with ties among the best broken at random; `words` are
-   the synapse's two random words of this decision. */
+   the synapse's two random words of this decision.  Written without
+   branches on the values: whether a synapse explores and how many actions
+   tie change from synapse to synapse, and a mispredicted branch per
+   decision would cost more than the few comparisons below. */
 static int64_t choose(const Agents *a, const uint32_t *words, const double *row, bool *explored) {
   int64_t n = a->spec.naction;
   *explored = (double)words[0] < a->spec.epsilon * 4294967296.0;
-  if (*explored) return below(words[1], n);
-  /* Two branch-free passes: the best value, then how many share it. */
   double best = row[0];
   for (int64_t k = 1; k < n; k++) best = row[k] > best ? row[k] : best;
   int64_t ties = 0;
   for (int64_t k = 0; k < n; k++) ties += row[k] == best;
-  if (ties == 1)
-    for (int64_t k = 0; k < n; k++)
-      if (row[k] == best) return k;
-  int64_t which = below(words[1], ties);
-  for (int64_t k = 0; k < n; k++)
-    if (row[k] == best && which-- == 0) return k;
-  return 0;
+  /* The which-th of the best (which = 0 when one is best: below(w, 1) = 0). */
+  int64_t which = below(words[1], ties), pick = 0;
+  for (int64_t k = 0; k < n; k++) {
+    bool hit = row[k] == best;
+    pick = hit && which == 0 ? k : pick;
+    which -= hit;
+  }
+  return *explored ? below(words[1], n) : pick;
 }
 
 static void apply(const Agents *a, double *w, int64_t action) {
@@ -231,33 +267,57 @@ static void remember_reward(Agents *a, double reward) {
   a->rewards_seen = (a->rewards_seen * 3 + sign) % (uint32_t)ipow(3, AGENT_MAX_HISTORY);
 }
 
+/* The synapses of one pass of agents_decide: two per random block, so that
+   a block's four words serve an even synapse (words 0, 1) and the odd one
+   after it (words 2, 3). */
+enum { AGENT_BLOCK = 2 * RNG_LANES };
+
+/* The random words of synapses [first, first + AGENT_BLOCK), first even:
+   the block of pair p = syn / 2 at decision d is Philox at counter
+   (p, d), all pairs of the pass in one vector call. */
+static void block_words(const Agents *a, int64_t first, uint32_t words[4][RNG_LANES]) {
+  RngStream keyed;
+  rng_stream_init(&keyed, a->spec.seed, a->spec.stream, 0, 0);
+  uint32_t ctr[4][RNG_LANES];
+  for (int i = 0; i < RNG_LANES; i++) {
+    uint64_t pair = (uint64_t)(first >> 1) + (uint64_t)i;
+    ctr[0][i] = (uint32_t)pair;
+    ctr[1][i] = (uint32_t)(pair >> 32);
+    ctr[2][i] = (uint32_t)a->decisions;
+    ctr[3][i] = 0;
+  }
+  rng_philox4x32_10_lanes(ctr, keyed.key, words);
+}
+
 void agents_decide(Agents *a, const AgentInputs *in, double reward) {
   remember_reward(a, reward);
   double td = 0;
   int64_t learned = 0, explored = 0;
-  uint32_t words[4] = {0};
-  for (int64_t syn = 0; syn < a->nsyn; syn++) {
-    if ((syn & 1) == 0) {
-      RngStream r;
-      rng_stream_init(&r, a->spec.seed, a->spec.stream, (uint64_t)syn >> 1,
-                      (uint32_t)a->decisions);
-      for (int k = 0; k < 4; k++) words[k] = rng_next_u32(&r);
+  int64_t state[AGENT_BLOCK];
+  uint32_t words[4][RNG_LANES];
+  for (int64_t first = 0; first < a->nsyn; first += AGENT_BLOCK) {
+    int64_t n = a->nsyn - first < AGENT_BLOCK ? a->nsyn - first : AGENT_BLOCK;
+    block_states(a, in, first, n, state);
+    block_words(a, first, words);
+    /* In synapse order: a shared table sees its updates in that order. */
+    for (int64_t i = 0; i < n; i++) {
+      int64_t syn = first + i;
+      const double *row = row_of(a, in, syn, state[i]);
+      if (a->last_state[syn] >= 0) {
+        td += learn(a, in, syn, reward, row);
+        learned++;
+      }
+      uint32_t mine[2] = {words[2 * (i & 1)][i >> 1], words[2 * (i & 1) + 1][i >> 1]};
+      bool e;
+      int64_t action = choose(a, mine, row, &e);
+      explored += e;
+      apply(a, &in->w[syn], action);
+      a->last_state[syn] = state[i];
+      a->last_action[syn] = (uint8_t)action;
+      if (a->history_keep > 1)
+        a->actions_seen[syn] = (uint32_t)(((int64_t)a->actions_seen[syn] * a->spec.naction +
+                                           action) % a->history_keep);
     }
-    int64_t state = agents_state_of(a, in, syn);
-    const double *row = row_of(a, in, syn, state);
-    if (a->last_state[syn] >= 0) {
-      td += learn(a, in, syn, reward, row);
-      learned++;
-    }
-    bool e;
-    int64_t action = choose(a, words + 2 * (syn & 1), row, &e);
-    explored += e;
-    apply(a, &in->w[syn], action);
-    a->last_state[syn] = state;
-    a->last_action[syn] = (uint8_t)action;
-    if (a->history_keep > 1)
-      a->actions_seen[syn] = (uint32_t)(((int64_t)a->actions_seen[syn] * a->spec.naction +
-                                         action) % a->history_keep);
   }
   a->decisions++;
   a->mean_td_error = learned ? td / (double)learned : 0;

@@ -64,6 +64,29 @@ void rng_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t ou
   out[3] = x[3];
 }
 
+/* The lane loop is straight-line code of a fixed length, so the compiler
+** turns it into vector multiplies (32 x 32 -> 64 bits per lane); it is
+** compiled once for AVX2 and once for the baseline, and the loader picks
+** the one this machine runs.  The sanitizers' instrumentation does not
+** mix with ifunc resolution, so their builds keep one version. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void rng_philox4x32_10_lanes(const uint32_t ctr[4][RNG_LANES], const uint32_t key[2],
+                             uint32_t out[4][RNG_LANES]) {
+  for (int i = 0; i < RNG_LANES; i++) {
+    uint32_t x[4] = {ctr[0][i], ctr[1][i], ctr[2][i], ctr[3][i]};
+    uint32_t k0 = key[0], k1 = key[1];
+    for (int round = 0; round < 10; round++) {
+      philox_round(x, k0, k1);
+      k0 += PHILOX_W0;
+      k1 += PHILOX_W1;
+    }
+    for (int k = 0; k < 4; k++) out[k][i] = x[k];
+  }
+}
+
 void rng_stream_init(RngStream *s, uint64_t seed, uint32_t stream, uint64_t a, uint32_t b) {
   assert(s != 0);
   s->key[0] = (uint32_t)seed;

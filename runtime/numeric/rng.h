@@ -51,6 +51,15 @@
 /* One Philox4x32 block with 10 rounds. */
 void rng_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
 
+/* How many counters rng_philox4x32_10_lanes takes at once. */
+enum { RNG_LANES = 128 };
+
+/* RNG_LANES blocks under one key, in structure-of-arrays form (word k of
+   lane i is ctr[k][i] and out[k][i]): the same values as RNG_LANES calls
+   of rng_philox4x32_10, computed in vector registers. */
+void rng_philox4x32_10_lanes(const uint32_t ctr[4][RNG_LANES], const uint32_t key[2],
+                             uint32_t out[4][RNG_LANES]);
+
 typedef struct RngStream {
   uint32_t key[2]; /* from (seed, stream), see above */
   uint32_t ctr[4]; /* counter of the next block to compute */

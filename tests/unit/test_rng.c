@@ -37,6 +37,27 @@ static void test_known_answers(void) {
   }
 }
 
+/* The vector form gives, lane by lane, the blocks of the scalar one: the
+** known answers in three lanes, and counters and a key that set every bit. */
+static void test_lanes(void) {
+  static uint32_t ctr[4][RNG_LANES], out[4][RNG_LANES];
+  uint32_t key[2] = {0xa4093822, 0x299f31d0};
+  for (int i = 0; i < RNG_LANES; i++)
+    for (int k = 0; k < 4; k++) ctr[k][i] = (uint32_t)(i * 0x9E3779B9u) ^ (uint32_t)k << 30;
+  ctr[0][5] = 0x243f6a88, ctr[1][5] = 0x85a308d3, ctr[2][5] = 0x13198a2e, ctr[3][5] = 0x03707344;
+  for (int k = 0; k < 4; k++) ctr[k][RNG_LANES - 1] = 0xffffffff;
+  rng_philox4x32_10_lanes(ctr, key, out);
+  CHECK_EQ_INT(out[0][5], 0xd16cfe09);
+  CHECK_EQ_INT(out[3][5], 0x24126ea1);
+  int same = 1;
+  for (int i = 0; i < RNG_LANES; i++) {
+    uint32_t c[4] = {ctr[0][i], ctr[1][i], ctr[2][i], ctr[3][i]}, want[4];
+    rng_philox4x32_10(c, key, want);
+    for (int k = 0; k < 4; k++) same &= out[k][i] == want[k];
+  }
+  CHECK(same);
+}
+
 /* The stream hands out the words of blocks (lo a, hi a, b, 0), (.., 1), ...
 ** under the documented key. */
 static void test_stream_layout(void) {
@@ -384,6 +405,7 @@ static void test_poisson(void) {
 
 int main(void) {
   test_known_answers();
+  test_lanes();
   test_stream_layout();
   test_reproducible();
   test_uniform();
