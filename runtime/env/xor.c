@@ -11,6 +11,12 @@
 ** presents the four patterns `rounds` times, each round in an order
 ** shuffled from the seed (Fisher-Yates with NumPy's generator), so its
 ** return counts the right answers.
+**
+** `truth_table` names another function of the two bits by its four
+** answers, bit a * 2 + b holding the answer to (a, b): 6 (0110) is XOR,
+** the default; 8 is AND, 14 OR, 12 "a".  The linearly separable ones are
+** the control that tells a network which cannot learn from reward at all
+** from one whose hidden layer does not give it XOR.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -18,16 +24,18 @@
 #include "env_classes.h"
 #include "pcg64.h"
 
-enum { P_ROUNDS, P_RIGHT, P_WRONG, NPARAM };
+enum { P_ROUNDS, P_RIGHT, P_WRONG, P_TABLE, NPARAM };
 
-static const char *const param_names[NPARAM] = {"rounds", "reward_right", "reward_wrong"};
-static const double param_defaults[NPARAM] = {5, 1, -1};
+static const char *const param_names[NPARAM] = {"rounds", "reward_right", "reward_wrong",
+                                                "truth_table"};
+static const double param_defaults[NPARAM] = {5, 1, -1, 6};
 static const char *const observation_names[2] = {"a", "b"};
 static const char *const action_names[2] = {"zero", "one"};
 static const double observation_low[2] = {0, 0}, observation_high[2] = {1, 1};
 
 typedef struct Xor {
   int64_t rounds, shown;
+  int truth_table;         /* bit a * 2 + b: the right answer to (a, b) */
   double right, wrong;
   int order[4];            /* the patterns of the current round, as a * 2 + b */
   Pcg64 rng;
@@ -37,6 +45,12 @@ static void *xor_create(const double *params, uint64_t seed, char *err, size_t e
   if (!(params[P_ROUNDS] >= 1 && params[P_ROUNDS] <= 1e9) ||
       params[P_ROUNDS] != floor(params[P_ROUNDS])) {
     snprintf(err, errlen, "rounds must be a whole number >= 1 (got %g)", params[P_ROUNDS]);
+    return NULL;
+  }
+  if (!(params[P_TABLE] >= 0 && params[P_TABLE] <= 15) ||
+      params[P_TABLE] != floor(params[P_TABLE])) {
+    snprintf(err, errlen, "truth_table must be a whole number from 0 to 15 (got %g)",
+             params[P_TABLE]);
     return NULL;
   }
   if (!isfinite(params[P_RIGHT]) || !isfinite(params[P_WRONG])) {
@@ -49,6 +63,7 @@ static void *xor_create(const double *params, uint64_t seed, char *err, size_t e
     return NULL;
   }
   x->rounds = (int64_t)params[P_ROUNDS];
+  x->truth_table = (int)params[P_TABLE];
   x->right = params[P_RIGHT];
   x->wrong = params[P_WRONG];
   pcg64_seed(&x->rng, seed);
@@ -95,7 +110,7 @@ static bool xor_step(void *env, const double *action, double *observation, SnnEn
   (void)err, (void)errlen;
   Xor *x = env;
   int pattern = x->order[x->shown % 4];
-  int target = (pattern >> 1) ^ (pattern & 1);
+  int target = (x->truth_table >> pattern) & 1;
   out->reward = (int)action[0] == target ? x->right : x->wrong;
   x->shown++;
   out->terminated = x->shown >= 4 * x->rounds;

@@ -109,6 +109,28 @@ static void test_xor(void) {
   SnnEnvParam bad = {"rounds", 0};
   CHECK(!snnrt_env_open(snnrt_env_find("xor"), &bad, 1, 1, err, sizeof err) &&
         strstr(err, "rounds"));
+
+  /* Other truth tables: AND (8), "a" (12), "always one" (15); the right
+     answer to (a, b) is bit a * 2 + b of the table. */
+  static const int tables[] = {8, 12, 15};
+  for (int t = 0; t < 3; t++) {
+    SnnEnvParam table = {"truth_table", tables[t]};
+    e = snnrt_env_open(snnrt_env_find("xor"), &table, 1, 5, err, sizeof err);
+    CHECK(e != NULL);
+    if (!e) return;
+    CHECK(snnrt_env_reset(e, obs));
+    for (int k = 0; k < 20; k++) {
+      int pattern = (int)obs[0] * 2 + (int)obs[1];
+      double answer = k % 2;
+      bool right = (int)answer == ((tables[t] >> pattern) & 1);
+      CHECK(snnrt_env_step(e, &answer, obs, &out));
+      CHECK(out.reward == (right ? 1 : -1));
+    }
+    snnrt_env_close(e);
+  }
+  SnnEnvParam odd_table = {"truth_table", 16};
+  CHECK(!snnrt_env_open(snnrt_env_find("xor"), &odd_table, 1, 1, err, sizeof err) &&
+        strstr(err, "truth_table"));
 }
 
 int main(void) {
