@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 8
+#define SNN_ABI_VERSION 9
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -93,6 +93,15 @@ typedef struct SnnSynapseArgs {
 typedef double (*SnnPairProbFn)(const double *param, int64_t i, int64_t j);
 /* Whether i may connect to j (a `where` condition). */
 typedef int32_t (*SnnPairCondFn)(const double *param, int64_t i, int64_t j);
+/* A bound that a `where` condition sets on one index of a pair given the
+   other (compiler/lower/pair_bounds.h): wherever the condition holds,
+   D(i, j) <= 0 (or == 0 when `equal`), D affine in the bounded index, so
+   D at 0 and at 1 of that index give the bound. */
+typedef struct SnnPairBound {
+  SnnPairProbFn offset;    /* D(param, i, j) */
+  int64_t index;           /* 0: bounds i given j; 1: bounds j given i */
+  int64_t equal;
+} SnnPairBound;
 /* Fills the synaptic values (and delays) of synapses [0, n) of the range. */
 typedef void (*SnnSynapseInitFn)(const SnnSynapseArgs *a, int64_t n);
 
@@ -223,6 +232,8 @@ typedef struct SnnProjection {
   double p;                /* constant probability, or -1 if p_fn decides */
   SnnPairProbFn p_fn;
   SnnPairCondFn where_fn;  /* NULL: every pair qualifies */
+  int64_t nbound;          /* what where_fn implies about i given j and j given i */
+  const SnnPairBound *bound;
   int64_t fan;             /* fanin or fanout */
   int64_t autapses;        /* allow i == j within one population */
   const char *file;        /* SNN_RULE_FILE */

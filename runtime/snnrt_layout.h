@@ -128,6 +128,8 @@
   X(SnnProjection, p, F64)               \
   X(SnnProjection, p_fn, PTR)            \
   X(SnnProjection, where_fn, PTR)        \
+  X(SnnProjection, nbound, I64)          \
+  X(SnnProjection, bound, PTR)           \
   X(SnnProjection, fan, I64)             \
   X(SnnProjection, autapses, I64)        \
   X(SnnProjection, file, PTR)            \
@@ -155,6 +157,11 @@
   X(SnnProjection, current, PTR)         \
   X(SnnProjection, ndecay, I64)          \
   X(SnnProjection, decay_fill, PTR)
+
+#define SnnPairBound_FIELDS(X)          \
+  X(SnnPairBound, offset, PTR)           \
+  X(SnnPairBound, index, I64)            \
+  X(SnnPairBound, equal, I64)
 
 #define SnnEvery_FIELDS(X)              \
   X(SnnEvery, interval, F64)             \
@@ -298,6 +305,7 @@
   X(SnnVariable)              \
   X(SnnPopulation)            \
   X(SnnAdditive)              \
+  X(SnnPairBound)             \
   X(SnnProjection)            \
   X(SnnEvery)                 \
   X(SnnRewardArgs)            \

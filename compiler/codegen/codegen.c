@@ -62,6 +62,7 @@ void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMCont
   g->additive_t = shared_struct(g, snnrt_layout_of(SnnAdditive));
   g->projection_t = shared_struct(g, snnrt_layout_of(SnnProjection));
   g->every_t = shared_struct(g, snnrt_layout_of(SnnEvery));
+  g->pair_bound_t = shared_struct(g, snnrt_layout_of(SnnPairBound));
   g->monitor_t = shared_struct(g, snnrt_layout_of(SnnMonitor));
   g->model_t = shared_struct(g, snnrt_layout_of(SnnModel));
   g->reward_args_t = shared_struct(g, snnrt_layout_of(SnnRewardArgs));

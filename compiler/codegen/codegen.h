@@ -19,6 +19,7 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
 
+#include "pair_bounds.h"
 #include "plan.h"
 #include "snnrt.h"
 
@@ -36,6 +37,7 @@ typedef struct CodeGen {
   /* The structures shared with the runtime (runtime/snnrt_layout.h). */
   LLVMTypeRef kernel_args, synapse_args, event_args;
   LLVMTypeRef param_t, variable_t, population_t, additive_t, projection_t, every_t, monitor_t;
+  LLVMTypeRef pair_bound_t;
   LLVMTypeRef model_t, reward_args_t, mod_source_t, modulator_t, reward_t;
   LLVMTypeRef env_setting_t, encoder_t, agents_t, environment_t;
   const char *cpu, *features; /* target attributes for every function */
@@ -135,6 +137,9 @@ LLVMValueRef cg_rate_function(CodeGen *g, int pop);
 /* Per-projection functions (codegen_synapse.c). */
 typedef struct ProjFunctions {
   LLVMValueRef p_fn, where_fn, init, on_pre, delay_fn;
+  int nbound;                /* the where condition's bounds (pair_bounds.h) */
+  PairBound bound[PAIR_MAX_BOUNDS];
+  LLVMValueRef bound_fn[PAIR_MAX_BOUNDS];
   LLVMValueRef *weight_fn;   /* per additive statement: uniform weight */
   LLVMValueRef on_post, clock_step, pre_init, post_init, current, decay_fill;
   LLVMValueRef *every;       /* per every block */

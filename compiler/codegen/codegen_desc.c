@@ -256,6 +256,14 @@ static void projection_record(CodeGen *g, Record *r, int k, ProjFunctions *f) {
   r_f64(r, SnnProjection_p, pr->rule == RULE_PROBABILITY && pr->p->is_const ? pr->p->cval : -1.0);
   r_ptr(r, SnnProjection_p_fn, f->p_fn);
   r_ptr(r, SnnProjection_where_fn, f->where_fn);
+  Record *bounds = records(g, g->pair_bound_t, f->nbound);
+  for (int q = 0; q < f->nbound; q++) {
+    r_ptr(&bounds[q], SnnPairBound_offset, f->bound_fn[q]);
+    r_i64(&bounds[q], SnnPairBound_index, f->bound[q].index == VAR_J);
+    r_i64(&bounds[q], SnnPairBound_equal, f->bound[q].equal);
+  }
+  r_i64(r, SnnProjection_nbound, f->nbound);
+  r_ptr(r, SnnProjection_bound, record_array(g, bounds, f->nbound, "bounds"));
   r_i64(r, SnnProjection_fan, pr->fan);
   r_i64(r, SnnProjection_autapses, pr->autapses);
   r_str(r, SnnProjection_file, pr->file);

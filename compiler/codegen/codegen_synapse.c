@@ -44,6 +44,27 @@ LLVMValueRef cg_pair_function(CodeGen *g, int proj, const char *what, const Expr
   return fn;
 }
 
+/* double snn_bound_<proj>_<k>(param, i, j): the D of a where condition's
+   bound, sign_e * e + sign_c * c (pair_bounds.h). */
+static LLVMValueRef bound_function(CodeGen *g, int proj, int k, const PairBound *b) {
+  char name[64];
+  snprintf(name, sizeof name, "snn_bound_%d_%d", proj, k);
+  LLVMTypeRef types[3] = {g->ptr, g->i64, g->i64};
+  LLVMValueRef fn = start(g, name, g->f64, types, 3);
+  Env env = base_env(g, proj, fn, LLVMGetParam(fn, 0), g->f64);
+  env.i = LLVMBuildSIToFP(g->b, LLVMGetParam(fn, 1), g->f64, "");
+  env.j = LLVMBuildSIToFP(g->b, LLVMGetParam(fn, 2), g->f64, "");
+  env.n = LLVMConstReal(g->f64, (double)g->plan->projs[proj].proj->pre->size);
+  LLVMValueRef d = cg_expr(&env, b->e);
+  if (b->sign_e < 0) d = LLVMBuildFNeg(g->b, d, "");
+  if (b->c) {
+    LLVMValueRef c = cg_expr(&env, b->c);
+    d = b->sign_c < 0 ? LLVMBuildFSub(g->b, d, c, "") : LLVMBuildFAdd(g->b, d, c, "");
+  }
+  LLVMBuildRet(g->b, d);
+  return fn;
+}
+
 /* double f(param): a weight or delay that is the same for every synapse. */
 static LLVMValueRef uniform_function(CodeGen *g, int proj, const char *name, const Expr *e,
                                      bool negate) {
@@ -141,7 +162,12 @@ void cg_projection(CodeGen *g, int proj, ProjFunctions *out) {
   Projection *pr = jp->proj;
   memset(out, 0, sizeof *out);
   if (pr->rule == RULE_PROBABILITY && !pr->p->is_const) out->p_fn = cg_pair_function(g, proj, "p", pr->p);
-  if (pr->where) out->where_fn = cg_pair_function(g, proj, "where", pr->where);
+  if (pr->where) {
+    out->where_fn = cg_pair_function(g, proj, "where", pr->where);
+    out->nbound = pair_bounds(pr->where, out->bound);
+    for (int k = 0; k < out->nbound; k++)
+      out->bound_fn[k] = bound_function(g, proj, k, &out->bound[k]);
+  }
   out->weight_fn = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(jp->nadditive + 1));
   char name[64];
   for (int k = 0; k < jp->nadditive; k++) {

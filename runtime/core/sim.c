@@ -55,17 +55,6 @@ void sim_release(void *p) {
   if (p) free(((void **)p)[-1]);
 }
 
-uint64_t sim_available_memory(void) {
-  FILE *f = fopen("/proc/meminfo", "r");
-  if (!f) return UINT64_MAX;
-  char line[256];
-  unsigned long long kb = 0;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
-  fclose(f);
-  return kb ? (uint64_t)kb * 1024 : UINT64_MAX;
-}
-
 bool index_push(IndexList *l, int32_t i) {
   if (l->len == l->cap) {
     int64_t cap = l->cap ? l->cap * 2 : 256;
@@ -78,19 +67,28 @@ bool index_push(IndexList *l, int32_t i) {
   return true;
 }
 
-/* Refuses a population whose state alone cannot fit in memory. */
+/* Reserves the memory of a population's state (memory.c). */
 static bool check_population_memory(Sim *s, const RtPop *p) {
   const SnnPopulation *d = p->desc;
   double per_neuron = 1.0 + (d->kind == SNN_POP_NEURONS
                              ? 4.0 + (double)(d->nstate + d->ninput) * (double)s->real_size
                              : 24.0);
-  double bytes = per_neuron * (double)p->size;
-  double avail = (double)sim_available_memory();
-  if (bytes > avail)
-    return sim_fail(s, "population '%s' needs %.3g GiB for its %lld neurons, more than the "
-                    "%.3g GiB of memory available", d->name, bytes / 1073741824.0,
-                    (long long)p->size, avail / 1073741824.0);
-  return true;
+  char what[SIM_ERRLEN / 2];
+  snprintf(what, sizeof what, "population '%s' (%lld neurons)", d->name, (long long)p->size);
+  return sim_reserve(s, per_neuron * (double)p->size, what);
+}
+
+/* Reserves a population's input rings: one row per step of the longest
+   delay onto it, for each input slot. */
+static bool check_ring_memory(Sim *s, const RtPop *p) {
+  const SnnPopulation *d = p->desc;
+  if (d->kind != SNN_POP_NEURONS || d->ninput == 0) return true;
+  char what[SIM_ERRLEN / 2];
+  snprintf(what, sizeof what, "the synaptic input of population '%s' (%lld inputs x %lld "
+           "neurons x %lld steps of delay)", d->name, (long long)d->ninput, (long long)p->size,
+           (long long)p->ring);
+  return sim_reserve(s, (double)d->ninput * (double)p->size * (double)p->ring *
+                            (double)s->real_size, what);
 }
 
 /* The arrays of one neuron population (inputs come later: their ring
@@ -188,6 +186,7 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
   }
   for (int64_t k = 0; k < model->npop; k++) {
     RtPop *p = &s->pops[k];
+    if (!check_ring_memory(s, p)) return false;
     if (!alloc_inputs(s, p))
       return sim_fail(s, "out of memory for the synaptic input of population '%s'",
                       p->desc->name);

@@ -182,6 +182,9 @@ struct Sim {
      records them); NULL for none. */
   void (*after_step)(Sim *s, void *ctx);
   void *after_step_ctx;
+  double memory_limit;     /* what the run may promise (memory.c); 0 until read */
+  double memory_reserved;  /* what it has promised so far */
+  const char *memory_source; /* what sets the limit, for messages */
   char error[SIM_ERRLEN];  /* set when a run stops on an error */
   bool failed;
 };
@@ -205,8 +208,17 @@ bool sim_fail(Sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 void *sim_alloc(size_t n);
 /* mkdir -p; true if the folder exists afterwards. */
 bool sim_make_dirs(const char *path);
-/* Bytes of memory the system can still give (MemAvailable). */
+/* memory.c */
+/* Bytes of memory the system can still give: MemAvailable, the control
+   group's limit or SNN_MEMORY_LIMIT, the least of them. */
 uint64_t sim_available_memory(void);
+/* The same as a double, with what sets it ("memory available", ...). */
+double sim_memory_limit(const char **source);
+/* Adds `bytes` to what the run has promised; false + error naming `what`
+   when the total would exceed the limit. */
+bool sim_reserve(Sim *s, double bytes, const char *what);
+/* Gives back part of a reservation (an estimate that proved too high). */
+void sim_unreserve(Sim *s, double bytes);
 /* Frees a block from sim_alloc (NULL is fine). */
 void sim_release(void *p);
 /* The contiguous range [begin, end) of a population that a thread owns. */

@@ -59,17 +59,49 @@ static bool allowed(const Sim *s, const RtProj *p, int64_t i, int64_t j) {
   return !d->where_fn || d->where_fn(s->param, i, j);
 }
 
-/* Refuses a projection whose expected size cannot fit in memory. */
-static bool check_size(Sim *s, RtProj *p, double expected) {
+/* The indices x in [*lo, *hi] (x = i when `index` is 0, j when 1) outside
+   of which the where condition fails for the other index `other`, from
+   the bounds the compiler found (pair_bounds.h): each says D <= 0 (or
+   D == 0) with D affine in x, so x * a + r with a = D(1) - D(0), r = D(0).
+   The bound is widened by one on each side against rounding; the
+   condition still decides every pair inside.  An empty range has
+   *lo > *hi. */
+static void where_range(const Sim *s, const RtProj *p, int index, int64_t other, int64_t n,
+                        int64_t *lo, int64_t *hi) {
+  const SnnProjection *d = p->desc;
+  double low = 0, high = (double)n - 1;
+  for (int64_t k = 0; k < d->nbound && low <= high; k++) {
+    const SnnPairBound *b = &d->bound[k];
+    if (b->index != index) continue;
+    double r = index ? b->offset(s->param, other, 0) : b->offset(s->param, 0, other);
+    double a = (index ? b->offset(s->param, other, 1) : b->offset(s->param, 1, other)) - r;
+    double x = -r / a;
+    if (!(a != 0) || !isfinite(x)) continue;
+    if (a > 0 || b->equal) high = fmin(high, floor(x) + 1);
+    if (a < 0 || b->equal) low = fmax(low, ceil(x) - 1);
+  }
+  *lo = (int64_t)fmax(low, 0);
+  *hi = (int64_t)fmin(high, (double)n - 1);
+  if (low > high) *lo = 1, *hi = 0;
+}
+
+/* The bytes of a projection of `synapses` synapses. */
+static double projection_bytes(const Sim *s, const RtProj *p, double synapses) {
   const SnnProjection *d = p->desc;
   double per_synapse = 4.0 + (double)d->nvalue * (double)s->real_size +
                        (d->delay_kind == SNN_DELAY_PER_SYNAPSE ? 10.0 : 0.0);
-  double bytes = expected * per_synapse + 8.0 * ((double)p->pre->size + 1);
-  uint64_t avail = sim_available_memory();
-  if (expected > 2147483647.0 * 64 || bytes > (double)avail)
-    return sim_fail(s, "projection '%s' would hold about %.3g synapses (%.3g GiB), more than "
-                    "the %.3g GiB of memory available", d->name, expected, bytes / 1073741824.0,
-                    (double)avail / 1073741824.0);
+  return synapses * per_synapse + 8.0 * ((double)p->pre->size + 1);
+}
+
+/* Reserves the expected size of a projection (memory.c), refusing one
+   that cannot fit beside what the model reserved before it. */
+static bool check_size(Sim *s, RtProj *p, double expected) {
+  char what[SIM_ERRLEN / 2];
+  snprintf(what, sizeof what, "projection '%s' (about %.3g synapses)", p->desc->name, expected);
+  if (!sim_reserve(s, projection_bytes(s, p, expected), what)) return false;
+  if (expected > 2147483647.0 * 64)
+    return sim_fail(s, "projection '%s' would hold about %.3g synapses, more than this "
+                    "runtime can index", p->desc->name, expected);
   return true;
 }
 
@@ -78,7 +110,9 @@ static bool build_all(Builder *b) {
   RtProj *p = b->p;
   for (int64_t i = 0; i < p->pre->size; i++) {
     p->row[i] = b->n;
-    for (int64_t j = 0; j < p->post->size; j++)
+    int64_t lo, hi;
+    where_range(s, p, 1, i, p->post->size, &lo, &hi);
+    for (int64_t j = lo; j <= hi; j++)
       if (allowed(s, p, i, j) && !add_target(b, j)) return false;
   }
   return true;
@@ -116,16 +150,22 @@ static bool build_geometric(Builder *b, double prob) {
   return true;
 }
 
-/* p given by a function of (i, j): one draw per pair. */
+/* p given by a function of (i, j), or a where condition: one draw per
+   pair, the pair (i, j) taking words 2j and 2j + 1 of row i's stream, so
+   that the pairs outside the where condition's range need not be drawn. */
 static bool build_pairwise(Builder *b) {
   Sim *s = b->s;
   RtProj *p = b->p;
   const SnnProjection *d = p->desc;
   for (int64_t i = 0; i < p->pre->size; i++) {
     p->row[i] = b->n;
+    int64_t lo, hi;
+    where_range(s, p, 1, i, p->post->size, &lo, &hi);
+    if (lo > hi) continue;
     RngStream r;
     rng_stream_init(&r, s->opt.seed, (uint32_t)d->stream, (uint64_t)i, 0);
-    for (int64_t j = 0; j < p->post->size; j++) {
+    rng_stream_seek(&r, 2 * (uint64_t)lo);
+    for (int64_t j = lo; j <= hi; j++) {
       double prob = d->p_fn ? d->p_fn(s->param, i, j) : d->p;
       double u = rng_next_uniform(&r);
       if (!(prob >= 0 && prob <= 1) || isnan(prob))
@@ -182,41 +222,96 @@ static bool pairs_to_rows(Builder *b, const int64_t *pre, const int64_t *post, i
   return true;
 }
 
-/* K distinct values from [0, n) that pass `ok`, by Floyd's algorithm over
-   the candidates; `out` must hold n flags. Returns the number chosen. */
-static int64_t choose_distinct(RngStream *r, int64_t n, int64_t k, uint8_t *chosen) {
+/* A set of candidate indices for Floyd's algorithm: open addressing in a
+   table of at least twice the size of the sample, so that choosing K of n
+   costs O(K) whatever n is. */
+typedef struct SampleSet {
+  int64_t *slot;           /* -1: empty */
+  int64_t mask;
+} SampleSet;
+
+static bool sample_set_init(SampleSet *t, int64_t k) {
+  int64_t size = 16;
+  while (size < 2 * k) size *= 2;
+  t->slot = malloc(sizeof(int64_t) * (size_t)size);
+  t->mask = size - 1;
+  return t->slot != NULL;
+}
+
+static void sample_set_clear(SampleSet *t) {
+  memset(t->slot, 0xff, sizeof(int64_t) * (size_t)(t->mask + 1));
+}
+
+/* Inserts v; false if it was there already. */
+static bool sample_set_insert(SampleSet *t, int64_t v) {
+  uint64_t h = (uint64_t)v * 0x9E3779B97F4A7C15ull;
+  for (int64_t q = (int64_t)(h >> 32) & t->mask;; q = (q + 1) & t->mask) {
+    if (t->slot[q] == v) return false;
+    if (t->slot[q] < 0) {
+      t->slot[q] = v;
+      return true;
+    }
+  }
+}
+
+static int compare_int64(const void *x, const void *y) {
+  int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+  return (a > b) - (a < b);
+}
+
+/* K distinct values of [0, n) by Floyd's algorithm, in ascending order in
+   `out`: for m = n - K .. n - 1, draw v in [0, m] and take v, or m if v is
+   taken already. */
+static void choose_distinct(RngStream *r, int64_t n, int64_t k, SampleSet *set, int64_t *out) {
   assert(k >= 0 && k <= n);
-  memset(chosen, 0, (size_t)n);
+  sample_set_clear(set);
+  int64_t taken = 0;
   for (int64_t m = n - k; m < n; m++) {
     int64_t v = (int64_t)rng_next_below(r, (uint64_t)m + 1);
-    chosen[chosen[v] ? m : v] = 1;
+    out[taken++] = sample_set_insert(set, v) ? v : (sample_set_insert(set, m), m);
   }
-  return k;
+  qsort(out, (size_t)k, sizeof(int64_t), compare_int64);
+}
+
+/* The partners that neuron a may connect to under `where`, in ascending
+   order, into cand; returns how many. */
+static int64_t candidates(const Sim *s, const RtProj *p, bool fanin, int64_t a, int64_t nother,
+                          int64_t *cand) {
+  int64_t n = 0, lo, hi;
+  where_range(s, p, fanin ? 0 : 1, a, nother, &lo, &hi);
+  for (int64_t c = lo; c <= hi; c++)
+    if (fanin ? allowed(s, p, c, a) : allowed(s, p, a, c)) cand[n++] = c;
+  return n;
 }
 
 /* fanin / fanout: K distinct partners per neuron (excluding autapses and
-   `where` failures by choosing among the allowed candidates only). */
+   `where` failures by choosing among the allowed candidates only).  With
+   no `where`, candidate c is neuron c, or c + 1 from a on where a itself
+   is excluded, and nothing of size n is touched per neuron: O(K log K). */
 static bool build_fixed_degree(Builder *b, bool fanin) {
   Sim *s = b->s;
   RtProj *p = b->p;
   int64_t nself = fanin ? p->post->size : p->pre->size;
   int64_t nother = fanin ? p->pre->size : p->post->size;
   int64_t k = p->desc->fan;
-  int64_t *cand = malloc(sizeof(int64_t) * (size_t)(nother + 1));
-  uint8_t *chosen = malloc((size_t)nother + 1);
+  bool scan = p->desc->where_fn != NULL;
+  bool no_self = !p->desc->autapses && p->pre == p->post;
+  int64_t *cand = scan ? malloc(sizeof(int64_t) * (size_t)(nother + 1)) : NULL;
+  int64_t *pick = malloc(sizeof(int64_t) * (size_t)(k + 1));
+  SampleSet set = {NULL, 0};
   int64_t *pairs_i = NULL, *pairs_j = NULL;
   int64_t npairs = 0;
   if (fanin) {
     pairs_i = malloc(sizeof(int64_t) * (size_t)(nself * k + 1));
     pairs_j = malloc(sizeof(int64_t) * (size_t)(nself * k + 1));
   }
-  bool ok = cand && chosen && (!fanin || (pairs_i && pairs_j));
+  bool ok = (!scan || cand) && pick && sample_set_init(&set, k) &&
+            (!fanin || (pairs_i && pairs_j));
   if (!ok) sim_fail(s, "out of memory building projection '%s'", b->name);
   for (int64_t a = 0; ok && a < nself; a++) {
-    int64_t ncand = 0;
-    for (int64_t c = 0; c < nother; c++)
-      if (fanin ? allowed(s, p, c, a) : allowed(s, p, a, c)) cand[ncand++] = c;
-    if (ncand == 0 && p->desc->where_fn) {
+    int64_t ncand = scan ? candidates(s, p, fanin, a, nother, cand)
+                         : nother - (no_self && a < nother ? 1 : 0);
+    if (ncand == 0 && scan) {
       /* The condition leaves this neuron no partner at all: it takes no
          part in the connection (a subset of sources or targets). */
       if (!fanin) p->row[a] = b->n;
@@ -230,14 +325,14 @@ static bool build_fixed_degree(Builder *b, bool fanin) {
     }
     RngStream r;
     rng_stream_init(&r, s->opt.seed, (uint32_t)p->desc->stream, (uint64_t)a, 1);
-    choose_distinct(&r, ncand, k, chosen);
+    choose_distinct(&r, ncand, k, &set, pick);
     if (!fanin) p->row[a] = b->n;
-    for (int64_t c = 0; c < ncand; c++) {
-      if (!chosen[c]) continue;
+    for (int64_t q = 0; q < k; q++) {
+      int64_t c = scan ? cand[pick[q]] : no_self && pick[q] >= a ? pick[q] + 1 : pick[q];
       if (fanin) {
-        pairs_i[npairs] = cand[c];
+        pairs_i[npairs] = c;
         pairs_j[npairs++] = a;
-      } else if (!add_target(b, cand[c])) {
+      } else if (!add_target(b, c)) {
         ok = false;
         break;
       }
@@ -245,22 +340,54 @@ static bool build_fixed_degree(Builder *b, bool fanin) {
   }
   if (ok && fanin) ok = pairs_to_rows(b, pairs_i, pairs_j, npairs, NULL);
   free(cand);
-  free(chosen);
+  free(pick);
+  free(set.slot);
   free(pairs_i);
   free(pairs_j);
   return ok;
 }
 
-/* Expected number of synapses, for the memory check. */
-static double expected_synapses(const RtProj *p) {
-  double pairs = (double)p->pre->size * (double)p->post->size;
+/* The expected synapses of row i under `all` or `p` with a where
+   condition or p = f(i, j): over the where range, every pair when it is
+   short, else 4096 pairs spread evenly, scaled up. */
+static double row_estimate(const Sim *s, const RtProj *p, int64_t i) {
+  const SnnProjection *d = p->desc;
+  int64_t lo, hi;
+  where_range(s, p, 1, i, p->post->size, &lo, &hi);
+  if (lo > hi) return 0;
+  int64_t len = hi - lo + 1, samples = len < 4096 ? len : 4096;
+  double sum = 0;
+  for (int64_t q = 0; q < samples; q++) {
+    int64_t j = lo + (int64_t)((double)q * (double)len / (double)samples);
+    if (!allowed(s, p, i, j)) continue;
+    double prob = d->rule != SNN_RULE_PROBABILITY ? 1 : d->p_fn ? d->p_fn(s->param, i, j) : d->p;
+    sum += prob >= 1 ? 1 : prob > 0 ? prob : 0;
+  }
+  return sum * (double)len / (double)samples;
+}
+
+/* Expected number of synapses, for the memory check: exact for the plain
+   rules, and from 64 rows spread evenly when a where condition or p =
+   f(i, j) decides (so that `where abs(i - j) < 5` on 10^5 neurons is sized
+   as 10^6 synapses, not as the 10^10 pairs). */
+static double expected_synapses(const Sim *s, const RtProj *p) {
+  double npre = (double)p->pre->size, npost = (double)p->post->size;
   const SnnProjection *d = p->desc;
   switch (d->rule) {
-  case SNN_RULE_ONE_TO_ONE: return (double)p->pre->size;
-  case SNN_RULE_PROBABILITY: return d->p >= 0 ? pairs * d->p : pairs;
-  case SNN_RULE_FANIN: return (double)d->fan * (double)p->post->size;
-  case SNN_RULE_FANOUT: return (double)d->fan * (double)p->pre->size;
-  default: return pairs;
+  case SNN_RULE_ONE_TO_ONE: return npre;
+  case SNN_RULE_FANIN: return (double)d->fan * npost;
+  case SNN_RULE_FANOUT: return (double)d->fan * npre;
+  case SNN_RULE_FILE: return 0; /* counted when read */
+  case SNN_RULE_ALL:
+  case SNN_RULE_PROBABILITY: {
+    if (!d->where_fn && !d->p_fn) return d->rule == SNN_RULE_ALL ? npre * npost : npre * npost * d->p;
+    int64_t rows = p->pre->size < 64 ? p->pre->size : 64;
+    double sum = 0;
+    for (int64_t k = 0; k < rows; k++)
+      sum += row_estimate(s, p, (int64_t)((double)k * npre / (double)rows));
+    return rows ? sum * npre / (double)rows : 0;
+  }
+  default: return npre * npost;
   }
 }
 
@@ -383,7 +510,8 @@ static bool delays_within_max(const RtProj *p) {
 
 bool network_build(Sim *s, RtProj *p) {
   const SnnProjection *d = p->desc;
-  if (!check_size(s, p, expected_synapses(p))) return false;
+  double expected = expected_synapses(s, p);
+  if (!check_size(s, p, expected)) return false;
   p->row = calloc((size_t)p->pre->size + 1, sizeof(int64_t));
   if (!p->row) return sim_fail(s, "out of memory for projection '%s'", d->name);
   Builder b = {s, p, NULL, 0, 0, d->name};
@@ -421,6 +549,10 @@ bool network_build(Sim *s, RtProj *p) {
   if (!ok) return false;
   assert(rows_are_well_formed(p));
   assert(delays_within_max(p));
+  /* The estimate gives way to what was built (a file's synapses, a rule's
+     random count). */
+  sim_unreserve(s, projection_bytes(s, p, expected));
+  if (!sim_reserve(s, projection_bytes(s, p, (double)p->nsyn), "the synapses built")) return false;
   p->synapse_bytes = (size_t)p->nsyn * (4 + (size_t)d->nvalue * s->real_size + (p->delay ? 2 : 0));
   p->bytes = p->synapse_bytes + (size_t)(p->pre->size + 1) * sizeof(int64_t);
   return true;

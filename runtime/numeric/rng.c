@@ -99,6 +99,13 @@ void rng_stream_init(RngStream *s, uint64_t seed, uint32_t stream, uint64_t a, u
   s->used = 4; /* empty: the first draw computes block 0 */
 }
 
+void rng_stream_seek(RngStream *s, uint64_t word) {
+  assert(word / 4 <= UINT32_MAX);
+  s->ctr[3] = (uint32_t)(word / 4);
+  s->used = 4;
+  for (uint64_t k = 0; k < word % 4; k++) (void)rng_next_u32(s);
+}
+
 /* 64 random bits from two words, the first word high. */
 static uint64_t next_u64(RngStream *s) {
   uint64_t hi = rng_next_u32(s);

@@ -70,6 +70,9 @@ typedef struct RngStream {
 /* Starts the stream keyed by (seed, stream) at position (a, b): e.g. a = neuron index, b = time step. */
 void rng_stream_init(RngStream *s, uint64_t seed, uint32_t stream, uint64_t a, uint32_t b);
 
+/* Moves the stream to word `word` of its position (the words that `word`
+   calls of rng_next_u32 after rng_stream_init would have passed). */
+void rng_stream_seek(RngStream *s, uint64_t word);
 /* Next 32 random bits (inline: it runs per neuron per step; rng.c holds the external definition). */
 inline uint32_t rng_next_u32(RngStream *s) {
   if (s->used >= 4) {

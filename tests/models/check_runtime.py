@@ -105,9 +105,9 @@ def test():
     check("population 'P' fired at" in r.stderr and "over the 50 ms before t = 50 ms" in r.stderr,
           "a short runaway run: %s", r.stderr)
     r = run(snnc, model("huge.snn"), expect_fail=True)
-    check("projection 'A -> A' would hold about" in r.stderr, "memory message: %s", r.stderr)
+    check("projection 'A -> A' (about" in r.stderr and "GiB" in r.stderr and "memory available" in r.stderr, "memory message: %s", r.stderr)
     r = run(snnc, model("huge_population.snn"), expect_fail=True)
-    check("population 'A' needs" in r.stderr, "memory message: %s", r.stderr)
+    check("population 'A' (" in r.stderr and "GiB, more than" in r.stderr, "memory message: %s", r.stderr)
     # Step counts that overflow or could never finish are refused with the numbers
     # (they used to run 0 steps and say "completed", or run for ever).
     for args, steps in ((["--duration", "1e30s"], "1e+34 steps"),
