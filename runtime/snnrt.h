@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 9
+#define SNN_ABI_VERSION 10
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -59,6 +59,9 @@ typedef struct SnnKernelArgs {
   int32_t *refractory;     /* steps left in the refractory period */
   uint8_t *spiked;         /* out: 1 where the neuron spiked this step */
   const double *param;     /* the run-time parameter table */
+  const double *own_param; /* param + SnnPopulation.param_base: the population's own
+                              parameters, read relative to it so that populations of one
+                              model share their kernels */
   const double *coef;      /* this population's derived constants */
   double t;                /* time at the start of the step (s) */
   double dt;               /* the time step (s) */
@@ -75,7 +78,8 @@ typedef int32_t (*SnnStepFn)(const SnnKernelArgs *a, int64_t begin, int64_t end)
 typedef void (*SnnInitFn)(const SnnKernelArgs *a, int64_t begin, int64_t end);
 /* Computes a population's derived constants (propagators) from the
    parameters and dt; returns 0, or nonzero if they cannot be computed. */
-typedef int32_t (*SnnCoefFn)(const double *param, double dt, double *coef);
+typedef int32_t (*SnnCoefFn)(const double *param, const double *own_param, double dt,
+                             double *coef);
 
 /* Arguments of the per-projection functions. */
 typedef struct SnnSynapseArgs {
@@ -207,6 +211,7 @@ typedef struct SnnPopulation {
   const double *spike_time; /* sorted by time (s) */
   int64_t stream;          /* SNN_POP_POISSON: the random stream of its spikes */
   double rate_window;      /* the longest window rate(P, last = W) asks of it (s), or 0 */
+  int64_t param_base;      /* the slot of its neuron model's first parameter */
 } SnnPopulation;
 
 enum SnnRule {

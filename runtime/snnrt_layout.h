@@ -36,6 +36,7 @@
   X(SnnKernelArgs, refractory, PTR)      \
   X(SnnKernelArgs, spiked, PTR)          \
   X(SnnKernelArgs, param, PTR)           \
+  X(SnnKernelArgs, own_param, PTR)       \
   X(SnnKernelArgs, coef, PTR)            \
   X(SnnKernelArgs, t, F64)               \
   X(SnnKernelArgs, dt, F64)              \
@@ -112,7 +113,8 @@
   X(SnnPopulation, spike_index, PTR)     \
   X(SnnPopulation, spike_time, PTR)     \
   X(SnnPopulation, stream, I64)          \
-  X(SnnPopulation, rate_window, F64)
+  X(SnnPopulation, rate_window, F64)     \
+  X(SnnPopulation, param_base, I64)
 
 #define SnnAdditive_FIELDS(X)           \
   X(SnnAdditive, input_slot, I64)        \

@@ -14,7 +14,9 @@
 */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -22,7 +24,61 @@
 
 static const char *const reserved_names[] = {"t", "dt", "i", "j", "N", "pre", "post", NULL};
 
+enum { SCOPE_INDEX_FROM = 32 };
+
+static uint64_t name_hash(const char *name) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *name; name++) h = (h ^ (unsigned char)*name) * 1099511628211ull;
+  return h;
+}
+
+/* Puts sym in the index unless its name is there already. */
+static void index_insert(Scope *s, Symbol *sym) {
+  for (uint64_t q = name_hash(sym->name) & (uint64_t)(s->index_cap - 1);;
+       q = (q + 1) & (uint64_t)(s->index_cap - 1)) {
+    if (!s->index[q]) {
+      s->index[q] = sym;
+      return;
+    }
+    if (strcmp(s->index[q]->name, sym->name) == 0) return;
+  }
+}
+
+/* Rebuilds the index at twice the size, or gives up on it (out of
+   memory: the linear search still works). */
+static void index_grow(Scope *s) {
+  int cap = s->index_cap ? s->index_cap * 2 : 4 * SCOPE_INDEX_FROM;
+  free(s->index);
+  s->index = calloc((size_t)cap, sizeof(Symbol *));
+  s->index_cap = s->index ? cap : 0;
+  for (int i = 0; s->index && i < s->syms.len; i++) index_insert(s, s->syms.items[i]);
+}
+
+void scope_add(Scope *s, Symbol *sym) {
+  vec_push(&s->syms, sym);
+  if (s->index_cap) {
+    if (2 * s->syms.len > s->index_cap) index_grow(s);
+    else index_insert(s, sym);
+  } else if (s->syms.len >= SCOPE_INDEX_FROM) {
+    index_grow(s);
+  }
+}
+
+void scope_release(Scope *s) {
+  vec_free(&s->syms);
+  free(s->index);
+  s->index = NULL;
+  s->index_cap = 0;
+}
+
 Symbol *scope_find_local(const Scope *s, const char *name) {
+  if (s->index_cap) {
+    for (uint64_t q = name_hash(name) & (uint64_t)(s->index_cap - 1);;
+         q = (q + 1) & (uint64_t)(s->index_cap - 1)) {
+      if (!s->index[q]) return NULL;
+      if (strcmp(s->index[q]->name, name) == 0) return s->index[q];
+    }
+  }
   for (int i = 0; i < s->syms.len; i++) {
     Symbol *sym = s->syms.items[i];
     if (strcmp(sym->name, name) == 0) return sym;
@@ -107,7 +163,7 @@ Symbol *declare(Checker *c, Scope *s, SymKind kind, const char *name, Span span,
   sym->decl = d;
   sym->home = s;
   sym->unit_scale = 1.0;
-  vec_push(&s->syms, sym);
+  scope_add(s, sym);
   if (d) d->sym = sym;
   return sym;
 }
@@ -526,7 +582,7 @@ Model *model_check(Arena *arena, Diags *diags, Module *modules) {
   /* The built-in scope lives in the checker; detach it so the model
      never points into freed stack memory. */
   m->globals.parent = NULL;
-  vec_free(&c.builtins.syms);
+  scope_release(&c.builtins);
   return m;
 }
 
@@ -543,11 +599,11 @@ bool check_repl_expr(Model *m, Diags *d, Expr *e) {
   int before = d->errors;
   check_expr(&c, e);
   m->globals.parent = NULL;
-  vec_free(&c.builtins.syms);
+  scope_release(&c.builtins);
   return d->errors == before && e->type != TY_UNKNOWN;
 }
 
-static void scope_free(Scope *s) { vec_free(&s->syms); }
+static void scope_free(Scope *s) { scope_release(s); }
 
 void model_free(Model *m) {
   if (!m) return;

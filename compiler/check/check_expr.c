@@ -108,7 +108,7 @@ static Symbol *builtin_symbol(Checker *c, const char *name) {
     s->value = table[k].value;
     s->span = span_none();
     s->checked = true;
-    vec_push(&c->builtins.syms, s);
+    scope_add(&c->builtins, s);
     return s;
   }
   Unit u;
@@ -122,7 +122,7 @@ static Symbol *builtin_symbol(Checker *c, const char *name) {
   s->unit_scale = u.scale;
   s->span = span_none();
   s->checked = true;
-  vec_push(&c->builtins.syms, s);
+  scope_add(&c->builtins, s);
   return s;
 }
 

@@ -323,7 +323,7 @@ static void copy_alias(Checker *c, SynapseInstance *in, const Symbol *a) {
   copy->checked = copy->checking = copy->used = false;
   copy->has_value = false;
   copy->home = &in->scope;
-  vec_push(&in->scope.syms, copy);
+  scope_add(&in->scope, copy);
   vec_push(&in->aliases, copy);
 }
 

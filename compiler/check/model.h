@@ -81,6 +81,10 @@ struct Symbol {
 typedef struct Scope {
   struct Scope *parent;
   PtrVec syms;
+  /* A hash index of syms by name once there are many (scope_add keeps it),
+     so that a model of 10^5 declarations is checked in linear time. */
+  Symbol **index;
+  int index_cap;           /* a power of two, or 0 while there is none */
 } Scope;
 
 typedef enum Method {
@@ -398,6 +402,10 @@ void model_free(Model *m);
 Symbol *scope_lookup(const Scope *s, const char *name);
 /* Finds a symbol in one scope only, or NULL. */
 Symbol *scope_find_local(const Scope *s, const char *name);
+/* Appends a symbol to a scope (the first of a name is the one found). */
+void scope_add(Scope *s, Symbol *sym);
+/* Frees a scope's lists (not its symbols, which live in an arena). */
+void scope_release(Scope *s);
 /* The population with this name, or NULL. */
 Population *model_population(const Model *m, const char *name);
 /* The state, alias or port named `name` of a neuron model, or NULL. */

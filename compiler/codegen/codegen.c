@@ -186,7 +186,7 @@ Env cg_env(CodeGen *g, LLVMBasicBlockRef entry, LLVMTypeRef real, LLVMValueRef p
   env.param = param;
   env.pop = pop;
   env.proj = proj;
-  env.param_cache = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(g->plan->nparams + 1));
+  env.param_cache = arena_alloc(g->a, sizeof(ParamCache));
   return env;
 }
 

@@ -52,7 +52,12 @@ struct Env {
   LLVMBasicBlockRef entry; /* loop-invariant values are emitted here */
   LLVMValueRef param;      /* double *: the run-time parameter table */
   int pop, proj;           /* whose parameter copies apply (-1: none) */
-  LLVMValueRef *param_cache; /* per slot, hoisted loads */
+  struct ParamCache *param_cache; /* hoisted loads by slot, or NULL: none */
+  /* A population's kernels read its neuron model's parameters relative to
+     own_param (SnnKernelArgs.own_param), so that every population of one
+     model gets the same code; NULL: absolute slots of param. */
+  LLVMValueRef own_param;
+  LLVMValueRef *own_cache; /* per parameter of the neuron model, hoisted loads */
   LLVMValueRef *state;     /* neuron state values by symbol index */
   LLVMValueRef *port;      /* port values by symbol index */
   LLVMValueRef *syn;       /* synaptic values (states, then traces) */
@@ -66,6 +71,15 @@ struct Env {
   LLVMValueRef (*member)(Env *env, const Expr *e);
   void *member_ctx;
 };
+
+/* The parameter loads a function has hoisted, by slot: a small open-
+   addressing table, sized by what the function reads rather than by the
+   model's parameters (a model of 8000 populations has 72,000). */
+typedef struct ParamCache {
+  int cap, len;
+  int *slot;               /* -1: empty */
+  LLVMValueRef *value;
+} ParamCache;
 
 /* An environment for a function whose entry block is `entry`, computing in
    `real`, reading parameters from `param` as seen by population `pop` or

@@ -230,6 +230,7 @@ static void population_record(CodeGen *g, Record *r, int k, LLVMValueRef *fns) {
                                longest_rate_window(rw->delay, k)));
   }
   r_f64(r, SnnPopulation_rate_window, window);
+  r_i64(r, SnnPopulation_param_base, g->plan->pops[k].param_base);
 }
 
 static int rule_code(ConnectRule r) {

@@ -26,14 +26,51 @@ LLVMValueRef cg_to_real(Env *env, LLVMValueRef v) {
   return LLVMBuildFPExt(b, v, env->real, "");
 }
 
+static int cache_find(const ParamCache *c, int slot) {
+  for (int q = (int)((unsigned)slot * 2654435761u) & (c->cap - 1);; q = (q + 1) & (c->cap - 1))
+    if (c->slot[q] == slot || c->slot[q] < 0) return q;
+}
+
+static void cache_put(Env *env, ParamCache *c, int slot, LLVMValueRef v) {
+  if (2 * (c->len + 1) > c->cap) {
+    ParamCache old = *c;
+    c->cap = old.cap ? 2 * old.cap : 16;
+    c->slot = arena_alloc(env->g->a, sizeof(int) * (size_t)c->cap);
+    c->value = arena_alloc(env->g->a, sizeof(LLVMValueRef) * (size_t)c->cap);
+    for (int q = 0; q < c->cap; q++) c->slot[q] = -1;
+    c->len = 0;
+    for (int q = 0; q < old.cap; q++)
+      if (old.slot[q] >= 0) cache_put(env, c, old.slot[q], old.value[q]);
+  }
+  int q = cache_find(c, slot);
+  if (c->slot[q] < 0) c->len++;
+  c->slot[q] = slot;
+  c->value[q] = v;
+}
+
 LLVMValueRef cg_param(Env *env, int slot) {
-  if (env->param_cache && env->param_cache[slot]) return env->param_cache[slot];
+  ParamCache *c = env->param_cache;
+  if (c && c->cap) {
+    int q = cache_find(c, slot);
+    if (c->slot[q] == slot) return c->value[q];
+  }
   LLVMBasicBlockRef body = cg_enter_entry(env);
   CodeGen *g = env->g;
   LLVMValueRef idx = LLVMConstInt(g->i64, (unsigned long long)slot, 0);
   LLVMValueRef v = cg_to_real(env, cg_load_at(g, g->f64, env->param, idx));
   cg_leave_entry(env, body);
-  if (env->param_cache) env->param_cache[slot] = v;
+  if (c) cache_put(env, c, slot, v);
+  return v;
+}
+
+/* Parameter k of the population's neuron model, through own_param. */
+static LLVMValueRef own_param(Env *env, int k) {
+  if (env->own_cache && env->own_cache[k]) return env->own_cache[k];
+  LLVMBasicBlockRef body = cg_enter_entry(env);
+  CodeGen *g = env->g;
+  LLVMValueRef v = cg_to_real(env, cg_load_at(g, g->f64, env->own_param, cg_i64(g, k)));
+  cg_leave_entry(env, body);
+  if (env->own_cache) env->own_cache[k] = v;
   return v;
 }
 
@@ -336,6 +373,7 @@ static LLVMValueRef name_value(Env *env, const Expr *e) {
   assert(s);
   switch (s->kind) {
   case SYM_PARAM:
+    if (env->own_param && s->owner && s->owner->kind == D_NEURON) return own_param(env, s->index);
     return cg_param(env, plan_param_slot(env->g->plan, s, env->pop, env->proj));
   case SYM_ALIAS:
     return cg_expr(env, s->expr);

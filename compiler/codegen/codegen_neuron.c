@@ -47,10 +47,18 @@ static LLVMValueRef coef(KernelGen *k, int idx) {
   return v;
 }
 
-static void setup_env(KernelGen *k, LLVMValueRef param, LLVMBasicBlockRef entry) {
+/* The parameters' two tables: all of them, and the neuron model's own. */
+static void own_params(KernelGen *k, Env *env, LLVMValueRef own) {
+  env->own_param = own;
+  env->own_cache = arena_alloc(k->g->a, sizeof(LLVMValueRef) * (size_t)(k->nm->params.len + 1));
+}
+
+static void setup_env(KernelGen *k, LLVMValueRef param, LLVMValueRef own,
+                      LLVMBasicBlockRef entry) {
   CodeGen *g = k->g;
   Env *env = &k->env;
   *env = cg_env(g, entry, g->real, param, k->pop, -1);
+  own_params(k, env, own);
   env->state = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->nm->states.len + 1));
   env->port = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(k->nm->ports.len + 1));
 }
@@ -143,7 +151,8 @@ static LLVMValueRef emit_init(KernelGen *k) {
   LLVMPositionBuilderAtEnd(g->b, entry);
   LLVMValueRef a = LLVMGetParam(k->fn, 0);
   unpack_args(k, a);
-  setup_env(k, cg_load_field(g, g->kernel_args, a, SnnKernelArgs_param), entry);
+  setup_env(k, cg_load_field(g, g->kernel_args, a, SnnKernelArgs_param),
+            cg_load_field(g, g->kernel_args, a, SnnKernelArgs_own_param), entry);
   k->env.seed = cg_load_field(g, g->kernel_args, a, SnnKernelArgs_seed);
   k->env.n = cg_to_real(&k->env, cg_load_field(g, g->kernel_args, a, SnnKernelArgs_size));
   k->env.dt = cg_to_real(&k->env, cg_load_field(g, g->kernel_args, a, SnnKernelArgs_dt));
@@ -173,13 +182,14 @@ static LLVMValueRef emit_coef(KernelGen *k) {
   CodeGen *g = k->g;
   char name[64];
   snprintf(name, sizeof name, "snn_coef_%d", k->pop);
-  LLVMTypeRef args[3] = {g->ptr, g->f64, g->ptr};
-  k->fn = cg_function(g, name, g->i32, args, 3, true);
+  LLVMTypeRef args[4] = {g->ptr, g->ptr, g->f64, g->ptr};
+  k->fn = cg_function(g, name, g->i32, args, 4, true);
   LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, k->fn, "entry");
   LLVMPositionBuilderAtEnd(g->b, entry);
   /* Propagators are computed in double whatever the model's precision. */
   Env env = cg_env(g, entry, g->f64, LLVMGetParam(k->fn, 0), k->pop, -1);
-  env.dt = LLVMGetParam(k->fn, 1);
+  own_params(k, &env, LLVMGetParam(k->fn, 1));
+  env.dt = LLVMGetParam(k->fn, 2);
   const OdeSystem *s = &k->pp->ode;
   LLVMValueRef status = LLVMConstInt(g->i32, 0, 0);
   if (s->method == METHOD_EXACT && s->n > 0) {
@@ -187,7 +197,7 @@ static LLVMValueRef emit_coef(KernelGen *k) {
     LLVMValueRef A = LLVMBuildArrayAlloca(g->b, g->f64, cg_i64(g, n * n), "A");
     LLVMTypeRef pargs[5] = {g->i64, g->ptr, g->f64, g->ptr, g->ptr};
     LLVMValueRef prop = cg_declare(g, "snnrt_propagator", g->i32, pargs, 5);
-    LLVMValueRef out = LLVMGetParam(k->fn, 2);
+    LLVMValueRef out = LLVMGetParam(k->fn, 3);
     for (int variant = 0; variant < 2; variant++) {
       if (variant == 1 && k->pp->coef_refractory < 0) break;
       fill_matrix(k, &env, A, variant == 1);
@@ -494,7 +504,7 @@ static void step_body_checked(KernelGen *k, LLVMValueRef i) {
 static LLVMValueRef emit_step_body(KernelGen *k) {
   CodeGen *g = k->g;
   int ns = k->nm->states.len, ni = k->pp->ninputs;
-  int nargs = ns + ni + 12;
+  int nargs = ns + ni + 13;
   LLVMTypeRef *types = arena_alloc(g->a, sizeof(LLVMTypeRef) * (size_t)nargs);
   int a = 0;
   for (int q = 0; q < ns + ni; q++) types[a++] = cg_ptr_to(g->real);
@@ -510,6 +520,7 @@ static LLVMValueRef emit_step_body(KernelGen *k) {
   types[a++] = g->i64;             /* begin */
   types[a++] = g->i64;             /* end */
   types[a++] = cg_ptr_to(g->f64);  /* modulators */
+  types[a++] = cg_ptr_to(g->f64);  /* own_param */
   char name[64];
   snprintf(name, sizeof name, "snn_step_body_%d", k->pop);
   k->fn = cg_function(g, name, g->i32, types, nargs, false);
@@ -524,7 +535,7 @@ static LLVMValueRef emit_step_body(KernelGen *k) {
   unsigned p = (unsigned)(ns + ni);
   k->refr_ptr = LLVMGetParam(k->fn, p);
   k->spiked_ptr = LLVMGetParam(k->fn, p + 1);
-  setup_env(k, LLVMGetParam(k->fn, p + 2), entry);
+  setup_env(k, LLVMGetParam(k->fn, p + 2), LLVMGetParam(k->fn, p + 12), entry);
   k->coef_ptr = LLVMGetParam(k->fn, p + 3);
   Env *env = &k->env;
   env->t = cg_to_real(env, LLVMGetParam(k->fn, p + 4));
@@ -540,6 +551,7 @@ static LLVMValueRef emit_step_body(KernelGen *k) {
     Env denv = *env;
     denv.real = g->f64;
     denv.param_cache = NULL;
+    denv.own_cache = NULL;
     LLVMValueRef ref = cg_expr(&denv, k->nm->refractory->value);
     LLVMValueRef steps = LLVMBuildFDiv(g->b, ref, LLVMGetParam(k->fn, p + 5), "");
     unsigned id = LLVMLookupIntrinsicID("llvm.round", 10);
@@ -567,7 +579,7 @@ static LLVMValueRef emit_step(KernelGen *k) {
   LLVMPositionBuilderAtEnd(g->b, entry);
   LLVMValueRef a = LLVMGetParam(k->fn, 0);
   unpack_args(k, a);
-  int nargs = ns + ni + 12, n = 0;
+  int nargs = ns + ni + 13, n = 0;
   LLVMValueRef *vals = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)nargs);
   LLVMTypeRef st = g->kernel_args;
   for (int q = 0; q < ns; q++) vals[n++] = LLVMBuildBitCast(g->b, k->state_ptr[q], cg_ptr_to(g->real), "");
@@ -584,6 +596,8 @@ static LLVMValueRef emit_step(KernelGen *k) {
   vals[n++] = LLVMGetParam(k->fn, 1);
   vals[n++] = LLVMGetParam(k->fn, 2);
   vals[n++] = LLVMBuildBitCast(g->b, cg_load_field(g, st, a, SnnKernelArgs_modulator),
+                               cg_ptr_to(g->f64), "");
+  vals[n++] = LLVMBuildBitCast(g->b, cg_load_field(g, st, a, SnnKernelArgs_own_param),
                                cg_ptr_to(g->f64), "");
   LLVMValueRef r = LLVMBuildCall2(g->b, LLVMGlobalGetValueType(body), body, vals, (unsigned)n, "");
   LLVMBuildRet(g->b, r);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "codegen.h"
+#include "fingerprint.h"
 #include "plan.h"
 
 double compile_clock(void) {
@@ -64,6 +65,9 @@ static bool compile_model(Compiled *c, const char *path, const char *const *name
   double t2 = compile_clock();
   c->codegen_s = t2 - t1;
   if (!ok) return false;
+  /* Populations of one neuron model (and projections of one synapse model)
+     often get the same kernel: compile each distinct one once. */
+  c->merged_functions = merge_identical_functions(c->module);
   c->tm = codegen_target_machine(c->cpu, c->features, LLVMCodeGenLevelAggressive,
                                  LLVMRelocPIC);
   if (!c->tm) {

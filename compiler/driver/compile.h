@@ -24,6 +24,7 @@ typedef struct Compiled {
   LLVMTargetMachineRef tm;
   char *cpu, *features;
   double parse_s, check_s, codegen_s, optimize_s;
+  int merged_functions;            /* copies of identical functions removed */
 } Compiled;
 
 /* Compiles a model file for the host CPU (cpu == NULL) or for a named one

@@ -19,6 +19,7 @@
 #include "jit.h"
 
 #include "codegen.h"
+#include "fingerprint.h"
 #include "externs.h"
 
 #include <assert.h>
@@ -173,98 +174,6 @@ const SnnModel *jit_load(Compiled *c, Jit **out) {
 
 /* --- Reusing machine code across generations -------------------------------- */
 
-typedef struct Fingerprint {
-  StrBuf text;
-  PtrVec seen;  /* LLVMValueRef: functions and globals already included */
-} Fingerprint;
-
-static void fingerprint_value(Fingerprint *f, LLVMValueRef v);
-
-/* Walks an operand: a function or global is included whole (once); a
-   constant expression is searched for the ones it refers to. */
-static void fingerprint_operand(Fingerprint *f, LLVMValueRef op) {
-  if (!op) return;
-  if (LLVMIsAFunction(op) || LLVMIsAGlobalVariable(op)) {
-    fingerprint_value(f, op);
-  } else if (LLVMIsAConstantExpr(op) || LLVMIsAConstantStruct(op) ||
-             LLVMIsAConstantArray(op)) {
-    int n = LLVMGetNumOperands(op);
-    for (int k = 0; k < n; k++) fingerprint_operand(f, LLVMGetOperand(op, (unsigned)k));
-  }
-}
-
-/* Appends the attributes of a function, or of a call instruction's site,
-   at every index (return value, parameters, the function itself): printed
-   IR shows them only as numbered groups, whose numbering depends on the
-   whole module. */
-static void fingerprint_attributes(Fingerprint *f, LLVMValueRef v, bool call_site) {
-  unsigned nparams = call_site ? LLVMGetNumArgOperands(v) : LLVMCountParams(v);
-  for (unsigned q = 0; q <= nparams + 1; q++) {
-    LLVMAttributeIndex idx = q == nparams + 1 ? (LLVMAttributeIndex)LLVMAttributeFunctionIndex : q;
-    unsigned n = call_site ? LLVMGetCallSiteAttributeCount(v, idx)
-                           : LLVMGetAttributeCountAtIndex(v, idx);
-    if (n == 0) continue;
-    LLVMAttributeRef *attrs = xcalloc(n, sizeof *attrs);
-    if (call_site)
-      LLVMGetCallSiteAttributes(v, idx, attrs);
-    else
-      LLVMGetAttributesAtIndex(v, idx, attrs);
-    sb_printf(&f->text, "%s attributes %u:", call_site ? "call" : "function", (unsigned)idx);
-    for (unsigned k = 0; k < n; k++) {
-      if (LLVMIsStringAttribute(attrs[k])) {
-        unsigned klen, vlen;
-        const char *key = LLVMGetStringAttributeKind(attrs[k], &klen);
-        const char *val = LLVMGetStringAttributeValue(attrs[k], &vlen);
-        sb_printf(&f->text, " \"%.*s\"=\"%.*s\"", (int)klen, key, (int)vlen, val);
-      } else {
-        sb_printf(&f->text, " %u=%llu", LLVMGetEnumAttributeKind(attrs[k]),
-                  (unsigned long long)LLVMGetEnumAttributeValue(attrs[k]));
-      }
-    }
-    sb_putc(&f->text, '\n');
-    free(attrs);
-  }
-}
-
-/* Appends printed IR without the numbers of attribute groups ("#3"): they
-   number the module's groups in order of use, so they differ between
-   modules that agree on everything else.  What the groups hold is
-   appended by fingerprint_attributes instead. */
-static void append_ir(Fingerprint *f, const char *text) {
-  for (const char *p = text; *p; p++) {
-    sb_putc(&f->text, *p);
-    if (*p == '#')
-      while (p[1] >= '0' && p[1] <= '9') p++;
-  }
-  sb_putc(&f->text, '\n');
-}
-
-static void fingerprint_value(Fingerprint *f, LLVMValueRef v) {
-  for (int k = 0; k < f->seen.len; k++)
-    if (f->seen.items[k] == v) return;
-  vec_push(&f->seen, v);
-  char *text = LLVMPrintValueToString(v);
-  append_ir(f, text);
-  LLVMDisposeMessage(text);
-  if (LLVMIsAGlobalVariable(v)) {
-    fingerprint_operand(f, LLVMGetInitializer(v));
-    return;
-  }
-  fingerprint_attributes(f, v, false);
-  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(v); bb; bb = LLVMGetNextBasicBlock(bb))
-    for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) {
-      if (LLVMIsACallInst(in)) fingerprint_attributes(f, in, true);
-      int n = LLVMGetNumOperands(in);
-      for (int k = 0; k < n; k++) fingerprint_operand(f, LLVMGetOperand(in, (unsigned)k));
-    }
-}
-
-static uint64_t hash_text(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
 static const CachedFunction *cache_find(const Jit *j, uint64_t hash, const char *text) {
   for (int k = 0; k < j->ncache; k++)
     if (j->cache[k].hash == hash && strcmp(j->cache[k].fingerprint, text) == 0)
@@ -302,11 +211,8 @@ const SnnModel *jit_add_generation(Jit **jp, Compiled *c, JitReuse *stats) {
   CachedFunction *pending = xcalloc((size_t)fns.len + 1, sizeof *pending);
   for (int k = 0; k < fns.len; k++) {
     LLVMValueRef fn = fns.items[k];
-    Fingerprint f = {{0}, {0}};
-    fingerprint_value(&f, fn);
-    vec_free(&f.seen);
-    char *text = f.text.data ? f.text.data : xstrdup("");  /* the buffer's, now ours */
-    uint64_t hash = hash_text(text);
+    char *text = ir_fingerprint(fn, false);
+    uint64_t hash = ir_hash(text);
 
     const CachedFunction *hit = cache_find(j, hash, text);
     if (hit) {

@@ -33,7 +33,7 @@ bool derive_params(Sim *s) {
 static bool derive_propagators(Sim *s, RtPop *p) {
   const SnnPopulation *d = p->desc;
   if (!d->coef) return true;
-  if (d->coef(s->param, s->opt.dt, p->coef) != 0)
+  if (d->coef(s->param, s->param + d->param_base, s->opt.dt, p->coef) != 0)
     return sim_fail(s, "population '%s': cannot compute the exact propagators for dt = %g ms; "
                     "check its time constants", d->name, s->opt.dt * 1e3);
   for (int64_t k = 0; k < d->ncoef; k++)

@@ -128,6 +128,7 @@ static SnnKernelArgs kernel_args(const Sim *s, RtPop *p) {
   a.refractory = p->refractory;
   a.spiked = p->spiked;
   a.param = s->param;
+  a.own_param = s->param + p->desc->param_base;
   a.coef = p->coef;
   a.t = s->t;
   a.dt = s->opt.dt;
