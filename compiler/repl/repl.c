@@ -239,12 +239,26 @@ static bool repl_run(Session *s, Diags *d, const char *line, size_t offset) {
   }
   double t0 = now();
   int64_t before = all_spikes(s);
-  bool ok = snnrt_sim_step(s->sim, steps);
+  /* In chunks of about 20 ms of wall time, so that Ctrl-C stops the run at
+     a step boundary soon after it is pressed; the chunk grows or shrinks
+     with the model's speed. */
+  int64_t done = 0, chunk = 10;
+  bool ok = true, interrupted = false;
+  repl_interrupted(); /* a Ctrl-C before the run is not for it */
+  while (ok && done < steps && !(interrupted = repl_interrupted())) {
+    int64_t n = steps - done < chunk ? steps - done : chunk;
+    double c0 = now();
+    ok = snnrt_sim_step(s->sim, n);
+    done += n;
+    double took = now() - c0;
+    chunk = took < 0.01 ? chunk * 2 : took > 0.04 && chunk > 1 ? chunk / 2 : chunk;
+  }
   s->t_simulate += now() - t0;
   if (!ok) return report_sim_error(s);
-  s->simulated += (double)steps * dt;
-  fprintf(s->out, "t = %g ms (%llu spikes in %g ms)\n", snnrt_sim_time(s->sim) * 1e3,
-          (unsigned long long)(all_spikes(s) - before), (double)steps * dt * 1e3);
+  s->simulated += (double)done * dt;
+  fprintf(s->out, "t = %g ms (%llu spikes in %g ms)%s\n", snnrt_sim_time(s->sim) * 1e3,
+          (unsigned long long)(all_spikes(s) - before), (double)done * dt * 1e3,
+          interrupted ? "; interrupted: the state is kept, 'run' goes on from here" : "");
   return true;
 }
 
@@ -682,8 +696,20 @@ static int brace_balance(const char *text) {
 }
 
 /* One line of input: through libedit on a terminal, else from `in`. */
-static char *read_line(Session *s, FILE *in, bool continued) {
-  if (s->interactive) return readline(continued ? "...> " : "snn> ");
+/* A line of input, or NULL at the end; Ctrl-C at the prompt gives up the
+   line (or the block being typed) and sets *cancelled. */
+static char *read_line(Session *s, FILE *in, bool continued, bool *cancelled) {
+  *cancelled = false;
+  if (s->interactive) {
+    char *line = repl_readline(continued ? "...> " : "snn> ", cancelled);
+    if (*cancelled) {
+      /* The terminal may still be in libedit's raw mode: \r too. */
+      fputs("\r\n", s->out);
+      fflush(s->out);
+      return xstrdup("");
+    }
+    return line;
+  }
   char *line = NULL;
   size_t cap = 0;
   ssize_t n = getline(&line, &cap, in);
@@ -699,17 +725,22 @@ int repl_session_loop(Session *s, FILE *in) {
   bool quit = false;
   int status = 0;
   while (!quit) {
-    char *line = read_line(s, in, false);
+    bool cancelled;
+    char *line = read_line(s, in, false, &cancelled);
     if (!line) break;
     StrBuf input = {0};
     sb_puts(&input, line);
     free(line);
-    while (brace_balance(sb_str(&input)) > 0) {
-      char *more = read_line(s, in, true);
+    while (!cancelled && brace_balance(sb_str(&input)) > 0) {
+      char *more = read_line(s, in, true, &cancelled);
       if (!more) break;
       sb_putc(&input, '\n');
       sb_puts(&input, more);
       free(more);
+    }
+    if (cancelled) {
+      sb_free(&input);
+      continue;
     }
     if (s->interactive && input.len) add_history(sb_str(&input));
     bool ok = handle(s, sb_str(&input), &quit);

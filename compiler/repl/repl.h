@@ -65,6 +65,10 @@ typedef struct Value {
 
 /* Runs the session reading commands from `in`; returns the exit status. */
 int repl_main(Session *s, FILE *in);
+/* Whether Ctrl-C was pressed since the last call; forgets it (repl_term.c). */
+bool repl_interrupted(void);
+/* readline(prompt), given up by Ctrl-C: NULL with *interrupted set. */
+char *repl_readline(const char *prompt, bool *interrupted);
 /* Evaluates a checked expression; false after reporting an error at its span. */
 bool repl_eval(Session *s, Diags *d, const Expr *e, Value *out);
 /* Writes a value with its unit ("20 ms", "[-65, -64.2, ...] mV"). */

@@ -8,6 +8,8 @@
 */
 #include <errno.h>
 #include <getopt.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,43 @@
 int repl_session_loop(Session *s, FILE *in);
 
 static Session *completing; /* the session whose names complete (see above) */
+
+/* Ctrl-C: a signal handler has no context argument, so what it uses is
+   the one piece of state the session cannot hold.  During a run it only
+   sets the flag, which the run reads between its chunks (it stops at a
+   step boundary).  At the prompt, libedit would go on reading after the
+   signal, so the handler jumps out of readline back to repl_readline, as
+   psql does with readline: libedit starts its next line afresh. */
+static volatile sig_atomic_t interrupt_pending, at_prompt;
+static sigjmp_buf prompt_jump;
+
+static void on_interrupt(int sig) {
+  (void)sig;
+  interrupt_pending = 1;
+  if (at_prompt) {
+    at_prompt = 0;
+    siglongjmp(prompt_jump, 1);
+  }
+}
+
+char *repl_readline(const char *prompt, bool *interrupted) {
+  *interrupted = false;
+  if (sigsetjmp(prompt_jump, 1)) {
+    interrupt_pending = 0;
+    *interrupted = true;
+    return NULL;
+  }
+  at_prompt = 1;
+  char *line = readline(prompt);
+  at_prompt = 0;
+  return line;
+}
+
+bool repl_interrupted(void) {
+  bool was = interrupt_pending != 0;
+  interrupt_pending = 0;
+  return was;
+}
 
 /* Every word the prompt knows: commands, functions, parameters, populations
    and their variables (as E.v). */
@@ -82,7 +121,17 @@ static char *history_path(void) {
 
 int repl_main(Session *s, FILE *in) {
   char *history = NULL;
+  struct sigaction old_action;
   if (s->interactive) {
+    /* Ours, not libedit's (which restores the terminal and re-raises, so
+       that Ctrl-C ended the session); no SA_RESTART, so that the prompt's
+       read returns. */
+    rl_catch_signals = 0;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_action);
     completing = s;
     rl_readline_name = "snn";
     rl_attempted_completion_function = complete;
@@ -99,6 +148,7 @@ int repl_main(Session *s, FILE *in) {
     free(history);
   }
   completing = NULL;
+  if (s->interactive) sigaction(SIGINT, &old_action, NULL);
   return status;
 }
 

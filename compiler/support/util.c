@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,23 +198,34 @@ char *read_file(const char *path, size_t *len) {
 typedef struct StackCall {
   void (*fn)(void *ctx);
   void *ctx;
+  sigset_t mask;           /* the caller's signal mask, for the new thread */
 } StackCall;
 
 static void *stack_call(void *arg) {
   StackCall *call = arg;
+  pthread_sigmask(SIG_SETMASK, &call->mask, NULL);
   call->fn(call->ctx);
   return NULL;
 }
 
 void run_with_stack(size_t bytes, void (*fn)(void *ctx), void *ctx) {
-  StackCall call = {fn, ctx};
+  StackCall call = {fn, ctx, {{0}}};
   pthread_attr_t attr;
   pthread_t thread;
+  /* The caller only waits: its signals go to the thread that does the
+     work (the REPL's Ctrl-C handler must run on the thread at its prompt). */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  call.mask = old;
   bool started = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, bytes) == 0 &&
                  pthread_create(&thread, &attr, stack_call, &call) == 0;
   pthread_attr_destroy(&attr);
-  if (started)
+  if (!started) pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (started) {
     pthread_join(thread, NULL);
-  else
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+  } else {
     fn(ctx); /* no room for the big stack (a tight ulimit -v, say) */
+  }
 }

@@ -14,6 +14,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -90,7 +91,14 @@ bool team_start(Sim *s, int nthreads) {
     }
     w->team = t;
     w->index = k;
-    if (pthread_create(&t->threads[k], NULL, worker_main, w) != 0) {
+    /* Workers take no signals: a handler (Ctrl-C in the REPL, say) runs on
+       the thread that drives the simulation. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int failed = pthread_create(&t->threads[k], NULL, worker_main, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (failed != 0) {
       free(w);
       t->n = k;
       team_stop(s);

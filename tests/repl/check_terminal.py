@@ -3,7 +3,11 @@
 - Tab completes a prefix of a function (mea -> mean) and of a population's
   variable (E. -> E.v, ...);
 - a mistake prints a diagnostic and the session goes on, model intact;
-- history is saved on exit and the Up key brings it back in a new session.
+- history is saved on exit and the Up key brings it back in a new session;
+- Ctrl-C during a long `run` stops it at a step boundary and returns to the
+  prompt with the state kept (the next `run` goes on from there); Ctrl-C at
+  the prompt, or inside a block being typed, gives up that input and the
+  session goes on (it used to end the session).
 
 usage: check_terminal.py SNNC MODEL
 """
@@ -82,6 +86,29 @@ def main():
     t.read_until("snn> ")
     t.send("\x1b[A\x1b[A\r")  # Up, Up (past 'quit'), Enter: 'run 10 ms' again
     t.read_until("t = 10 ms")
+    # Ctrl-C during a run far too long to finish.
+    t.send("run 100000 s\r")
+    time.sleep(1.0)
+    t.send("\x03")
+    screen = t.read_until("interrupted")
+    stopped_at = screen[screen.rfind("t = "):].split(" ms")[0][4:]
+    if not (10 < float(stopped_at) < 100000e3):
+        fail("the interrupted run stopped at t = %s ms:\n%s", stopped_at, screen)
+    t.read_until("snn> ")
+    t.send("run 5 ms\r")
+    t.read_until("t = %g ms" % (float(stopped_at) + 5))
+    # Ctrl-C at the prompt and inside a block: the input is given up.
+    # (the terminal discards what is typed while it delivers Ctrl-C: wait)
+    t.send("1 +\x03")
+    time.sleep(0.5)
+    t.send("population Late = LIF[2] {\r")
+    t.read_until("...> ")
+    t.send("\x03")
+    time.sleep(0.5)
+    t.send("count(Late.spikes)\r")
+    t.read_until("count() takes a population")
+    t.send("run 1 ms\r")
+    t.read_until("t = %g ms" % (float(stopped_at) + 6))
     t.send("quit\r")
     t.close()
     print("ok")
