@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 10
+#define SNN_ABI_VERSION 11
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -212,6 +212,7 @@ typedef struct SnnPopulation {
   int64_t stream;          /* SNN_POP_POISSON: the random stream of its spikes */
   double rate_window;      /* the longest window rate(P, last = W) asks of it (s), or 0 */
   int64_t param_base;      /* the slot of its neuron model's first parameter */
+  const char *method;      /* the integrator ("exact", "rk4", ...), or NULL: none */
 } SnnPopulation;
 
 enum SnnRule {

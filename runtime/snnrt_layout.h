@@ -114,7 +114,8 @@
   X(SnnPopulation, spike_time, PTR)     \
   X(SnnPopulation, stream, I64)          \
   X(SnnPopulation, rate_window, F64)     \
-  X(SnnPopulation, param_base, I64)
+  X(SnnPopulation, param_base, I64)      \
+  X(SnnPopulation, method, PTR)
 
 #define SnnAdditive_FIELDS(X)           \
   X(SnnAdditive, input_slot, I64)        \

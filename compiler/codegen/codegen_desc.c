@@ -231,6 +231,8 @@ static void population_record(CodeGen *g, Record *r, int k, LLVMValueRef *fns) {
   }
   r_f64(r, SnnPopulation_rate_window, window);
   r_i64(r, SnnPopulation_param_base, g->plan->pops[k].param_base);
+  bool integrated = p->kind == POP_NEURONS && pp->ode.n > 0;
+  r_ptr(r, SnnPopulation_method, integrated ? string(g, method_name(pp->ode.method)) : NULL);
 }
 
 static int rule_code(ConnectRule r) {

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "loop.h"
 #include "outdir.h"
 #include "sim.h"
@@ -391,6 +392,8 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   }
   PhaseTimes times = summary_compile_times(info);
   Sim sim;
+  memset(&sim, 0, sizeof sim);
+  crash_report_install(prog, &sim.t);
   double t0 = now();
   bool ok = sim_setup(&sim, model, &opt, param, fixed);
   times.build = now() - t0;
@@ -408,6 +411,7 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   bool progress = opt.progress && !opt.quiet;
   if (ok) ok = model->environment ? loop_train(&sim, &training, progress) : run_all(&sim, progress);
   times.simulate = now() - t0;
+  crash_report_remove();
   if (sim.profile)
     fprintf(stderr, "step loop: integrate %.3f s, collect %.3f s, route %.3f s, monitors "
             "%.3f s\n", profile.seconds[PHASE_INTEGRATE], profile.seconds[PHASE_COLLECT],

@@ -17,8 +17,11 @@
 ** them since.
 */
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "sim.h"
+#include "units.h"
 
 bool derive_params(Sim *s) {
   const SnnModel *m = s->model;
@@ -29,18 +32,50 @@ bool derive_params(Sim *s) {
   return true;
 }
 
+/* Whether parameter k is a time (the exponent of seconds is 1, the rest 0). */
+static bool is_time(const SnnParam *p) {
+  for (int q = 0; q < DIM_COUNT; q++) {
+    int e = (int)((p->dim >> (8 * q)) & 0xff) - 64;
+    if (e != (q == DIM_TIME ? 1 : 0)) return false;
+  }
+  return true;
+}
+
+/* The parameters that most likely broke a population's propagators: its
+   own that are 0 or not finite, and any time (its own or global) that is
+   not positive; appended to `out` as "C_m = 0 pF, ...". */
+static void suspects(const Sim *s, const SnnPopulation *d, char *out, size_t len) {
+  const SnnModel *m = s->model;
+  size_t prefix = strlen(d->name), used = 0;
+  out[0] = 0;
+  for (int64_t k = 0; k < m->nparam && used + 64 < len; k++) {
+    const SnnParam *p = &m->param[k];
+    bool own = strncmp(p->name, d->name, prefix) == 0 && p->name[prefix] == '.';
+    bool global = strchr(p->name, '.') == NULL;
+    double v = s->param[k];
+    bool bad = (own && (v == 0 || !isfinite(v))) || ((own || global) && is_time(p) && !(v > 0));
+    if (!bad) continue;
+    int n = snprintf(out + used, len - used, "%s%s = %g %s", used ? ", " : "", p->name,
+                     v / p->unit_scale, strcmp(p->unit, "1") ? p->unit : "");
+    if (n > 0) used += (size_t)n < len - used ? (size_t)n : len - used - 1;
+  }
+}
+
 /* The exact propagators of a neuron population. */
 static bool derive_propagators(Sim *s, RtPop *p) {
   const SnnPopulation *d = p->desc;
   if (!d->coef) return true;
-  if (d->coef(s->param, s->param + d->param_base, s->opt.dt, p->coef) != 0)
-    return sim_fail(s, "population '%s': cannot compute the exact propagators for dt = %g ms; "
-                    "check its time constants", d->name, s->opt.dt * 1e3);
-  for (int64_t k = 0; k < d->ncoef; k++)
-    if (!isfinite(p->coef[k]))
-      return sim_fail(s, "population '%s': the exact propagators are not finite for dt = %g ms; "
-                      "check its time constants", d->name, s->opt.dt * 1e3);
-  return true;
+  bool failed = d->coef(s->param, s->param + d->param_base, s->opt.dt, p->coef) != 0;
+  for (int64_t k = 0; !failed && k < d->ncoef; k++) failed = !isfinite(p->coef[k]);
+  if (!failed) return true;
+  char why[256];
+  suspects(s, d, why, sizeof why);
+  if (why[0])
+    return sim_fail(s, "population '%s': cannot compute the exact propagators for dt = %g ms: "
+                    "its equations divide by zero or are not finite with %s", d->name,
+                    s->opt.dt * 1e3, why);
+  return sim_fail(s, "population '%s': cannot compute the exact propagators for dt = %g ms; "
+                  "check its time constants", d->name, s->opt.dt * 1e3);
 }
 
 /* The per-neuron rates of a Poisson source whose rate does not depend on t. */

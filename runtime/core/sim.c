@@ -233,10 +233,33 @@ static void report_non_finite(Sim *s, RtPop *p) {
     for (int64_t i = 0; i < p->size; i++) {
       double v = s->real_size == 8 ? ((double *)p->state[k])[i] : ((float *)p->state[k])[i];
       if (!isfinite(v)) {
+        /* What it was integrated with, and what the neuron's other
+           variables were: the likeliest causes are there. */
+        char others[256] = "";
+        size_t used = 0;
+        for (int64_t q = 0; q < d->nstate && used + 48 < sizeof others; q++) {
+          if (q == k) continue;
+          double x = s->real_size == 8 ? ((double *)p->state[q])[i] : ((float *)p->state[q])[i];
+          int n = snprintf(others + used, sizeof others - used, "%s%s = %g%s%s", used ? ", " : "",
+                           d->state[q].name, x / d->state[q].unit_scale,
+                           strcmp(d->state[q].unit, "1") ? " " : "",
+                           strcmp(d->state[q].unit, "1") ? d->state[q].unit : "");
+          if (n > 0) used += (size_t)n;
+        }
+        bool explicit_method = d->method && (strcmp(d->method, "euler") == 0 ||
+                                             strcmp(d->method, "rk2") == 0 ||
+                                             strcmp(d->method, "rk4") == 0);
         sim_fail(s, "population '%s', variable '%s', neuron %lld became %s at t = %g ms "
-                 "(step %lld); check the equations and the time step", d->name,
+                 "(step %lld), integrated by %s with dt = %g ms%s%s%s; %s", d->name,
                  d->state[k].name, (long long)i, isnan(v) ? "NaN" : "infinite",
-                 s->t * 1e3, (long long)s->step);
+                 s->t * 1e3, (long long)s->step, d->method ? d->method : "no integrator",
+                 s->opt.dt * 1e3, used ? " (its other variables then: " : "", others,
+                 used ? ")" : "",
+                 explicit_method
+                     ? "an explicit method overflows where the equations grow fast (an "
+                       "exponential term, a stiff gate): try a smaller --dt, a threshold "
+                       "below the blow-up, or `method exponential_euler`"
+                     : "check the equations and the parameters they use");
         return;
       }
     }

@@ -3,6 +3,7 @@
 ** through `extern fn` declarations in the tests (libsnnstim.so).
 */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A rectangular pulse train: 1 during the first `width` ms of every
@@ -26,4 +27,15 @@ int32_t fibonacci(int32_t n) {
     b = c;
   }
   return a;
+}
+
+/* A function with a bug: from `at_ms` on it writes through a null pointer
+   (the tests check that the run says which function crashed). */
+double crash_after(double t_ms, double at_ms) {
+  if (t_ms >= at_ms) {
+    volatile double *nowhere = NULL;
+    *nowhere = t_ms;
+    return *nowhere;
+  }
+  return 0.0;
 }

@@ -7,7 +7,10 @@
   and its functions can be called at the REPL prompt with the declared C
   types (double and int32) through libffi;
 - a missing library or symbol is an error naming both, from snnc run,
-  snnc build and the REPL.
+  snnc build and the REPL;
+- a library function that crashes (a null pointer at t = 3 ms) is reported
+  by name, with its library and the time, with status 1, from snnc run and
+  from a native binary (the shell's bare "Segmentation fault" before).
 
 usage: check_extern.py SNNC REFERENCE_DIR LIBSNNSTIM
 """
@@ -86,6 +89,19 @@ def test():
     p = subprocess.run([snnc, "build", model("extern_missing.snn"), "-o",
                         os.path.join(work, "nothing")], capture_output=True, text=True)
     check(p.returncode != 0 and "libdoesnotexist.so" in p.stderr, "snnc build: %s", p.stderr)
+    shutil.copy(model("extern_crash.snn"), work)
+    crash = os.path.join(work, "extern_crash.snn")
+    r = run(snnc, crash, expect_fail=True)
+    check(r.returncode == 1 and "the extern function 'crash_after' in " in r.stderr and
+          "libsnnstim.so crashed with a segmentation fault" in r.stderr and "t = 3" in r.stderr,
+          "a crashing extern function: status %d, %s", r.returncode, r.stderr)
+    exe = os.path.join(work, "crash")
+    b = subprocess.run([snnc, "build", crash, "-o", exe], capture_output=True, text=True)
+    check(b.returncode == 0, "snnc build failed: %s", b.stderr)
+    n = subprocess.run([exe, "--quiet", "--out", os.path.join(work, "crash_out")],
+                       capture_output=True, text=True, cwd="/")
+    check(n.returncode == 1 and "'crash_after'" in n.stderr, "the native binary: status %d, %s",
+          n.returncode, n.stderr)
     p = subprocess.run([snnc, "repl"], input="extern fn f(x: f64) -> f64 from \"libnope.so\"\n"
                        "f(1)\n", capture_output=True, text=True)
     check(p.returncode == 1 and "libnope.so" in p.stderr, "REPL: %s", p.stderr)

@@ -25,8 +25,19 @@ from snntest import check, main, model, run, snnc_path
 def test():
     snnc = snnc_path()
     r = run(snnc, model("blowup.snn"), expect_fail=True)
-    check("population 'P', variable 'v', neuron 0 became infinite at t = 1.2 ms" in r.stderr,
-          "blow-up message: %s", r.stderr)
+    check("population 'P', variable 'v', neuron 0 became infinite at t = 1.2 ms" in r.stderr and
+          "integrated by rk4 with dt = 0.1 ms (its other variables then: w = 0)" in r.stderr and
+          "try a smaller --dt" in r.stderr, "blow-up message: %s", r.stderr)
+    # Propagators that cannot be computed name the parameter that broke them.
+    r = run(snnc, model("lif_const.snn"), "--set", "tau=0ms", expect_fail=True)
+    check("cannot compute the exact propagators for dt = 0.1 ms" in r.stderr and
+          "tau = 0 ms" in r.stderr, "a zero time constant: %s", r.stderr)
+    lif = os.path.join(tempfile.mkdtemp(prefix="snnprop-"), "m.snn")
+    with open(lif, "w") as f:
+        f.write('import "neurons/lif.snn"\npopulation P = LIF[2]\nrun 1 ms\n')
+    r = run(snnc, lif, "--set", "P.C_m=0pF", expect_fail=True)
+    check("divide by zero or are not finite with P.C_m = 0 pF" in r.stderr,
+          "a zero capacitance: %s", r.stderr)
     r = run(snnc, model("runaway.snn"), expect_fail=True)
     check("population 'P' fired at" in r.stderr and "--max-rate" in r.stderr,
           "runaway message: %s", r.stderr)
