@@ -17,7 +17,9 @@
 ** the process's own group up to the root, or limit_in_bytes -
 ** usage_in_bytes for v1; and SNN_MEMORY_LIMIT in the environment (bytes,
 ** or with a K, M or G suffix), which lets a user keep a run well below
-** the machine's size and tests reproduce a small machine.
+** the machine's size and tests reproduce a small machine (as
+** SNN_CGROUP_ROOT, a hierarchy to read instead of /sys/fs/cgroup, lets
+** them reproduce a container).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,17 +79,23 @@ static double path_left(const char *root, char *group, bool v1, double best) {
   }
 }
 
-/* What the control groups of this process still allow, or -1. */
+/* What the control groups of this process still allow, or -1.  The
+   hierarchy is mounted at /sys/fs/cgroup, or where SNN_CGROUP_ROOT says
+   (the tests point it at a hierarchy of their own). */
 static double cgroup_available(void) {
   double best = -1;
+  const char *root = getenv("SNN_CGROUP_ROOT");
+  if (!root || !*root) root = "/sys/fs/cgroup";
+  char v1_root[1024];
+  snprintf(v1_root, sizeof v1_root, "%s/memory", root);
   FILE *f = fopen("/proc/self/cgroup", "r");
   char line[1024];
   while (f && fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = 0;
     char *v2 = strncmp(line, "0::", 3) == 0 ? line + 3 : NULL;
     char *v1 = strstr(line, ":memory:");
-    if (v2) best = path_left("/sys/fs/cgroup", v2, false, best);
-    if (v1) best = path_left("/sys/fs/cgroup/memory", v1 + 8, true, best);
+    if (v2) best = path_left(root, v2, false, best);
+    if (v1) best = path_left(v1_root, v1 + 8, true, best);
   }
   if (f) fclose(f);
   return best;

@@ -158,6 +158,26 @@ def test_memory(snnc):
     band = head + ("population A = LIF[100000]\n"
                    "connect A -> A via Static { where abs(i - j) < 5 }\nrun 0.1 ms\n")
     limited(snnc, band, "100M", False)
+    # A container's limit (cgroup v2 and v1 files at the top of a hierarchy
+    # of the test's own): 100 MB allowed, 40 MB used.
+    for v1 in (False, True):
+        root = tempfile.mkdtemp(prefix="snncgroup-")
+        top = os.path.join(root, "memory") if v1 else root
+        os.makedirs(top, exist_ok=True)
+        names = ("memory.limit_in_bytes", "memory.usage_in_bytes") if v1 else \
+            ("memory.max", "memory.current")
+        for name, value in zip(names, (100 << 20, 40 << 20)):
+            with open(os.path.join(top, name), "w") as f:
+                f.write("%d\n" % value)
+        env = dict(os.environ, SNN_CGROUP_ROOT=root)
+        out = tempfile.mkdtemp(prefix="snnmem-")
+        r = subprocess.run([snnc, "run", write(two), "--quiet", "--out", out], env=env,
+                           capture_output=True, text=True)
+        check(r.returncode == 1 and "memory the container allows" in r.stderr and
+              "0.0586 GiB of memory the container allows" in r.stderr, "a container's limit (v1 %s): %s", v1, r.stderr)
+        r = subprocess.run([snnc, "run", write(one), "--quiet", "--out", out], env=env,
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "one population within the container's limit: %s", r.stderr)
     err = limited(snnc, two, "lots", True)
     check("SNN_MEMORY_LIMIT=lots is not a size" in err, "a bad SNN_MEMORY_LIMIT: %s", err)
 
