@@ -29,6 +29,7 @@ static char crash_stack[65536];       /* where the handler runs */
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 enum { NSIGNALS = sizeof crash_signals / sizeof crash_signals[0] };
 static struct sigaction crash_old[NSIGNALS];
+static bool crash_own_stack;          /* ours was installed (there was none) */
 
 static const char *describe(int sig) {
   switch (sig) {
@@ -86,8 +87,14 @@ static void on_crash(int sig, siginfo_t *info, void *context) {
 void crash_report_install(const char *prog, const volatile double *model_time) {
   crash_prog = prog;
   crash_time = model_time;
-  stack_t alt = {.ss_sp = crash_stack, .ss_size = sizeof crash_stack, .ss_flags = 0};
-  sigaltstack(&alt, NULL);
+  /* A thread that has an alternate stack already (a sanitizer's, say)
+     keeps it: its owner frees it when the thread ends. */
+  stack_t old;
+  crash_own_stack = sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE);
+  if (crash_own_stack) {
+    stack_t alt = {.ss_sp = crash_stack, .ss_size = sizeof crash_stack, .ss_flags = 0};
+    sigaltstack(&alt, NULL);
+  }
   struct sigaction action;
   memset(&action, 0, sizeof action);
   action.sa_sigaction = on_crash;
@@ -98,5 +105,10 @@ void crash_report_install(const char *prog, const volatile double *model_time) {
 
 void crash_report_remove(void) {
   for (int k = 0; k < NSIGNALS; k++) sigaction(crash_signals[k], &crash_old[k], NULL);
+  if (crash_own_stack) {
+    stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    sigaltstack(&off, NULL);
+    crash_own_stack = false;
+  }
   crash_time = NULL;
 }
