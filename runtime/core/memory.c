@@ -122,12 +122,6 @@ double sim_memory_limit(const char **source) {
   return limit < 0 ? 1e30 : limit;
 }
 
-uint64_t sim_available_memory(void) {
-  const char *source;
-  double limit = sim_memory_limit(&source);
-  return limit >= 1.8e19 ? UINT64_MAX : (uint64_t)limit;
-}
-
 bool sim_reserve(Sim *s, double bytes, const char *what) {
   const char *text = getenv("SNN_MEMORY_LIMIT");
   if (text && *text && user_limit() < 0)

@@ -209,10 +209,9 @@ void *sim_alloc(size_t n);
 /* mkdir -p; true if the folder exists afterwards. */
 bool sim_make_dirs(const char *path);
 /* memory.c */
-/* Bytes of memory the system can still give: MemAvailable, the control
-   group's limit or SNN_MEMORY_LIMIT, the least of them. */
-uint64_t sim_available_memory(void);
-/* The same as a double, with what sets it ("memory available", ...). */
+/* Bytes of memory the run may use: MemAvailable, the control group's
+   limit or SNN_MEMORY_LIMIT, the least of them; *source says which
+   ("memory available", ...). */
 double sim_memory_limit(const char **source);
 /* Adds `bytes` to what the run has promised; false + error naming `what`
    when the total would exceed the limit. */

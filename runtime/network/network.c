@@ -552,7 +552,10 @@ bool network_build(Sim *s, RtProj *p) {
   /* The estimate gives way to what was built (a file's synapses, a rule's
      random count). */
   sim_unreserve(s, projection_bytes(s, p, expected));
-  if (!sim_reserve(s, projection_bytes(s, p, (double)p->nsyn), "the synapses built")) return false;
+  char what[SIM_ERRLEN / 2];
+  snprintf(what, sizeof what, "projection '%s' (%lld synapses built)", d->name,
+           (long long)p->nsyn);
+  if (!sim_reserve(s, projection_bytes(s, p, (double)p->nsyn), what)) return false;
   p->synapse_bytes = (size_t)p->nsyn * (4 + (size_t)d->nvalue * s->real_size + (p->delay ? 2 : 0));
   p->bytes = p->synapse_bytes + (size_t)(p->pre->size + 1) * sizeof(int64_t);
   return true;
