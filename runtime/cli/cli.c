@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "crash.h"
+#include "interrupt.h"
 #include "loop.h"
 #include "outdir.h"
 #include "sim.h"
@@ -394,6 +395,7 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   Sim sim;
   memset(&sim, 0, sizeof sim);
   crash_report_install(prog, &sim.t);
+  const volatile sig_atomic_t *stop = interrupt_install();
   double t0 = now();
   bool ok = sim_setup(&sim, model, &opt, param, fixed);
   times.build = now() - t0;
@@ -407,11 +409,17 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   Training training;
   memset(&training, 0, sizeof training);
   if (model->environment) sim.training = &training;
+  sim.stop_request = stop;
   t0 = now();
   bool progress = opt.progress && !opt.quiet;
   if (ok) ok = model->environment ? loop_train(&sim, &training, progress) : run_all(&sim, progress);
   times.simulate = now() - t0;
   crash_report_remove();
+  /* From here on a signal is not waited for: the files are being closed. */
+  interrupt_remove();
+  if (sim.interrupted && !opt.quiet)
+    fprintf(stderr, "%s: interrupted at t = %g ms; the output so far is in %s\n", prog,
+            (double)sim.step * sim.opt.dt * 1e3, opt.out_dir);
   if (sim.profile)
     fprintf(stderr, "step loop: integrate %.3f s, collect %.3f s, route %.3f s, monitors "
             "%.3f s\n", profile.seconds[PHASE_INTEGRATE], profile.seconds[PHASE_COLLECT],
@@ -431,11 +439,13 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   if (ok && opt.plot) plotted = monitors_plot(&sim, plot_err, sizeof plot_err);
   if (!plotted) cli_error(prog, "cannot draw the plot: %s", plot_err);
   if (!opt.quiet && sim.step > 0) summary_print(&sim, &times, stdout);
+  bool interrupted = sim.interrupted;
   monitors_free(&sim);
   sim_free(&sim);
   training_free(&training);
   outdir_release(&outdir);
-  return ok && plotted && summary_ok ? 0 : 1;
+  if (!(ok && plotted && summary_ok)) return 1;
+  return interrupted ? 128 + interrupt_signal() : 0;
 }
 
 int snnrt_main(const SnnModel *model, int argc, char **argv) {

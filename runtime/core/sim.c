@@ -379,6 +379,10 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
   int64_t last = s->step + nsteps;
   double t0 = s->profile ? phase_clock() : 0;
   for (; s->step < last && ok; s->step++) {
+    if (s->stop_request && *s->stop_request) {
+      s->interrupted = true;
+      break;
+    }
     s->t = (double)s->step * s->opt.dt;
     for (int64_t k = 0; k < s->model->npop; k++) {
       select_input_rows(s, &s->pops[k]);

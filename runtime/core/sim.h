@@ -16,6 +16,7 @@
 #ifndef SNNRT_SIM_H
 #define SNNRT_SIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -182,6 +183,10 @@ struct Sim {
      records them); NULL for none. */
   void (*after_step)(Sim *s, void *ctx);
   void *after_step_ctx;
+  /* Read before every step: non-zero asks the run to stop there (SIGINT or
+     SIGTERM, cli/interrupt.c); NULL for none.  `interrupted` says it did. */
+  const volatile sig_atomic_t *stop_request;
+  bool interrupted;
   double memory_limit;     /* what the run may promise (memory.c); 0 until read */
   double memory_reserved;  /* what it has promised so far */
   const char *memory_source; /* what sets the limit, for messages */

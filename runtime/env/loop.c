@@ -356,7 +356,7 @@ static int64_t decide(Loop *l) {
   if (!encode(l)) return -1;
   for (int64_t w = 0; w < l->window_steps; w++) {
     add_currents(l);
-    if (!sim_run(s, 1, NULL, NULL)) return -1;
+    if (!sim_run(s, 1, NULL, NULL) || s->interrupted) return -1;
     if (l->d->decoder != SNN_DECODE_MEMBRANE) observe_spikes(l, nact, w);
     for (int64_t k = 0; k < l->nagents; k++) agents_network_after_step(&l->agents[k], s);
   }
@@ -483,7 +483,9 @@ bool loop_train(Sim *s, Training *tr, bool progress) {
   double start = now(), last = 0;
   while (ok && tr->episodes < tr->planned) {
     ok = run_episode(&l);
-    if (!ok) break;
+    /* Interrupted: the episode under way is not recorded; the rest is. */
+    if (!ok && s->interrupted && !s->failed) ok = true;
+    if (!ok || s->interrupted) break;
     if (d->until_window > 0 && tr->episodes >= d->until_window &&
         training_mean_return(tr, d->until_window) >= d->until_return) {
       tr->solved_at = tr->episodes;

@@ -178,7 +178,8 @@ bool summary_write_report(Sim *s, const PhaseTimes *times, const SnnCompileInfo 
   json_key(&w, "model"); json_string(&w, m->name);
   json_key(&w, "source"); json_string(&w, m->source);
   json_key(&w, "compiler"); json_string(&w, info && info->compiler ? info->compiler : "native");
-  json_key(&w, "status"); json_string(&w, ok ? "completed" : "stopped on an error");
+  json_key(&w, "status");
+  json_string(&w, !ok ? "stopped on an error" : s->interrupted ? "interrupted" : "completed");
   json_key(&w, "error");
   if (s->failed) json_string(&w, s->error); else json_null(&w);
   json_key(&w, "seed"); json_int(&w, (int64_t)s->opt.seed);
