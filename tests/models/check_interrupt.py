@@ -7,9 +7,14 @@ must exit with 128 + the signal (130, 143), write summary.json with
 file valid: the spike times all before that time, the episode files as
 long as the episode count in the summary.  Before this, the process died
 with the signal and summary.json was missing.
+
+A write that fails (a file size limit standing in for a full disk) stops
+the run with the file's path and the system's reason, and every .npy file
+still loads, its header matching the rows written.
 """
 import json
 import os
+import resource
 import signal
 import subprocess
 import tempfile
@@ -35,8 +40,26 @@ def interrupt(cmd, sig, wait=2.0):
     return out, summary
 
 
+def limited_files():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2000000, 2000000))
+
+
+def test_write_failure(snnc):
+    out = tempfile.mkdtemp(prefix="snnfull-")
+    r = subprocess.run([snnc, "run", model("cuba.snn"), "--quiet", "--out", out, "--duration",
+                        "5s"], preexec_fn=limited_files, capture_output=True, text=True)
+    check(r.returncode == 1 and "E_v.npy: write failed" in r.stderr and "File too large" in
+          r.stderr, "a write that fails: status %d, %s", r.returncode, r.stderr)
+    for name in os.listdir(out):
+        if name.endswith(".npy"):
+            a = np.load(os.path.join(out, name))
+            check(a.shape[0] > 0, "%s holds no rows", name)
+
+
 def test():
     snnc = snnc_path()
+    test_write_failure(snnc)
     for sig in (signal.SIGINT, signal.SIGTERM):
         out, s = interrupt([snnc, "run", model("cuba.snn"), "--duration", "1000s"], sig)
         reached = s["simulated_s"]
