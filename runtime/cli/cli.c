@@ -54,6 +54,7 @@ static const struct option run_options[] = {
   {"threads", required_argument, NULL, 'j'},
   {"format", required_argument, NULL, 'f'},
   {"max-rate", required_argument, NULL, 'm'},
+  {"max-output", required_argument, NULL, 'M'},
   {"episodes", required_argument, NULL, 'e'},
   {"features", required_argument, NULL, 'F'},
   {"plot", no_argument, NULL, 'p'},
@@ -96,6 +97,7 @@ static void print_help(const SnnModel *m, const char *prog) {
          "  --format npy|csv   monitor file format (default npy)\n"
          "  --plot             draw raster.png and raster.svg in the output folder\n"
          "  --max-rate HZ      stop if a population fires faster on average (default 1000)\n"
+         "  --max-output SIZE  warn when the monitors would write more (default 10G; 0: never)\n"
          "  --episodes N       train for N episodes instead of the model's count (models\n"
          "                     with an environment; --duration does not apply to them)\n"
          "  --features LIST    the agents' feature list instead of the model's (models with\n"
@@ -233,6 +235,7 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
   opt->seed = (uint64_t)m->seed;
   opt->threads = 0; /* chosen after parsing: see default_threads */
   opt->max_rate = 1000;
+  opt->max_output = 10.0 * 1073741824.0;
   opt->progress = isatty(2);
   snprintf(out_buf, out_len, "out/%s", m->name);
   opt->out_dir = out_buf;
@@ -272,6 +275,20 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
       if (!parse_count(prog, "--max-rate", optarg, 1, 1000000000L, &v)) return 2;
       opt->max_rate = (double)v;
       break;
+    case 'M': {
+      /* bytes, or a number with K, M or G (powers of 1024) */
+      char *end;
+      double size = strtod(optarg, &end);
+      double scale = *end == 'K' ? 1024.0 : *end == 'M' ? 1048576.0
+                     : *end == 'G' ? 1073741824.0 : 1.0;
+      if (scale != 1.0) end++;
+      if (!(size >= 0) || *end || end == optarg) {
+        cli_error(prog, "--max-output takes a size such as 500M or 20G, not '%s'", optarg);
+        return 2;
+      }
+      opt->max_output = size * scale;
+      break;
+    }
     case 'e':
       if (!m->environment) {
         cli_error(prog, "--episodes: the model has no environment to train on");

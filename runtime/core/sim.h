@@ -122,6 +122,7 @@ typedef struct RunOptions {
   bool progress;           /* progress line on stderr */
   bool quiet;
   double max_rate;         /* Hz: stop when a population exceeds it */
+  double max_output;       /* bytes: warn when the monitors would write more (0: never) */
   int64_t episodes;        /* closed loop: episodes to train, 0 for the model's count */
   const char *features;    /* closed loop: every agents block's feature list, or NULL */
 } RunOptions;

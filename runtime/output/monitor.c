@@ -45,6 +45,7 @@ struct Monitors {
   MonitorRt *m;
   int n;
   double last_flush;
+  bool warned_size;         /* the written data passed --max-output */
 };
 
 static double wall_seconds(void) {
@@ -273,6 +274,38 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
   return sim_fail(s, "unknown monitor kind %lld", (long long)d->kind);
 }
 
+/* The bytes a monitor sampled at a fixed interval will write in a run of
+   `steps` steps (its spikes and rewards cannot be known before). */
+static double planned_bytes(const Sim *s, const MonitorRt *mo, double steps) {
+  switch (mo->desc->kind) {
+  case SNN_MON_STATE:
+  case SNN_MON_WEIGHTS: return floor(steps / (double)mo->every + 1) * 8.0 * (double)(mo->width + 1);
+  case SNN_MON_RATE:
+  case SNN_MON_MODULATOR: return floor(steps / (double)mo->every + 1) * 16.0;
+  default: (void)s; return 0;
+  }
+}
+
+/* Warns before the run when the sampled monitors alone would write more
+   than --max-output, naming the largest (a 60 s network recorded every
+   step can fill a disk). */
+static void warn_planned_size(const Sim *s, const Monitors *ms) {
+  if (!(s->opt.max_output > 0) || s->opt.quiet || s->training) return;
+  double steps = s->opt.duration / s->opt.dt, total = 0, largest = 0;
+  int which = -1;
+  for (int k = 0; k < ms->n; k++) {
+    double b = planned_bytes(s, &ms->m[k], steps);
+    total += b;
+    if (b > largest) largest = b, which = k;
+  }
+  if (total > s->opt.max_output && which >= 0)
+    fprintf(stderr, "warning: the monitors will write about %.3g GiB (%s alone %.3g GiB), more "
+            "than --max-output (%.3g GiB); record fewer neurons, sample less often (every = "
+            "...), or raise --max-output\n", total / 1073741824.0, ms->m[which].path[0]
+            ? ms->m[which].path[0] : "one monitor", largest / 1073741824.0,
+            s->opt.max_output / 1073741824.0);
+}
+
 bool monitors_open(Sim *s) {
   Monitors *ms = calloc(1, sizeof *ms);
   if (!ms) return sim_fail(s, "out of memory");
@@ -291,6 +324,7 @@ bool monitors_open(Sim *s) {
   ms->last_flush = wall_seconds();
   for (int k = 0; k < ms->n; k++)
     if (!open_monitor(s, ms, k)) return false;
+  warn_planned_size(s, ms);
   return true;
 }
 
@@ -427,8 +461,36 @@ bool monitors_after_step(Sim *s) {
   return true;
 }
 
+/* The bytes a monitor has written so far. */
+static double written_bytes(const MonitorRt *mo) {
+  if (mo->csv) return (double)ftell(mo->csv);
+  double values = mo->npy[0] ? (double)npy_rows(mo->npy[0]) : 0;
+  double times = mo->npy[1] ? (double)npy_rows(mo->npy[1]) : 0;
+  switch (mo->desc->kind) {
+  case SNN_MON_SPIKES: return values * 4 + times * 8;
+  case SNN_MON_STATE:
+  case SNN_MON_WEIGHTS: return values * 8 * (double)mo->width + times * 8;
+  default: return (values + times) * 8;
+  }
+}
+
+/* Warns once, during the run, when what the monitors wrote passes
+   --max-output: spikes cannot be foreseen, so this is where they are seen. */
+static void warn_written_size(Sim *s, Monitors *ms, bool running) {
+  if (ms->warned_size || !(s->opt.max_output > 0) || s->opt.quiet) return;
+  double total = 0;
+  for (int k = 0; k < ms->n; k++) total += written_bytes(&ms->m[k]);
+  if (total <= s->opt.max_output) return;
+  ms->warned_size = true;
+  fprintf(stderr, "\nwarning: the monitors have written %.3g GiB by t = %g s, more than "
+          "--max-output (%.3g GiB)%s\n", total / 1073741824.0, s->t,
+          s->opt.max_output / 1073741824.0,
+          running ? "; the run goes on (Ctrl-C stops it, keeping what is written)" : "");
+}
+
 bool monitors_flush(Sim *s) {
   Monitors *ms = s->monitors;
+  if (ms) warn_written_size(s, ms, true);
   for (int k = 0; ms && k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
     for (int q = 0; q < 2; q++)
@@ -444,6 +506,7 @@ bool monitors_flush(Sim *s) {
 bool monitors_close(Sim *s) {
   Monitors *ms = s->monitors;
   if (!ms) return true;
+  warn_written_size(s, ms, false);
   bool ok = true;
   char err[256];
   for (int k = 0; k < ms->n; k++) {

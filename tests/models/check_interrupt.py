@@ -8,6 +8,11 @@ file valid: the spike times all before that time, the episode files as
 long as the episode count in the summary.  Before this, the process died
 with the signal and summary.json was missing.
 
+Monitors that would write more than --max-output (default 10 GiB) are
+warned about before the run (sampled ones, by their size) and when the
+written data passes it (spikes, which cannot be foreseen); a size that is
+not a size is refused.
+
 A write that fails (a file size limit standing in for a full disk) stops
 the run with the file's path and the system's reason, and every .npy file
 still loads, its header matching the rows written.
@@ -57,8 +62,37 @@ def test_write_failure(snnc):
             check(a.shape[0] > 0, "%s holds no rows", name)
 
 
+def test_output_size(snnc):
+    def run_cuba(*args, text=None):
+        path = model("cuba.snn")
+        if text is not None:
+            path = os.path.join(tempfile.mkdtemp(prefix="snnsize-"), "m.snn")
+            with open(path, "w") as f:
+                f.write(text)
+        return subprocess.run([snnc, "run", path, "--no-progress", "--out",
+                               tempfile.mkdtemp(prefix="snnsize-")] + list(args),
+                              capture_output=True, text=True)
+    r = run_cuba("--duration", "20s", "--max-output", "5M")
+    check(r.returncode == 0 and "warning: the monitors will write about 0.0185 GiB" in r.stderr
+          and "E_v.npy alone" in r.stderr, "planned size: %s", r.stderr)
+    r = run_cuba("--duration", "20s")
+    check("warning" not in r.stderr, "under the default limit: %s", r.stderr)
+    with open(model("cuba.snn")) as f:
+        spikes_only = "".join(line for line in f if not line.startswith(("monitor rate",
+                                                                          "monitor state")))
+    r = run_cuba("--duration", "20s", "--max-output", "1M", text=spikes_only)
+    check(r.returncode == 0 and "warning: the monitors have written" in r.stderr,
+          "written size: %s", r.stderr)
+    r = run_cuba("--duration", "20s", "--max-output", "0", text=spikes_only)
+    check("warning" not in r.stderr, "--max-output 0: %s", r.stderr)
+    r = run_cuba("--max-output", "lots")
+    check(r.returncode == 2 and "--max-output takes a size" in r.stderr, "a bad size: %s",
+          r.stderr)
+
+
 def test():
     snnc = snnc_path()
+    test_output_size(snnc)
     test_write_failure(snnc)
     for sig in (signal.SIGINT, signal.SIGTERM):
         out, s = interrupt([snnc, "run", model("cuba.snn"), "--duration", "1000s"], sig)
