@@ -8,7 +8,8 @@
 */
 #include <errno.h>
 #include <getopt.h>
-#include <setjmp.h>
+#include <stdbool.h>
+#include <sys/select.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,34 +25,69 @@ int repl_session_loop(Session *s, FILE *in);
 static Session *completing; /* the session whose names complete (see above) */
 
 /* Ctrl-C: a signal handler has no context argument, so what it uses is
-   the one piece of state the session cannot hold.  During a run it only
-   sets the flag, which the run reads between its chunks (it stops at a
-   step boundary).  At the prompt, libedit would go on reading after the
-   signal, so the handler jumps out of readline back to repl_readline, as
-   psql does with readline: libedit starts its next line afresh. */
-static volatile sig_atomic_t interrupt_pending, at_prompt;
-static sigjmp_buf prompt_jump;
+   the one piece of state the session cannot hold.  The handler only sets
+   the flag.  During a run, the run reads it between its chunks (it stops
+   at a step boundary).  At the prompt, libedit is driven one character at
+   a time (its callback interface) from a pselect() that SIGINT interrupts:
+   the typed line is given up and a fresh prompt follows.  (Jumping out of
+   readline from the handler instead could leave a stdio lock held, and
+   the process then hung at exit.) */
+static volatile sig_atomic_t interrupt_pending;
 
 static void on_interrupt(int sig) {
   (void)sig;
   interrupt_pending = 1;
-  if (at_prompt) {
-    at_prompt = 0;
-    siglongjmp(prompt_jump, 1);
-  }
+}
+
+static char *entered_line;
+static bool line_entered;
+
+static void on_line(char *line) {
+  entered_line = line;
+  line_entered = true;
 }
 
 char *repl_readline(const char *prompt, bool *interrupted) {
   *interrupted = false;
-  if (sigsetjmp(prompt_jump, 1)) {
-    interrupt_pending = 0;
-    *interrupted = true;
-    return NULL;
+  entered_line = NULL;
+  line_entered = false;
+  /* SIGINT is blocked except inside pselect, so it cannot slip in between
+     the test of the flag and the wait. */
+  sigset_t block, before, waiting;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigprocmask(SIG_BLOCK, &block, &before);
+  waiting = before;
+  sigdelset(&waiting, SIGINT);
+  interrupt_pending = 0;
+  rl_callback_handler_install(prompt, on_line);
+  int fd = fileno(rl_instream ? rl_instream : stdin);
+  while (!line_entered) {
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(fd, &readable);
+    int n = pselect(fd + 1, &readable, NULL, NULL, NULL, &waiting);
+    if (n < 0 && errno == EINTR && interrupt_pending) {
+      interrupt_pending = 0;
+      *interrupted = true;
+      break;
+    }
+    if (n < 0 && errno != EINTR) {
+      line_entered = true; /* the terminal is gone: end of input */
+      break;
+    }
+    if (n > 0) rl_callback_read_char();
   }
-  at_prompt = 1;
-  char *line = readline(prompt);
-  at_prompt = 0;
-  return line;
+  if (*interrupted) {
+    rl_replace_line("", 0);
+    rl_callback_handler_remove();
+    fputc('\n', stdout);
+    fflush(stdout);
+  } else {
+    rl_callback_handler_remove();
+  }
+  sigprocmask(SIG_SETMASK, &before, NULL);
+  return *interrupted ? NULL : entered_line;
 }
 
 bool repl_interrupted(void) {
