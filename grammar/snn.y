@@ -366,6 +366,11 @@ member
       { $$ = decl(ps, D_RESET, @$); $$->body = $2.head; }
   | REFRACTORY expr
       { $$ = decl(ps, D_REFRACTORY, @$); $$->value = $2; }
+  | REFRACTORY expr ',' INPUT '=' IDENT
+      {
+        $$ = decl(ps, D_REFRACTORY, @$); $$->value = $2;
+        $$->type_name = $6; $$->type_span = @6;
+      }
   | METHOD IDENT
       { $$ = decl(ps, D_METHOD, @$); $$->type_name = $2; $$->type_span = @2; }
   | METHOD IDENT '(' opt_args ')'

@@ -203,6 +203,15 @@ static void check_refractory(Checker *c, NeuronModel *n, Decl *r) {
   if (!n->spike)
     diag_error(c->d, r->span, "a refractory period needs a threshold: add 'spike when ...' to "
                "neuron '%s'", n->name);
+  /* What synapses add to a frozen variable while the neuron is refractory:
+     dropped by default, as Brian2 and NEST do. */
+  if (r->type_name && strcmp(r->type_name, "keep") == 0) {
+    n->refractory_keeps_input = true;
+  } else if (r->type_name && strcmp(r->type_name, "discard") != 0) {
+    diag_error(c->d, r->type_span, "unknown refractory input '%s': write 'input = discard' "
+               "(the default: synaptic input to variables marked 'unless refractory' is "
+               "dropped while the neuron is refractory) or 'input = keep'", r->type_name);
+  }
   if (v->type == TY_BOOL) {
     n->refractory_is_condition = true;
     return;

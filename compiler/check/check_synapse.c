@@ -313,6 +313,41 @@ static void refuse_port_reads(Checker *c, const SynapseInstance *in) {
   for (int k = 0; k < in->odes.len; k++) refuse_port_read(c, ((Decl *)in->odes.items[k])->value);
 }
 
+/* Whether what synapses add to variable `var` of neuron model `nm` is
+   dropped while the neuron is refractory (section 7.8 of the language). */
+static bool drops_refractory_input(const NeuronModel *nm, const Symbol *var) {
+  if (!nm || !nm->refractory || nm->refractory_keeps_input || var->kind != SYM_STATE)
+    return false;
+  for (int k = 0; k < nm->odes.len; k++) {
+    const Decl *ode = nm->odes.items[k];
+    if (ode->sym == var) return (ode->flags & DF_UNLESS_REFRACTORY) != 0;
+  }
+  return false;
+}
+
+/* Dropped input cannot be undone, so synapse code may only add to a
+   variable whose input is dropped while refractory, not set or scale it. */
+static void refuse_frozen_sets_in(Checker *c, const Stmt *body, const NeuronModel *post) {
+  for (const Stmt *st = body; st; st = st->next) {
+    const Expr *t = expr_strip(st->target);
+    if (t->kind != EX_MEMBER || !t->sym || strcmp(expr_strip(t->lhs)->text, "post") != 0)
+      continue;
+    if (st->op == AS_ADD || st->op == AS_SUB || !drops_refractory_input(post, t->sym)) continue;
+    diag_error(c->d, st->span, "'%s' of neuron '%s' is frozen while refractory ('unless "
+               "refractory'), and what synapses add to it then is dropped: synapse code can "
+               "add to it (+=, -=) but not set or scale it; write 'refractory ..., input = "
+               "keep' in the neuron model to let synapse code change it at any time",
+               t->sym->name, post->name);
+  }
+}
+
+static void refuse_frozen_sets(Checker *c, const SynapseInstance *in, const NeuronModel *post) {
+  if (in->on_pre) refuse_frozen_sets_in(c, in->on_pre->body, post);
+  if (in->on_post) refuse_frozen_sets_in(c, in->on_post->body, post);
+  for (int k = 0; k < in->every.len; k++)
+    refuse_frozen_sets_in(c, ((Decl *)in->every.items[k])->body, post);
+}
+
 /* Copies a definition of the model into an instance's scope. */
 static void copy_alias(Checker *c, SynapseInstance *in, const Symbol *a) {
   Symbol *copy = arena_alloc(c->a, sizeof *copy);
@@ -350,6 +385,7 @@ SynapseInstance *check_synapse_code(Checker *c, SynapseModel *s, NeuronModel *pr
   SynapseCode code = {&in->scope, &in->aliases, &in->odes, &in->every, in->on_pre, in->on_post};
   check_code(c, s, &code);
   if (c->d->errors == before) refuse_port_reads(c, in);
+  if (c->d->errors == before) refuse_frozen_sets(c, in, post);
   if (c->d->errors > before)
     diag_note(c->d, connect->span, "synapse '%s' is used here, from %s to %s", s->name,
               pre ? pre->name : "an input", post ? post->name : "an input");

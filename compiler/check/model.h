@@ -106,6 +106,8 @@ struct NeuronModel {
   Decl *reset;          /* D_RESET or NULL */
   Decl *refractory;     /* D_REFRACTORY or NULL */
   bool refractory_is_condition; /* refractory while a condition holds */
+  bool refractory_keeps_input;  /* `refractory T, input = keep`: synaptic input to frozen
+                                   variables is added while refractory (default: dropped) */
   Method method;
   int substeps;         /* method euler(substeps = k): k smaller steps per step */
   Decl *method_decl;

@@ -384,24 +384,41 @@ static void integrate_exact(KernelGen *k, LLVMValueRef *x, LLVMValueRef *xn, LLV
 }
 
 /* Adds this step's synaptic input and current inputs. */
-static void deliver_inputs(KernelGen *k, LLVMValueRef i) {
+/* Adds what synapses and inputs sent for this step, in two passes: first
+   everything but the inputs to variables frozen while refractory, then
+   (`gated`) those, kept only where `accept` holds: a neuron that was
+   refractory when the input arrived (the previous step's propagation)
+   drops it, as Brian2 and NEST do. */
+static void deliver_inputs(KernelGen *k, LLVMValueRef i, bool gated, LLVMValueRef accept) {
   CodeGen *g = k->g;
   Env *env = &k->env;
   for (int s = 0; s < k->pp->ninputs; s++) {
     InputSlot *slot = &k->pp->inputs[s];
+    if (slot->refractory_gated != gated) continue;
     LLVMValueRef v = cg_load_at(g, g->real, k->input_ptr[s], i);
     cg_store_at(g, g->real, k->input_ptr[s], i, cg_real(env, 0));
-    if (slot->is_port)
+    if (slot->is_port) {
       env->port[slot->var->index] = v;
-    else
-      env->state[slot->var->index] = LLVMBuildFAdd(g->b, env->state[slot->var->index], v, "");
+      continue;
+    }
+    LLVMValueRef old = env->state[slot->var->index];
+    LLVMValueRef added = LLVMBuildFAdd(g->b, old, v, "");
+    if (gated) added = LLVMBuildSelect(g->b, accept, added, old, "");
+    env->state[slot->var->index] = added;
   }
+  if (gated) return;
   for (int c = 0; c < k->pp->currents.len; c++) {
     CurrentInput *ci = k->pp->currents.items[c];
     LLVMValueRef v = cg_expr(env, ci->value);
     int idx = ci->port->index;
     env->port[idx] = LLVMBuildFAdd(g->b, env->port[idx], v, "");
   }
+}
+
+static bool any_gated_input(const KernelGen *k) {
+  for (int s = 0; s < k->pp->ninputs; s++)
+    if (k->pp->inputs[s].refractory_gated) return true;
+  return false;
 }
 
 static void apply_reset(KernelGen *k, LLVMValueRef spike) {
@@ -447,17 +464,25 @@ static void step_body(KernelGen *k, LLVMValueRef i) {
   env->rand_counter = k->step_index;
   LLVMValueRef *loaded = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(ns + 1));
   for (int q = 0; q < ns; q++) loaded[q] = env->state[q] = cg_load_at(g, g->real, k->state_ptr[q], i);
-  deliver_inputs(k, i);
-  /* Refractoriness, from the values at t_n. */
+  /* Refractoriness, from the values at t_n.  Input sent in the previous
+     step to a variable frozen while refractory is accepted if the neuron
+     was not refractory then: its counter (steps left) was 0 at the end of
+     that step; for a refractory condition, if it does not hold before that
+     input is added. */
+  deliver_inputs(k, i, false, NULL);
   LLVMValueRef not_ref = NULL, count = NULL;
+  bool gated = any_gated_input(k);
   if (nm->refractory && nm->refractory_is_condition) {
+    if (gated) deliver_inputs(k, i, true, LLVMBuildNot(b, cg_expr(env, nm->refractory->value), ""));
     not_ref = LLVMBuildNot(b, cg_expr(env, nm->refractory->value), "");
   } else if (nm->refractory) {
     LLVMValueRef c = cg_load_at(g, g->i32, k->refr_ptr, i);
-    LLVMValueRef positive = LLVMBuildICmp(b, LLVMIntSGT, c, LLVMConstInt(g->i32, 0, 0), "");
+    LLVMValueRef zero = LLVMConstInt(g->i32, 0, 0);
+    LLVMValueRef positive = LLVMBuildICmp(b, LLVMIntSGT, c, zero, "");
+    if (gated) deliver_inputs(k, i, true, LLVMBuildNot(b, positive, ""));
     count = LLVMBuildSelect(b, positive, LLVMBuildSub(b, c, LLVMConstInt(g->i32, 1, 0), ""),
-                            LLVMConstInt(g->i32, 0, 0), "");
-    not_ref = LLVMBuildICmp(b, LLVMIntEQ, count, LLVMConstInt(g->i32, 0, 0), "");
+                            zero, "");
+    not_ref = LLVMBuildICmp(b, LLVMIntEQ, count, zero, "");
   }
   /* Integration. */
   LLVMValueRef *x = arena_alloc(g->a, sizeof(LLVMValueRef) * (size_t)(s->n + 1));

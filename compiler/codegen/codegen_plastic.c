@@ -421,8 +421,13 @@ static void statement(SynGen *x, const Stmt *st) {
   assert(s && (s->kind == SYM_STATE || s->kind == SYM_PORT));
   LLVMValueRef at = post ? x->j : x->i;
   LLVMValueRef array;
-  if (s->kind == SYM_PORT) {
-    int slot = plan_input_slot(&g->plan->pops[p->index], s);
+  const PopPlan *pp = &g->plan->pops[p->index];
+  bool gated = post && plan_input_dropped_when_refractory(pp, s);
+  assert(!gated || st->op == AS_ADD || st->op == AS_SUB); /* refused by the checker */
+  if (s->kind == SYM_PORT || gated) {
+    /* A port, or a variable frozen while refractory: into the target's
+       input slot, which its step kernel adds (or drops) next step. */
+    int slot = plan_input_slot(pp, s);
     assert(slot >= 0);
     array = entry_array(x, x->post_input, slot);
   } else {

@@ -15,6 +15,14 @@ int plan_input_slot(const PopPlan *pp, const Symbol *var) {
   return -1;
 }
 
+bool plan_input_dropped_when_refractory(const PopPlan *pp, const Symbol *var) {
+  const NeuronModel *nm = pp->pop->model;
+  if (!nm || !nm->refractory || nm->refractory_keeps_input || var->kind != SYM_STATE) return false;
+  for (int k = 0; k < pp->ode.n; k++)
+    if (pp->ode.var[k] == var) return pp->ode.clamped[k];
+  return false;
+}
+
 int plan_add_input_slot(Arena *a, PopPlan *pp, Symbol *var, bool is_port) {
   int k = plan_input_slot(pp, var);
   if (k >= 0) return k;
@@ -22,6 +30,7 @@ int plan_add_input_slot(Arena *a, PopPlan *pp, Symbol *var, bool is_port) {
   if (pp->ninputs) memcpy(grown, pp->inputs, sizeof(InputSlot) * (size_t)pp->ninputs);
   grown[pp->ninputs].var = var;
   grown[pp->ninputs].is_port = is_port;
+  grown[pp->ninputs].refractory_gated = plan_input_dropped_when_refractory(pp, var);
   pp->inputs = grown;
   return pp->ninputs++;
 }

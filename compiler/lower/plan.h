@@ -27,6 +27,8 @@
 typedef struct InputSlot {
   Symbol *var;          /* the port, or the state variable summed into */
   bool is_port;
+  bool refractory_gated; /* a variable frozen while refractory: what arrives while the
+                            neuron is refractory is dropped (section 15 of the language) */
 } InputSlot;
 
 /* A random call site as evaluated for one population or projection. */
@@ -161,6 +163,10 @@ const Expr *synapse_initial(const Projection *pr, const Symbol *s);
 /* The input slot of a target population fed by a variable, adding one if
    there is none yet. */
 int plan_add_input_slot(Arena *a, PopPlan *pp, Symbol *var, bool is_port);
+/* Whether synaptic input to a state variable of the population is dropped
+   while its neuron is refractory (`unless refractory`, unless the model says
+   `refractory T, input = keep`). */
+bool plan_input_dropped_when_refractory(const PopPlan *pp, const Symbol *var);
 /* The input slot of a target population fed by a variable, or -1. */
 int plan_input_slot(const PopPlan *pp, const Symbol *var);
 

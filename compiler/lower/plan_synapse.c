@@ -280,7 +280,7 @@ static void plan_on_pre(Arena *a, Plan *p, ProjPlan *jp) {
        array after the step: the same result as an accumulator added at the
        start of the next step, without sweeping an accumulator every step. */
     ad->target_state = -1;
-    if (ps->kind == SYM_STATE && !post->delayed) {
+    if (ps->kind == SYM_STATE && !post->delayed && !plan_input_dropped_when_refractory(post, ps)) {
       ad->input_slot = -1;
       ad->target_state = ps->index;
     } else {
@@ -293,12 +293,16 @@ static void plan_on_pre(Arena *a, Plan *p, ProjPlan *jp) {
   }
 }
 
-/* Event code of any block may write post ports: those need slots too. */
+/* Event code of any block may write post ports: those need slots too, as
+   do the variables whose input is dropped while the neuron is refractory
+   (the target's step kernel adds the slot only when it is not). */
 static void add_port_slots(Arena *a, Plan *p, ProjPlan *jp, const Decl *block) {
   PopPlan *post = &p->pops[jp->proj->post->index];
   for (const Stmt *st = block ? block->body : NULL; st; st = st->next) {
     Symbol *ps = post_symbol(st->target);
     if (ps && ps->kind == SYM_PORT) plan_add_input_slot(a, post, ps, true);
+    else if (ps && plan_input_dropped_when_refractory(post, ps))
+      plan_add_input_slot(a, post, ps, false);
   }
 }
 

@@ -111,7 +111,8 @@ typedef enum DeclKind {
   D_PORT,       /* input name : unit */
   D_SPIKE,      /* spike when value */
   D_RESET,      /* reset { body } */
-  D_REFRACTORY, /* refractory value (a duration, or a condition) */
+  D_REFRACTORY, /* refractory value [, input = type_name]: a duration or a condition;
+                   type_name "keep" or "discard" (NULL: discard) */
   D_METHOD,     /* method type_name */
   D_TRACE,      /* trace name : type_name = value (the time constant) */
   D_ON_PRE,     /* on_pre { body } */

@@ -280,7 +280,14 @@ static void print_head(Printer *p, const Decl *d) {
   case D_PORT: sb_printf(b, "input %s : ", d->name); print_expr(b, d->unit); break;
   case D_SPIKE: sb_puts(b, "spike when "); print_expr(b, d->value); break;
   case D_RESET: sb_puts(b, "reset "); print_body(p, d->body, d->span); break;
-  case D_REFRACTORY: sb_puts(b, "refractory "); print_expr(b, d->value); break;
+  case D_REFRACTORY:
+    sb_puts(b, "refractory ");
+    print_expr(b, d->value);
+    if (d->type_name) {
+      sb_puts(b, ", input = ");
+      sb_puts(b, d->type_name);
+    }
+    break;
   case D_METHOD:
     sb_printf(b, "method %s", d->type_name);
     if (d->args) {
