@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 11
+#define SNN_ABI_VERSION 12
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -419,6 +419,19 @@ typedef struct SnnEnvironment {
   const SnnAgents *agents;
 } SnnEnvironment;
 
+/* input drive = poisson_input(n = N, rate = R, weight = W) -> E.v: in every
+   step each neuron of `pop` gets W times a Binomial(N, R dt) number of
+   events in input slot `slot` (runtime/core/inputs.c). */
+typedef struct SnnDrive {
+  const char *name;
+  int64_t pop;
+  int64_t slot;
+  int64_t count;           /* N */
+  int64_t stream;          /* the random stream of the counts */
+  SnnUniformFn rate;       /* R per source (Hz) */
+  SnnUniformFn weight;     /* W, in the SI unit of the variable */
+} SnnDrive;
+
 typedef struct SnnModel {
   int64_t abi_version;
   const char *name;        /* the model file's base name */
@@ -440,6 +453,8 @@ typedef struct SnnModel {
   int64_t nreward;
   const SnnReward *reward;
   const SnnEnvironment *environment; /* the closed loop, or NULL */
+  int64_t ndrive;
+  const SnnDrive *drive;
 } SnnModel;
 
 /* --- Functions that generated code calls --------------------------------- */

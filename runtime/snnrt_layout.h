@@ -297,7 +297,18 @@
   X(SnnModel, modulator, PTR)            \
   X(SnnModel, nreward, I64)              \
   X(SnnModel, reward, PTR)               \
-  X(SnnModel, environment, PTR)
+  X(SnnModel, environment, PTR)          \
+  X(SnnModel, ndrive, I64)               \
+  X(SnnModel, drive, PTR)
+
+#define SnnDrive_FIELDS(X)              \
+  X(SnnDrive, name, PTR)                 \
+  X(SnnDrive, pop, I64)                  \
+  X(SnnDrive, slot, I64)                 \
+  X(SnnDrive, count, I64)                \
+  X(SnnDrive, stream, I64)               \
+  X(SnnDrive, rate, PTR)                 \
+  X(SnnDrive, weight, PTR)
 
 /* Every shared structure; S##_FIELDS is its field list. */
 #define SNN_SHARED_STRUCTS(X) \
@@ -320,6 +331,7 @@
   X(SnnEncoder)               \
   X(SnnAgents)                \
   X(SnnEnvironment)           \
+  X(SnnDrive)                 \
   X(SnnModel)
 
 /* --- Derived from the table ----------------------------------------------- */

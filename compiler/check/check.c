@@ -430,8 +430,8 @@ static void declare_module(Checker *c, Module *mod) {
         }
         break;
       case D_INPUT:
-        s = declare(c, &m->globals, strcmp(d->type_name, "current") == 0 ? SYM_CURRENT :
-                    SYM_POPULATION, d->name, d->name_span, d);
+        s = declare(c, &m->globals, input_is_drive(d) ? SYM_CURRENT : SYM_POPULATION,
+                    d->name, d->name_span, d);
         break;
       case D_ENVIRONMENT:
         if (mod->instances) s = declare(c, &m->globals, SYM_ENVIRONMENT, d->name, d->name_span, d);
@@ -630,7 +630,7 @@ void model_free(Model *m) {
   }
   vec_free(&m->params); vec_free(&m->consts); vec_free(&m->externs);
   vec_free(&m->neurons); vec_free(&m->synapses); vec_free(&m->populations);
-  vec_free(&m->currents); vec_free(&m->projections); vec_free(&m->monitors); vec_free(&m->runs);
+  vec_free(&m->currents); vec_free(&m->drives); vec_free(&m->projections); vec_free(&m->monitors); vec_free(&m->runs);
   for (int k = 0; k < m->modulators.len; k++) vec_free(&((Modulator *)m->modulators.items[k])->sources);
   vec_free(&m->modulators); vec_free(&m->rewards);
   if (m->env) vec_free(&m->env->encoders);

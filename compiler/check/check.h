@@ -82,6 +82,9 @@ bool check_bool(Checker *c, Expr *e, const char *what);
 /* Requires a checked number to be a compile-time constant. */
 bool require_const(Checker *c, Expr *e, const char *what);
 /* Requires a constant positive integer below limit; stores it. */
+/* Whether an input declaration drives neurons directly (current(...) or
+   poisson_input(...) -> P.x) instead of being a spike source. */
+bool input_is_drive(const Decl *d);
 bool require_count(Checker *c, Expr *e, const char *what, int64_t limit, int64_t *out);
 /* Checks the definition of a symbol (param, const, alias) if not done. */
 void check_symbol(Checker *c, Symbol *s);

@@ -241,10 +241,87 @@ static void check_current(Checker *c, Decl *d) {
   leave_context(c, saved);
 }
 
+bool input_is_drive(const Decl *d) {
+  return strcmp(d->type_name, "current") == 0 || strcmp(d->type_name, "poisson_input") == 0;
+}
+
+/* One setting of poisson_input(...): a number of the given dimension made of
+   constants and parameters. */
+static Expr *drive_setting(Checker *c, Decl *d, const char *name, Dim dim, const char *what) {
+  Expr *found = NULL;
+  for (Expr *a = d->args; a; a = a->next)
+    if (a->arg_name && strcmp(a->arg_name, name) == 0) found = a;
+  if (!found) {
+    diag_error(c->d, d->type_span, "poisson_input needs '%s = ...': write poisson_input(n = "
+               "1000, rate = 20 Hz, weight = 0.1 mV) -> population.variable", name);
+    return NULL;
+  }
+  SavedContext saved = enter_context(c, &c->m->globals, EF_PARAMS, "in a poisson_input");
+  bool ok = check_number_dim(c, found, dim, what);
+  leave_context(c, saved);
+  return ok ? found : NULL;
+}
+
+/* input drive = poisson_input(n = N, rate = R, weight = W) -> E.v */
+static void check_drive(Checker *c, Decl *d) {
+  static const char *const allowed[] = {"n", "rate", "weight", NULL};
+  PoissonDrive *dr = arena_alloc(c->a, sizeof *dr);
+  dr->decl = d;
+  dr->name = d->name;
+  if (d->size) diag_error(c->d, d->size->span, "a poisson_input has no size; it drives every "
+                          "neuron of its target, each with its own events");
+  if (!only_named_args(c, d, allowed)) return;
+  Expr *target = d->targets;
+  if (!target || target->kind != EX_MEMBER) {
+    diag_error(c->d, target ? target->span : d->span, "a poisson_input needs a target: "
+               "-> population.variable, as in -> E.v");
+    return;
+  }
+  SavedContext saved = enter_context(c, &c->m->globals, EF_MEMBERS | EF_STATE, "as a target");
+  check_expr(c, target);
+  leave_context(c, saved);
+  Expr *n = NULL;
+  for (Expr *a = d->args; a; a = a->next)
+    if (a->arg_name && strcmp(a->arg_name, "n") == 0) n = a;
+  saved = enter_context(c, &c->m->globals, 0, "in a poisson_input");
+  if (!n)
+    diag_error(c->d, d->type_span, "poisson_input needs 'n = ...', the number of sources");
+  else if (!require_count(c, n, "the number of sources of a poisson_input",
+                          (int64_t)1 << 40, &dr->count))
+    n = NULL;
+  leave_context(c, saved);
+  Expr *rate = drive_setting(c, d, "rate", dim_div(dim_none(), dim_time()), "the rate");
+  if (rate && rate->is_const && rate->cval < 0)
+    diag_error(c->d, rate->span, "a rate cannot be negative");
+  if (target->type == TY_UNKNOWN || !target->sym) return;
+  Symbol *var = target->sym;
+  if (var->kind != SYM_STATE && var->kind != SYM_PORT) {
+    diag_error(c->d, target->span, "a poisson_input adds to a state variable or an input "
+               "port, but '%s' is a definition", var->name);
+    return;
+  }
+  char what[128];
+  snprintf(what, sizeof what, "the weight of an event on '%s'", var->name);
+  Expr *weight = drive_setting(c, d, "weight", var->dim, what);
+  if (!n || !rate || !weight) return;
+  Symbol *ps = expr_strip(target->lhs)->sym;
+  dr->target = ps ? ps->of.population : NULL;
+  if (!dr->target) return;
+  dr->var = var;
+  dr->rate = rate;
+  dr->weight = weight;
+  dr->index = c->m->drives.len;
+  vec_push(&c->m->drives, dr);
+}
+
 static void check_input(Checker *c, Decl *d) {
   const char *kind = d->type_name;
   if (strcmp(kind, "current") == 0) {
     check_current(c, d);
+    return;
+  }
+  if (strcmp(kind, "poisson_input") == 0) {
+    check_drive(c, d);
     return;
   }
   PopKind pk;
@@ -254,7 +331,8 @@ static void check_input(Checker *c, Decl *d) {
     pk = POP_SPIKE_TIMES;
   else {
     diag_error(c->d, d->type_span, "unknown input '%s'; use poisson[N](rate = ...), "
-               "spike_times[N]((index: times), ...) or current(...) -> population.port", kind);
+               "spike_times[N]((index: times), ...), current(...) -> population.port or "
+               "poisson_input(n = ..., rate = ..., weight = ...) -> population.variable", kind);
     return;
   }
   Population *p = new_population(c, d, pk);
@@ -824,13 +902,13 @@ void check_network(Checker *c) {
   for (Module *mod = mods; mod; mod = mod->next) {
     for (Decl *d = mod->instances ? mod->items : NULL; d; d = d->next) {
       if (d->kind == D_POPULATION) check_population(c, d);
-      if (d->kind == D_INPUT && strcmp(d->type_name, "current") != 0) check_input(c, d);
+      if (d->kind == D_INPUT && !input_is_drive(d)) check_input(c, d);
     }
   }
   for (Module *mod = mods; mod; mod = mod->next) {
     for (Decl *d = mod->instances ? mod->items : NULL; d; d = d->next) {
       if (d->kind == D_CONNECT) check_connect(c, d);
-      if (d->kind == D_INPUT && strcmp(d->type_name, "current") == 0) check_input(c, d);
+      if (d->kind == D_INPUT && input_is_drive(d)) check_input(c, d);
     }
   }
   check_modulation(c);

@@ -164,6 +164,21 @@ typedef struct CurrentInput {
   Expr *value;          /* may use t and i */
 } CurrentInput;
 
+/* input drive = poisson_input(n = 1000, rate = 20 Hz, weight = 0.1 mV) -> E.v: each
+   step, every neuron of the target gets weight times a Binomial(n, rate dt)
+   number of events, as from n independent Poisson sources, without the
+   sources or their synapses (Brian2's PoissonInput). */
+typedef struct PoissonDrive {
+  Decl *decl;
+  const char *name;
+  int index;
+  Population *target;
+  Symbol *var;          /* SYM_STATE or SYM_PORT of the target's model */
+  int64_t count;        /* n */
+  Expr *rate;           /* per source; parameters only */
+  Expr *weight;         /* per event, in the unit of var; parameters only */
+} PoissonDrive;
+
 typedef enum ConnectRule {
   RULE_ALL, RULE_ONE_TO_ONE, RULE_PROBABILITY, RULE_FANIN, RULE_FANOUT, RULE_FILE,
 } ConnectRule;
@@ -358,6 +373,7 @@ typedef struct Model {
   PtrVec synapses;      /* SynapseModel* */
   PtrVec populations;   /* Population*, spike-source inputs included */
   PtrVec currents;      /* CurrentInput* */
+  PtrVec drives;        /* PoissonDrive* */
   PtrVec projections;   /* Projection* */
   PtrVec monitors;      /* Monitor* */
   PtrVec modulators;    /* Modulator* */

@@ -68,6 +68,7 @@ void codegen_init(CodeGen *g, Arena *a, Diags *d, Model *m, Plan *plan, LLVMCont
   g->reward_args_t = shared_struct(g, snnrt_layout_of(SnnRewardArgs));
   g->mod_source_t = shared_struct(g, snnrt_layout_of(SnnModSource));
   g->modulator_t = shared_struct(g, snnrt_layout_of(SnnModulator));
+  g->drive_t = shared_struct(g, snnrt_layout_of(SnnDrive));
   g->reward_t = shared_struct(g, snnrt_layout_of(SnnReward));
   g->env_setting_t = shared_struct(g, snnrt_layout_of(SnnEnvSetting));
   g->encoder_t = shared_struct(g, snnrt_layout_of(SnnEncoder));

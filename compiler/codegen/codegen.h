@@ -38,7 +38,7 @@ typedef struct CodeGen {
   LLVMTypeRef kernel_args, synapse_args, event_args;
   LLVMTypeRef param_t, variable_t, population_t, additive_t, projection_t, every_t, monitor_t;
   LLVMTypeRef pair_bound_t;
-  LLVMTypeRef model_t, reward_args_t, mod_source_t, modulator_t, reward_t;
+  LLVMTypeRef model_t, reward_args_t, mod_source_t, modulator_t, reward_t, drive_t;
   LLVMTypeRef env_setting_t, encoder_t, agents_t, environment_t;
   const char *cpu, *features; /* target attributes for every function */
   int random_draws;        /* inline random draws emitted so far */

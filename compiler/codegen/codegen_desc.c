@@ -384,6 +384,20 @@ static void modulator_record(CodeGen *g, Record *r, const Modulator *md) {
   r_ptr(r, SnnModulator_source, record_array(g, srcs, md->sources.len, "mod_sources"));
 }
 
+static void drive_record(CodeGen *g, Record *r, int k) {
+  const PoissonDrive *dr = g->m->drives.items[k];
+  char name[64];
+  r_str(r, SnnDrive_name, dr->name);
+  r_i64(r, SnnDrive_pop, dr->target->index);
+  r_i64(r, SnnDrive_slot, g->plan->drive_slot[k]);
+  r_i64(r, SnnDrive_count, dr->count);
+  r_i64(r, SnnDrive_stream, g->plan->drive_stream[k]);
+  snprintf(name, sizeof name, "snn_drive_%d_rate", k);
+  r_ptr(r, SnnDrive_rate, param_function(g, name, dr->rate));
+  snprintf(name, sizeof name, "snn_drive_%d_weight", k);
+  r_ptr(r, SnnDrive_weight, param_function(g, name, dr->weight));
+}
+
 static void reward_record(CodeGen *g, Record *r, int k) {
   const RewardRule *rw = g->m->rewards.items[k];
   static const int kinds[] = {SNN_REWARD_SPIKE, SNN_REWARD_PAIR, SNN_REWARD_POISSON,
@@ -531,6 +545,9 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   for (int k = 0; k < nmod; k++) modulator_record(g, &mods[k], m->modulators.items[k]);
   Record *rews = records(g, g->reward_t, nrew);
   for (int k = 0; k < nrew; k++) reward_record(g, &rews[k], k);
+  int ndrive = m->drives.len;
+  Record *drives = records(g, g->drive_t, ndrive);
+  for (int k = 0; k < ndrive; k++) drive_record(g, &drives[k], k);
   const char *path = m->main->file->path;
   Record model = {g, g->model_t, {0}};
   r_i64(&model, SnnModel_abi_version, SNN_ABI_VERSION);
@@ -553,6 +570,8 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   r_i64(&model, SnnModel_nreward, nrew);
   r_ptr(&model, SnnModel_reward, record_array(g, rews, nrew, "rewards"));
   r_ptr(&model, SnnModel_environment, environment_record(g));
+  r_i64(&model, SnnModel_ndrive, ndrive);
+  r_ptr(&model, SnnModel_drive, record_array(g, drives, ndrive, "drives"));
   LLVMValueRef gv = LLVMAddGlobal(g->mod, g->model_t, "snn_model");
   LLVMSetInitializer(gv, record_value(&model));
   LLVMSetGlobalConstant(gv, 1);

@@ -245,6 +245,16 @@ void plan_build(Arena *a, Model *m, Plan *p) {
     if (en->port) plan_add_input_slot(a, &p->pops[en->pop->index], en->port,
                                       en->port->kind == SYM_PORT);
   }
+  /* A poisson_input adds its events through the target's accumulator, so
+     that what reaches a refractory neuron is dropped like synaptic input. */
+  p->drive_slot = arena_alloc(a, sizeof(int) * (size_t)(m->drives.len + 1));
+  p->drive_stream = arena_alloc(a, sizeof(int) * (size_t)(m->drives.len + 1));
+  for (int k = 0; k < m->drives.len; k++) {
+    const PoissonDrive *dr = m->drives.items[k];
+    p->drive_slot[k] = plan_add_input_slot(a, &p->pops[dr->target->index], dr->var,
+                                           dr->var->kind == SYM_PORT);
+    p->drive_stream[k] = ++p->nstreams;
+  }
   /* Current inputs by population, kept in the arena like the rest of the
      plan (which has no free function): count, allocate, fill. */
   for (int k = 0; k < m->currents.len; k++) {

@@ -131,6 +131,8 @@ typedef struct Plan {
   PopPlan *pops;        /* per population */
   ProjPlan *projs;      /* per projection */
   int *reward_stream;   /* per reward rule: the stream of its random times */
+  int *drive_slot;      /* per poisson_input: the target's input slot it adds to */
+  int *drive_stream;    /* per poisson_input: the stream of its event counts */
   int env_stream;       /* the closed loop's tie-breaks, or 0 */
   RandomSite *sites;    /* every random call site, with its stream */
   int nsites;

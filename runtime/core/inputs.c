@@ -7,6 +7,13 @@
 ** draw of neuron i uses the stream (seed, source, i, k)).  A rate that
 ** depends on t is drawn every step instead.  Spike times are rounded to the
 ** nearest step.
+**
+** A poisson_input drive stands for n independent Poisson sources onto
+** every neuron of its target, without the sources or their synapses: in
+** each step neuron i gets a Binomial(n, rate dt) number of events, drawn
+** from the stream (seed, drive, i, step), times the weight, in the input
+** slot of the variable (so that a refractory neuron drops them, as it
+** drops synaptic input).  This is Brian2's PoissonInput.
 */
 #include <assert.h>
 #include <math.h>
@@ -137,4 +144,130 @@ void inputs_step(Sim *s, RtPop *p) {
   else
     spike_times_step(s, p);
   p->total_spikes += (uint64_t)p->spikes.len;
+}
+
+/* --- poisson_input drives ------------------------------------------------ */
+
+bool drives_setup(Sim *s) {
+  int64_t n = s->model->ndrive;
+  s->drive_p = calloc((size_t)n + 1, sizeof(double));
+  s->drive_w = calloc((size_t)n + 1, sizeof(double));
+  if (!s->drive_p || !s->drive_w) return sim_fail(s, "out of memory");
+  return true;
+}
+
+bool drives_prepare(Sim *s) {
+  for (int64_t k = 0; k < s->model->ndrive; k++) {
+    const SnnDrive *d = &s->model->drive[k];
+    double rate = d->rate(s->param), w = d->weight(s->param);
+    double p = rate * s->opt.dt;
+    if (!(rate >= 0) || !isfinite(rate))
+      return sim_fail(s, "poisson_input '%s': the rate is %g Hz; it must be finite and not "
+                      "negative", d->name, rate);
+    if (p > 1)
+      return sim_fail(s, "poisson_input '%s': a rate of %g Hz gives each source %g events "
+                      "per step of %g ms, more than one: use a shorter step or more sources "
+                      "at a lower rate", d->name, rate, p, s->opt.dt * 1e3);
+    if (!isfinite(w))
+      return sim_fail(s, "poisson_input '%s': the weight is %g; it must be finite", d->name, w);
+    s->drive_p[k] = p;
+    s->drive_w[k] = w;
+  }
+  return true;
+}
+
+static void add_to_row(const Sim *s, void *row, int64_t i, double add) {
+  if (s->real_size == 8)
+    ((double *)row)[i] += add;
+  else
+    ((float *)row)[i] += (float)add;
+}
+
+/* The cumulative distribution of Binomial(n, p) from 0 up to where what is
+   left is below 1e-16 (at most SEARCH_TABLE values); returns how many. */
+enum { SEARCH_TABLE = 64 };
+static int binomial_table(uint64_t n, double p, double *cdf) {
+  double r = p / (1 - p), f = exp((double)n * log1p(-p)), c = 0;
+  int k = 0;
+  while (k < SEARCH_TABLE) {
+    c += f;
+    cdf[k++] = c;
+    if (1 - c < 1e-16 || (uint64_t)k > n) break;
+    f *= r * ((double)(n - (uint64_t)k + 1) / (double)k);
+  }
+  return k;
+}
+
+/* The counts of neurons [begin, end), each Binomial(n, p) with n p small,
+   by inversion of one uniform per neuron and step: the uniforms of
+   RNG_LANES neurons come from one vector Philox call, and each count is
+   the number of table entries below its uniform, found without branches
+   (vectorised over the lanes).  A uniform beyond the table (a chance under
+   1e-16) is settled by rng_next_binomial on the same stream. */
+__attribute__((target_clones("avx2", "default")))
+static void drive_small_mean(const Sim *s, const SnnDrive *d, double p, double w, void *row,
+                             int64_t begin, int64_t end) {
+  uint64_t n = (uint64_t)d->count;
+  double cdf[SEARCH_TABLE];
+  int size = binomial_table(n, p, cdf);
+  RngStream key;
+  rng_stream_init(&key, s->opt.seed, (uint32_t)d->stream, 0, (uint32_t)s->step);
+  static _Thread_local uint32_t ctr[4][RNG_LANES], out[4][RNG_LANES];
+  double u[RNG_LANES];
+  int32_t count[RNG_LANES];
+  for (int64_t base = begin; base < end; base += RNG_LANES) {
+    int64_t lanes = end - base < RNG_LANES ? end - base : RNG_LANES;
+    for (int64_t l = 0; l < RNG_LANES; l++) {
+      uint64_t i = (uint64_t)(base + (l < lanes ? l : 0));
+      ctr[0][l] = (uint32_t)i;
+      ctr[1][l] = (uint32_t)(i >> 32);
+      ctr[2][l] = (uint32_t)s->step;
+      ctr[3][l] = 0;
+    }
+    rng_philox4x32_10_lanes((const uint32_t(*)[RNG_LANES])ctr, key.key, out);
+    for (int l = 0; l < RNG_LANES; l++) {
+      uint64_t hi = out[0][l] >> 5, lo = out[1][l] >> 6; /* as rng_next_uniform */
+      u[l] = (double)((hi << 26) | lo) * (1.0 / 9007199254740992.0);
+      count[l] = 0;
+    }
+    for (int k = 0; k < size; k++)
+      for (int l = 0; l < RNG_LANES; l++) count[l] += u[l] >= cdf[k];
+    for (int64_t l = 0; l < lanes; l++) {
+      uint64_t events = (uint64_t)count[l];
+      if (count[l] == size && size < (int)n + 1) {
+        RngStream one;
+        rng_stream_init(&one, s->opt.seed, (uint32_t)d->stream, (uint64_t)(base + l),
+                        (uint32_t)s->step);
+        events = rng_next_binomial(&one, n, p);
+      }
+      if (events) add_to_row(s, row, base + l, (double)events * w);
+    }
+  }
+}
+
+void drives_apply(Sim *s, int64_t pop, int64_t begin, int64_t end) {
+  RtPop *p = &s->pops[pop];
+  for (int64_t k = 0; k < s->model->ndrive; k++) {
+    const SnnDrive *d = &s->model->drive[k];
+    double chance = s->drive_p[k], w = s->drive_w[k];
+    if (d->pop != pop || chance <= 0 || w == 0) continue;
+    assert(d->slot >= 0 && d->slot < p->desc->ninput && d->stream > 0);
+    void *row = p->input_row[d->slot];
+    if (chance <= 0.5 && (double)d->count * chance < RNG_REJECTION_MEAN) {
+      drive_small_mean(s, d, chance, w, row, begin, end);
+      continue;
+    }
+    for (int64_t i = begin; i < end; i++) {
+      RngStream r;
+      rng_stream_init(&r, s->opt.seed, (uint32_t)d->stream, (uint64_t)i, (uint32_t)s->step);
+      uint64_t events = rng_next_binomial(&r, (uint64_t)d->count, chance);
+      if (events) add_to_row(s, row, i, (double)events * w);
+    }
+  }
+}
+
+void drives_free(Sim *s) {
+  free(s->drive_p);
+  free(s->drive_w);
+  s->drive_p = s->drive_w = NULL;
 }

@@ -206,7 +206,7 @@ bool sim_setup(Sim *s, const SnnModel *model, const RunOptions *opt, const doubl
   for (int64_t k = 0; k < model->nproj; k++)
     if (!route_prepare(s, &s->projs[k], threads) || !plasticity_prepare(s, &s->projs[k]))
       return false;
-  if (!guard_setup(s) || !modulators_setup(s)) return false;
+  if (!guard_setup(s) || !modulators_setup(s) || !drives_setup(s)) return false;
   if (threads > 1 && !team_start(s, threads))
     return sim_fail(s, "cannot start %d threads: %s", threads, strerror(errno));
   return true;
@@ -308,6 +308,7 @@ static void integrate_range(Sim *s, int thread, int nthreads, int32_t *bad) {
     if (p->desc->kind != SNN_POP_NEURONS) continue;
     int64_t begin, end;
     sim_range(p->size, thread, nthreads, &begin, &end);
+    if (s->model->ndrive) drives_apply(s, k, begin, end);
     SnnKernelArgs a = kernel_args(s, p);
     if (p->desc->step(&a, begin, end)) bad[k] = 1;
     SpikePart *part = &p->part[thread];
@@ -390,7 +391,7 @@ bool sim_run(Sim *s, int64_t nsteps, void (*progress)(const Sim *, void *), void
     }
     if (!monitors_before_step(s)) { ok = false; break; }
     phase_mark(s, PHASE_MONITORS, &t0);
-    if (!plasticity_every(s)) { ok = false; break; }
+    if (!plasticity_every(s) || !drives_prepare(s)) { ok = false; break; }
     if (s->team)
       team_run(s, parallel_integrate);
     else
@@ -444,6 +445,7 @@ void sim_free(Sim *s) {
   }
   /* Before the populations go: it frees their spike-count windows. */
   modulators_free(s);
+  drives_free(s);
   free(s->pops);
   free(s->projs);
   free(s->param);

@@ -175,6 +175,8 @@ struct Sim {
   double *mod_decay;       /* per modulator: exp(-dt / tau) */
   double *mod_baseline;
   RewardState *reward;     /* per reward rule */
+  double *drive_p;         /* per poisson_input: each source's chance of an event this step */
+  double *drive_w;         /* per poisson_input: the weight of an event (SI) */
   PendingReward *pending;  /* a binary heap by (step, order) */
   int64_t npending, cap_pending, scheduled;
   uint64_t *guard_counts;  /* rate guard: spikes per population at the window's start */
@@ -322,6 +324,15 @@ void inputs_step(Sim *s, RtPop *p);
    encoder's), from the current step on; false + s->error for a rate that
    is negative or not finite. */
 bool inputs_set_rate(Sim *s, RtPop *p, int64_t i, double rate);
+/* Allocates what the poisson_input drives need; false after sim_fail. */
+bool drives_setup(Sim *s);
+/* Evaluates every drive's chance and weight for this step from the
+   parameters (the REPL may have changed them); false after sim_fail. */
+bool drives_prepare(Sim *s);
+/* Adds the drives' events for this step to neurons [begin, end) of
+   population pop, in its input slots; reproducible whatever the split. */
+void drives_apply(Sim *s, int64_t pop, int64_t begin, int64_t end);
+void drives_free(Sim *s);
 
 /* monitor.c */
 /* Opens the monitor files in opt->out_dir; false + s->error on failure. */

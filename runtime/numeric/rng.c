@@ -196,10 +196,6 @@ double rng_log_factorial(uint64_t k) {
   return (x + 0.5) * log(x + 1) - (x + 1) + HALF_LOG_2PI + stirling_tail(x);
 }
 
-/* Below this mean the samplers search the distribution from 0; above it
-** they use transformed rejection, whose constants assume it. */
-#define RNG_REJECTION_MEAN 10.0
-
 /*
 ** Binomial by inversion: walk the probabilities f(0), f(1), ... subtracting
 ** each from one uniform until it is used up.  Expected steps: n p + 1.  If

@@ -51,6 +51,10 @@
 /* One Philox4x32 block with 10 rounds. */
 void rng_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
 
+/* Binomial and Poisson draws with a mean below this use inversion (one
+   uniform, about mean + 1 steps), above it rejection (rng.c). */
+#define RNG_REJECTION_MEAN 10.0
+
 /* How many counters rng_philox4x32_10_lanes takes at once. */
 enum { RNG_LANES = 128 };
 
