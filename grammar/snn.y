@@ -792,6 +792,12 @@ static bool is_binary_operator(yysymbol_kind_t k) {
   return false;
 }
 
+/* True for a reserved word of the language ('state', 'in', ...). */
+static bool is_keyword(yysymbol_kind_t k) {
+  const char *sym = yysymbol_name(k);
+  return sym[0] == '\'' && isalpha((unsigned char)sym[1]);
+}
+
 /* A hint for a frequent mistake, or NULL; `name` is the text found. */
 static const char *syntax_hint(ParseCtx *ps, const ExpectedSet *e, yysymbol_kind_t found,
                                Span loc, const char *name, char *buf, size_t n) {
@@ -800,6 +806,14 @@ static const char *syntax_hint(ParseCtx *ps, const ExpectedSet *e, yysymbol_kind
   if (found == YYSYMBOL_NEWLINE && expects(e, "'{'") && brace_on_next_line(ps, loc.line)) {
     ps->brace_hint_line = brace_on_next_line(ps, loc.line);
     return "a block's '{' goes on the same line as its header, as in 'neuron LIF {'";
+  }
+  /* Only where nothing but a name fits: after an operator a keyword is
+     more likely a statement run on than a name. */
+  if (is_keyword(found) && !line_start && expects(e, "a name") && !expects(e, "a number") &&
+      !expects(e, "end of line")) {
+    const char *sym = yysymbol_name(found);
+    snprintf(buf, n, "%s is a keyword, which cannot be a name: choose another, as '%.*s_'", sym, (int)strlen(sym) - 2, sym + 1);
+    return buf;
   }
   if (found == YYSYMBOL_IDENT && line_start && expects(e, "'neuron'")) {
     const char *kw = misspelled_keyword(e, name);
@@ -861,7 +875,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, ParseCt
   /* The '{' that the error on the line before explained. */
   if (is_sym(found, "'{'") && ps->brace_hint_line == loc.line) return 0;
 
-  char what[96], name[48] = "", hint_buf[96];
+  char what[96], name[48] = "", hint_buf[160];
   describe_found(ps, found, loc, what, sizeof what);
   if (found == YYSYMBOL_IDENT) token_text(ps, loc, name, sizeof name);
   const char *hint = syntax_hint(ps, &e, found, loc, name, hint_buf, sizeof hint_buf);
