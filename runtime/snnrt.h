@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNN_ABI_VERSION 12
+#define SNN_ABI_VERSION 13
 
 /* The run-time parameter table that every generated function receives as
    `const double *param` has SnnModel.nparam + 1 entries: the parameters in
@@ -455,6 +455,7 @@ typedef struct SnnModel {
   const SnnEnvironment *environment; /* the closed loop, or NULL */
   int64_t ndrive;
   const SnnDrive *drive;
+  const char *compiler;    /* the compiler that built it: "snnc 0.1.0" */
 } SnnModel;
 
 /* --- Functions that generated code calls --------------------------------- */
@@ -493,8 +494,12 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
    fixed (set explicitly; NULL: none); returns -1, or the index of the
    first parameter that is not finite. */
 int64_t snnrt_derive_params(const SnnModel *m, double *param, double dt, const bool *fixed);
-/* 1 if a run option (as "--seed") takes a separate value argument. */
-int snnrt_option_takes_value(const char *arg);
+/* What a command-line word starting with '-' is to snnrt_main. */
+enum { SNN_OPTION_UNKNOWN = -1, SNN_OPTION_FLAG = 0, SNN_OPTION_VALUE = 1 };
+/* The kind of a run option (as "--seed": SNN_OPTION_VALUE, its value being
+   the next word); for an unknown one, hint (if given, n bytes) says which
+   options it may be a typo of, as "did you mean '--seed'?", or is "". */
+int snnrt_option_kind(const char *arg, char *hint, size_t n);
 /* What snnc plot draws besides the defaults. */
 typedef struct SnnPlotOptions {
   const double *at;        /* times (s) for the histograms of synaptic records */

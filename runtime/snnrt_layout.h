@@ -299,7 +299,8 @@
   X(SnnModel, reward, PTR)               \
   X(SnnModel, environment, PTR)          \
   X(SnnModel, ndrive, I64)               \
-  X(SnnModel, drive, PTR)
+  X(SnnModel, drive, PTR)                \
+  X(SnnModel, compiler, PTR)
 
 #define SnnDrive_FIELDS(X)              \
   X(SnnDrive, name, PTR)                 \

@@ -572,6 +572,7 @@ void cg_descriptor(CodeGen *g, LLVMValueRef *pop_fns, ProjFunctions *proj_fns,
   r_ptr(&model, SnnModel_environment, environment_record(g));
   r_i64(&model, SnnModel_ndrive, ndrive);
   r_ptr(&model, SnnModel_drive, record_array(g, drives, ndrive, "drives"));
+  r_str(&model, SnnModel_compiler, "snnc " SNN_VERSION);
   LLVMValueRef gv = LLVMAddGlobal(g->mod, g->model_t, "snn_model");
   LLVMSetInitializer(gv, record_value(&model));
   LLVMSetGlobalConstant(gv, 1);

@@ -130,7 +130,7 @@ int cmd_build(int argc, char **argv, const DriverOptions *opt) {
   const char *output = NULL, *cpu = NULL;
   bool keep = false;
   int ch;
-  while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+  while ((ch = driver_getopt(argc, argv, "o:h", opts)) != -1) {
     switch (ch) {
     case 'o': output = optarg; break;
     case 'c':
@@ -142,7 +142,7 @@ int cmd_build(int argc, char **argv, const DriverOptions *opt) {
       break;
     case 'k': keep = true; break;
     case 'h': fputs(build_help, stdout); return 0;
-    default: fputs(build_help, stderr); return EXIT_USAGE;
+    default: return EXIT_USAGE; /* driver_getopt said what is wrong */
     }
   }
   if (optind != argc - 1) {

@@ -52,12 +52,12 @@ static const char check_help[] =
 static int only_help(int argc, char **argv, const char *help) {
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   int c;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+  while ((c = driver_getopt(argc, argv, "h", opts)) != -1) {
     if (c == 'h') {
       fputs(help, stdout);
       return 0;
     }
-    fputs(help, stderr);
+    /* driver_getopt said what is wrong */
     return EXIT_USAGE;
   }
   if (optind >= argc) {
@@ -167,12 +167,12 @@ int cmd_fmt(int argc, char **argv, const DriverOptions *opt) {
   };
   bool in_place = false, check_only = false;
   int c;
-  while ((c = getopt_long(argc, argv, "hi", opts, NULL)) != -1) {
+  while ((c = driver_getopt(argc, argv, "hi", opts)) != -1) {
     switch (c) {
     case 'h': fputs(fmt_help, stdout); return 0;
     case 'i': in_place = true; break;
     case 'k': check_only = true; break;
-    default: fputs(fmt_help, stderr); return EXIT_USAGE;
+    default: return EXIT_USAGE; /* driver_getopt said what is wrong */
     }
   }
   if (optind >= argc) {

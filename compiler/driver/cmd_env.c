@@ -211,7 +211,7 @@ int cmd_env(int argc, char **argv, const DriverOptions *opt) {
   EnvRunOptions o = {.seed = 0, .episodes = 1};
   int status = EXIT_USAGE, c;
   char *end;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+  while ((c = driver_getopt(argc, argv, "h", opts)) != -1) {
     switch (c) {
     case 'h':
       fputs(env_help, stdout);
@@ -241,7 +241,7 @@ int cmd_env(int argc, char **argv, const DriverOptions *opt) {
     case 'a': o.actions = optarg; break;
     case 'f': o.actions_file = optarg; break;
     case 'r': o.random_actions = true; break;
-    default: fputs(env_help, stderr); goto done;
+    default: goto done; /* driver_getopt said what is wrong */
     }
   }
   if ((o.actions != NULL) + (o.actions_file != NULL) + o.random_actions > 1) {

@@ -17,7 +17,8 @@ static const char run_help[] =
   "Compiles the model to native code, runs it and writes its monitors.\n"
   "Run options (see also 'snnc run FILE --help' for the model's parameters):\n"
   "  --duration T  --dt D  --seed S  --set NAME=VALUE  --out DIR  --threads N\n"
-  "  --format npy|csv  --plot  --max-rate HZ  --quiet  --no-progress\n"
+  "  --format npy|csv  --plot  --max-rate HZ  --max-output SIZE  --episodes N\n"
+  "  --features LIST  --quiet  --no-progress  --version\n"
   "Compiler options:\n"
   "  --emit-asm    print the machine code of the kernels instead of running\n";
 
@@ -39,10 +40,22 @@ static bool split_args(int argc, char **argv, RunArgs *r) {
     const char *a = argv[k];
     if (strcmp(a, "--emit-asm") == 0) {
       r->emit_asm = true;
+    } else if (strcmp(a, "--") == 0) {
+      /* what follows is the model file, even if it starts with '-' */
+      if (k + 1 < argc && !r->file) r->file = argv[++k];
     } else if (a[0] == '-' && a[1] != 0) {
+      char hint[160];
+      int kind = snnrt_option_kind(a, hint, sizeof hint);
+      if (kind == SNN_OPTION_UNKNOWN) {
+        int len = (int)strcspn(a, "=");
+        if (hint[0]) driver_error("run: unknown option '%.*s'; %s", len, a, hint);
+        else driver_error("run: unknown option '%.*s'; 'snnc run --help' lists the options",
+                          len, a);
+        return false;
+      }
       if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) r->help = true;
       r->argv[r->argc++] = argv[k];
-      if (snnrt_option_takes_value(a) && k + 1 < argc) r->argv[r->argc++] = argv[++k];
+      if (kind == SNN_OPTION_VALUE && k + 1 < argc) r->argv[r->argc++] = argv[++k];
     } else if (!r->file) {
       r->file = a;
     } else {
@@ -118,7 +131,7 @@ static bool parse_times(const char *list, double *at, int *nat, int max) {
   for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
     double v;
     Dim d;
-    char err[256];
+    char err[256] = "";
     if (*nat == max) {
       driver_error("--at: at most %d times", max);
       return false;

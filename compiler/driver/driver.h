@@ -41,6 +41,11 @@ int cmd_emit_llvm(int argc, char **argv, const DriverOptions *opt);
 
 /* Loads and checks a model file; prints diagnostics; NULL on any error. */
 Model *driver_load(Arena *arena, Diags *diags, const char *path, const DriverOptions *opt);
+struct option;
+/* getopt_long for a subcommand (argv[0]): an unknown option or a missing
+   value is reported by name, with the nearest option; returns '?' then. */
+int driver_getopt(int argc, char **argv, const char *shortopts,
+                  const struct option *longopts);
 /* Prints "snnc: message" to stderr. */
 void driver_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

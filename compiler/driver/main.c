@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "units.h"
 
 static const char usage_text[] =
   "usage: snnc <command> [options] FILE...\n"
@@ -24,8 +25,9 @@ static const char usage_text[] =
   "  plot DIR             draw the raster, rates and traces of a run's output\n"
   "  env list|show|run    try an environment on its own ('snnc env --help')\n"
   "  emit-llvm FILE       print the optimised LLVM IR of a model\n"
+  "  help [COMMAND]       show this help, or a command's ('snnc help run')\n"
   "\n"
-  "Options:\n"
+  "Options (before or after the command):\n"
   "  -h, --help           show this help (or 'snnc <command> --help')\n"
   "  -V, --version        show the version\n"
   "      --color=WHEN     colour diagnostics: auto (default), always, never\n"
@@ -43,7 +45,48 @@ void driver_error(const char *fmt, ...) {
   va_end(ap);
 }
 
+/* The long option nearest to a mistyped one, or NULL. */
+static const char *nearest_long_option(const char *arg, const struct option *longopts) {
+  char name[64];
+  snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + strspn(arg, "-"), "="),
+           arg + strspn(arg, "-"));
+  const char *best = NULL;
+  int best_d = strlen(name) <= 3 ? 2 : 3;
+  for (const struct option *o = longopts; o->name; o++) {
+    int d = edit_distance(name, o->name);
+    if (d < best_d) {
+      best_d = d;
+      best = o->name;
+    }
+  }
+  return best;
+}
+
+int driver_getopt(int argc, char **argv, const char *shortopts,
+                  const struct option *longopts) {
+  char opts[64];
+  snprintf(opts, sizeof opts, ":%s", shortopts);
+  opterr = 0;
+  int c = getopt_long(argc, argv, opts, longopts, NULL);
+  if (c != '?' && c != ':') return c;
+  const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+  if (c == ':') {
+    driver_error("%s: option '%s' needs a value; see 'snnc help %s'", argv[0], arg, argv[0]);
+    return '?';
+  }
+  char shown[64];
+  if (optopt) snprintf(shown, sizeof shown, "-%c", optopt);
+  else snprintf(shown, sizeof shown, "%.*s", (int)strcspn(arg, "="), arg);
+  const char *near = optopt ? NULL : nearest_long_option(arg, longopts);
+  if (near) driver_error("%s: unknown option '%s'; did you mean '--%s'?", argv[0], shown, near);
+  else driver_error("%s: unknown option '%s'; 'snnc help %s' lists the options", argv[0], shown,
+                    argv[0]);
+  return '?';
+}
+
 typedef int (*Command)(int, char **, const DriverOptions *);
+
+static int cmd_help(int argc, char **argv, const DriverOptions *opt);
 
 static Command find_command(const char *name) {
   static const struct {
@@ -58,10 +101,76 @@ static Command find_command(const char *name) {
     {"emit-llvm", cmd_emit_llvm},
     {"plot", cmd_plot},
     {"env", cmd_env},
+    {"help", cmd_help},
   };
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(commands[i].name, name) == 0) return commands[i].fn;
   return NULL;
+}
+
+/* snnc help [COMMAND]: the overview, or what 'snnc COMMAND --help' says. */
+static int cmd_help(int argc, char **argv, const DriverOptions *opt) {
+  if (argc == 1) {
+    fputs(usage_text, stdout);
+    return 0;
+  }
+  Command cmd = argc == 2 ? find_command(argv[1]) : NULL;
+  if (!cmd || cmd == cmd_help) {
+    if (argc == 2) driver_error("help: there is no command '%s'; try 'snnc help'", argv[1]);
+    else driver_error("help takes one command name, as 'snnc help run'");
+    return EXIT_USAGE;
+  }
+  char *sub_argv[] = {argv[1], "--help", NULL};
+  optind = 0;
+  return cmd(2, sub_argv, opt);
+}
+
+/* Applies --color=WHEN; false after saying what is wrong. */
+static bool set_color(DriverOptions *opt, const char *when) {
+  if (strcmp(when, "always") == 0) opt->color = true;
+  else if (strcmp(when, "never") == 0) opt->color = false;
+  else if (strcmp(when, "auto") != 0) {
+    driver_error("--color takes auto, always or never, not '%s'", when);
+    return false;
+  }
+  return true;
+}
+
+/* Takes the global options that follow the command out of argv[1..argc)
+   (up to a "--"), so that 'snnc check --color=never FILE' works as
+   'snnc --color=never check FILE'; returns the new argc, or -1 after an
+   error.  *version is set for --version, except after 'run', whose
+   --version describes the model (snnrt_main answers it). */
+static int take_global_options(int argc, char **argv, DriverOptions *opt, bool *version) {
+  bool is_run = strcmp(argv[0], "run") == 0;
+  int out = 1, k = 1;
+  for (; k < argc && strcmp(argv[k], "--") != 0; k++) {
+    const char *a = argv[k];
+    const char *value = NULL;
+    bool color = false, stdlib = false;
+    if (strncmp(a, "--color=", 8) == 0) color = true, value = a + 8;
+    else if (strncmp(a, "--stdlib=", 9) == 0) stdlib = true, value = a + 9;
+    else if (strcmp(a, "--color") == 0 || strcmp(a, "--stdlib") == 0) {
+      if (k + 1 == argc) {
+        driver_error("%s needs a value", a);
+        return -1;
+      }
+      color = a[2] == 'c';
+      stdlib = !color;
+      value = argv[++k];
+    } else if (!is_run && (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0)) {
+      *version = true;
+      continue;
+    } else {
+      argv[out++] = argv[k];
+      continue;
+    }
+    if (color && !set_color(opt, value)) return -1;
+    if (stdlib) opt->stdlib_dir = value;
+  }
+  for (; k < argc; k++) argv[out++] = argv[k];
+  argv[out] = NULL;
+  return out;
 }
 
 static int snnc_main(int argc, char **argv) {
@@ -86,12 +195,7 @@ static int snnc_main(int argc, char **argv) {
       printf("snnc %s\n", SNN_VERSION);
       return 0;
     case 'c':
-      if (strcmp(optarg, "always") == 0) opt.color = true;
-      else if (strcmp(optarg, "never") == 0) opt.color = false;
-      else if (strcmp(optarg, "auto") != 0) {
-        driver_error("--color takes auto, always or never, not '%s'", optarg);
-        return EXIT_USAGE;
-      }
+      if (!set_color(&opt, optarg)) return EXIT_USAGE;
       break;
     case 's':
       opt.stdlib_dir = optarg;
@@ -111,8 +215,15 @@ static int snnc_main(int argc, char **argv) {
     return EXIT_USAGE;
   }
   int sub = optind;
+  bool version = false;
+  int sub_argc = take_global_options(argc - sub, argv + sub, &opt, &version);
+  if (sub_argc < 0) return EXIT_USAGE;
+  if (version) {
+    printf("snnc %s\n", SNN_VERSION);
+    return 0;
+  }
   optind = 0; /* GNU getopt: 0 starts over, for the subcommand's own options */
-  return cmd(argc - sub, argv + sub, &opt);
+  return cmd(sub_argc, argv + sub, &opt);
 }
 
 /* The checker, the formatter and code generation recurse on expressions,

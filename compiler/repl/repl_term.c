@@ -235,7 +235,7 @@ int cmd_repl(int argc, char **argv, const DriverOptions *opt) {
   s.seed = 1;
   int c;
   bool seed_given = false;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+  while ((c = driver_getopt(argc, argv, "h", opts)) != -1) {
     char *end;
     switch (c) {
     case 's':
@@ -257,7 +257,7 @@ int cmd_repl(int argc, char **argv, const DriverOptions *opt) {
       break;
     }
     case 'h': fputs(repl_help, stdout); return 0;
-    default: fputs(repl_help, stderr); return EXIT_USAGE;
+    default: return EXIT_USAGE; /* driver_getopt said what is wrong */
     }
   }
   if (optind < argc - 1) {

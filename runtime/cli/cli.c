@@ -61,14 +61,92 @@ static const struct option run_options[] = {
   {"quiet", no_argument, NULL, 'q'},
   {"no-progress", no_argument, NULL, 'P'},
   {"help", no_argument, NULL, 'h'},
+  {"version", no_argument, NULL, 'V'},
   {NULL, 0, NULL, 0},
 };
 
-int snnrt_option_takes_value(const char *arg) {
-  if (arg[0] != '-' || arg[1] != '-' || strchr(arg, '=')) return 0;
-  for (const struct option *o = run_options; o->name; o++)
-    if (strcmp(arg + 2, o->name) == 0) return o->has_arg == required_argument;
-  return 0;
+/* The run option that "--name" or "--name=value" names: exactly, or as
+   the one option it abbreviates (getopt_long takes "--dur" for
+   "--duration"); NULL if none or several. */
+static const struct option *find_option(const char *arg) {
+  if (arg[0] != '-' || arg[1] != '-') return NULL;
+  const char *name = arg + 2;
+  size_t len = strcspn(name, "=");
+  const struct option *match = NULL;
+  int nmatch = 0;
+  for (const struct option *o = run_options; o->name; o++) {
+    if (strncmp(name, o->name, len) != 0) continue;
+    if (strlen(o->name) == len) return o;
+    match = o;
+    nmatch++;
+  }
+  return nmatch == 1 ? match : NULL;
+}
+
+/* "did you mean '--duration'?" for a mistyped option ("--duraton"), or
+   the options an ambiguous one ("--s", "-o") may stand for; "" if none is
+   near. */
+static void suggest_options(const char *arg, char *buf, size_t n) {
+  char name[64];
+  snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + strspn(arg, "-"), "="),
+           arg + strspn(arg, "-"));
+  size_t len = strlen(name), used = 0;
+  buf[0] = 0;
+  int nprefix = 0;
+  for (const struct option *o = run_options; o->name && len > 0; o++) {
+    if (strncmp(name, o->name, len) != 0) continue;
+    used += (size_t)snprintf(buf + used, used < n ? n - used : 0, "%s'--%s'",
+                             nprefix ? " or " : "did you mean ", o->name);
+    nprefix++;
+  }
+  if (nprefix) {
+    if (used + 2 < n) strcat(buf, "?");
+    return;
+  }
+  const char *best = NULL;
+  int best_d = len <= 3 ? 2 : 3;
+  for (const struct option *o = run_options; o->name; o++) {
+    int d = edit_distance(name, o->name);
+    if (d < best_d) {
+      best_d = d;
+      best = o->name;
+    }
+  }
+  if (best) snprintf(buf, n, "did you mean '--%s'?", best);
+}
+
+int snnrt_option_kind(const char *arg, char *hint, size_t n) {
+  if (hint && n) hint[0] = 0;
+  if (strcmp(arg, "-h") == 0) return SNN_OPTION_FLAG;
+  const struct option *o = find_option(arg);
+  if (o) return o->has_arg == required_argument && !strchr(arg, '=') ? SNN_OPTION_VALUE
+                                                                      : SNN_OPTION_FLAG;
+  if (hint && n) suggest_options(arg, hint, n);
+  return SNN_OPTION_UNKNOWN;
+}
+
+/* Says what is wrong with the option getopt_long refused. */
+static void report_bad_option(const char *prog, int c, int argc, char **argv) {
+  const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+  if (c == ':') {
+    cli_error(prog, "option '%s' needs a value (see '%s --help')", arg, prog);
+    return;
+  }
+  char shown[64], hint[160];
+  if (optopt) snprintf(shown, sizeof shown, "-%c", optopt);
+  else snprintf(shown, sizeof shown, "%.*s", (int)strcspn(arg, "="), arg);
+  suggest_options(shown, hint, sizeof hint);
+  if (hint[0]) cli_error(prog, "unknown option '%s'; %s", shown, hint);
+  else cli_error(prog, "unknown option '%s'; '%s --help' lists the options", shown, prog);
+}
+
+/* --version: the model, where it came from and what compiled it. */
+static void print_version(const SnnModel *m, const char *prog, const SnnCompileInfo *info) {
+  const char *compiler = info && info->compiler ? info->compiler
+                         : m->compiler ? m->compiler : "an unknown compiler";
+  printf("%s: model '%s' from %s, compiled by %s; runtime interface %d, %s precision\n",
+         prog, m->name, m->source, compiler, SNN_ABI_VERSION,
+         m->precision == 4 ? "single" : "double");
 }
 
 /* Computes derived parameters; false after naming one that is not finite. */
@@ -103,7 +181,8 @@ static void print_help(const SnnModel *m, const char *prog) {
          "  --features LIST    the agents' feature list instead of the model's (models with\n"
          "                     an agents block), as in --features \"weight(bins = 8), position\"\n"
          "  --quiet            print nothing but errors\n"
-         "  --no-progress      no progress line\n\n",
+         "  --no-progress      no progress line\n"
+         "  --version          the model's source and the compiler that built it\n\n",
          prog, m->name, m->source, m->duration, m->dt * 1e3, (long long)m->seed, m->name);
   if (m->nparam == 0) {
     printf("The model has no parameters.\n");
@@ -227,8 +306,9 @@ static int default_threads(const SnnModel *m) {
 
 /* Parses the command line into opt and the parameter table; returns -1 to
    go on, or an exit status. */
-static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *opt,
-                         double *param, bool *fixed, char *out_buf, size_t out_len) {
+static int parse_options(const SnnModel *m, const SnnCompileInfo *info, int argc, char **argv,
+                         RunOptions *opt, double *param, bool *fixed, char *out_buf,
+                         size_t out_len) {
   const char *prog = argv[0];
   opt->duration = m->duration > 0 ? m->duration : 1.0;
   opt->dt = m->dt;
@@ -243,7 +323,8 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
   optind = 0;
   int c;
   long v;
-  while ((c = getopt_long(argc, argv, "h", run_options, NULL)) != -1) {
+  opterr = 0; /* report_bad_option says it better */
+  while ((c = getopt_long(argc, argv, ":h", run_options, NULL)) != -1) {
     switch (c) {
     case 'T':
       if (m->environment) {
@@ -308,8 +389,9 @@ static int parse_options(const SnnModel *m, int argc, char **argv, RunOptions *o
     case 'q': opt->quiet = true; opt->progress = false; break;
     case 'P': opt->progress = false; break;
     case 'h': print_help(m, prog); return 0;
+    case 'V': print_version(m, prog, info); return 0;
     default:
-      fprintf(stderr, "Try '%s --help'.\n", prog);
+      report_bad_option(prog, c, argc, argv);
       return 2;
     }
   }
@@ -387,7 +469,7 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
     cli_error(prog, "out of memory");
     return 1;
   }
-  int rc = parse_options(model, argc, argv, &opt, param, fixed, out_buf, sizeof out_buf);
+  int rc = parse_options(model, info, argc, argv, &opt, param, fixed, out_buf, sizeof out_buf);
   if (rc >= 0) {
     free(param);
     free(fixed);
