@@ -138,5 +138,10 @@ bool reward_affine(Checker *c, Expr *e, RewardAffine *out);
 void check_agents(Checker *c);
 /* Checks populations, inputs, connections, monitors and runs. */
 void check_network(Checker *c);
+/* Checks one monitor declaration (check_monitor.c). */
+void check_monitor(Checker *c, Decl *d);
+/* The population (neurons or spike input) a connection end names, or NULL
+   after saying why not; `target`: it must be able to receive spikes. */
+Population *connect_end(Checker *c, Expr *name, bool target);
 
 #endif
