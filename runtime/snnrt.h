@@ -337,6 +337,7 @@ typedef struct SnnMonitor {
   int64_t lo, hi;          /* recorded neurons [lo, hi) */
   double interval;         /* sampling interval or rate bin (s); 0: every step */
   SnnPairCondFn select;    /* SNN_MON_WEIGHTS: the synapses (i, j) recorded; NULL: all */
+  double start, stop;      /* records from start to stop (s); stop 0: to the end */
 } SnnMonitor;
 
 /* --- Environments in the loop ---------------------------------------------- */

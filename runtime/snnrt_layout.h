@@ -214,7 +214,9 @@
   X(SnnMonitor, lo, I64)                 \
   X(SnnMonitor, hi, I64)                 \
   X(SnnMonitor, interval, F64)           \
-  X(SnnMonitor, select, PTR)
+  X(SnnMonitor, select, PTR)             \
+  X(SnnMonitor, start, F64)              \
+  X(SnnMonitor, stop, F64)
 
 #define SnnEnvSetting_FIELDS(X)          \
   X(SnnEnvSetting, name, PTR)            \

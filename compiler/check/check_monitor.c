@@ -35,6 +35,58 @@ static bool monitor_interval(Checker *c, Expr *a, double *out) {
   return true;
 }
 
+/* start = T and stop = T bound any monitor to a window of time. */
+static bool is_window_arg(const Expr *a) {
+  return a->arg_name && (strcmp(a->arg_name, "start") == 0 || strcmp(a->arg_name, "stop") == 0);
+}
+
+/* A window bound: a constant time >= 0 on the grid of time steps. */
+static bool window_bound(Checker *c, Expr *a, double *out) {
+  SavedContext saved = enter_context(c, &c->m->globals, 0, "in a monitor");
+  bool ok = check_number_dim(c, a, dim_time(), arena_printf(c->a, "'%s'", a->arg_name)) &&
+            require_const(c, a, arena_printf(c->a, "'%s'", a->arg_name));
+  leave_context(c, saved);
+  if (!ok) return false;
+  double k = a->cval / c->m->dt;
+  if (!(a->cval >= 0) || (strcmp(a->arg_name, "stop") == 0 && a->cval == 0)) {
+    diag_error(c->d, a->span, "'%s' must be %s", a->arg_name,
+               a->arg_name[2] == 'a' ? "0 or later" : "after 0");
+    return false;
+  }
+  if (fabs(k - (double)llround(k)) > 1e-6 * (k > 1 ? k : 1)) {
+    diag_error(c->d, a->span, "'%s = %g ms' is not a whole number of time steps of %g ms",
+               a->arg_name, a->cval * 1e3, c->m->dt * 1e3);
+    return false;
+  }
+  *out = a->cval;
+  return true;
+}
+
+/* Reads start = and stop = of a monitor; false after an error. */
+static bool monitor_window(Checker *c, Decl *d, double *start, double *stop) {
+  *start = *stop = 0;
+  Expr *start_arg = NULL, *stop_arg = NULL;
+  bool ok = true;
+  for (Expr *a = d->args; a; a = a->next) {
+    if (!is_window_arg(a)) continue;
+    bool is_start = a->arg_name[2] == 'a';
+    if (is_start ? start_arg : stop_arg) {
+      diag_error(c->d, a->arg_name_span, "'%s' is given twice", a->arg_name);
+      ok = false;
+      continue;
+    }
+    if (is_start) start_arg = a;
+    else stop_arg = a;
+    ok = window_bound(c, a, is_start ? start : stop) && ok;
+  }
+  if (ok && stop_arg && *stop <= *start) {
+    diag_error(c->d, stop_arg->span, "the monitor stops (%g ms) before it starts (%g ms)",
+               *stop * 1e3, *start * 1e3);
+    ok = false;
+  }
+  return ok;
+}
+
 static Monitor *new_monitor(Checker *c, Decl *d, MonitorKind kind) {
   Monitor *mo = arena_alloc(c->a, sizeof *mo);
   mo->decl = d;
@@ -84,6 +136,7 @@ static bool monitor_range(Checker *c, Expr *x, Population *p, int64_t *lo_out,
 static void check_spike_monitor(Checker *c, Decl *d) {
   if (!d->args) diag_error(c->d, d->span, "spikes() needs populations, as in spikes(E, I)");
   for (Expr *a = d->args; a; a = a->next) {
+    if (is_window_arg(a)) continue;
     Expr *x = expr_strip(a);
     bool indexed = x->kind == EX_INDEX && !a->arg_name;
     Population *p = monitor_population(c, indexed ? x->lhs : a);
@@ -110,8 +163,9 @@ static void check_state_monitor(Checker *c, Decl *d) {
     if (a->arg_name && strcmp(a->arg_name, "every") == 0) monitor_interval(c, a, &every);
   for (Expr *a = d->args; a; a = a->next) {
     if (a->arg_name) {
-      if (strcmp(a->arg_name, "every") != 0)
-        diag_error(c->d, a->arg_name_span, "state() takes variables and 'every = ...'");
+      if (strcmp(a->arg_name, "every") != 0 && !is_window_arg(a))
+        diag_error(c->d, a->arg_name_span, "state() takes variables, 'every = ...', "
+                   "'start = ...' and 'stop = ...'");
       continue;
     }
     SavedContext saved = enter_context(c, &c->m->globals, EF_MEMBERS | EF_STATE | EF_INDEXING, "in a monitor");
@@ -189,6 +243,7 @@ static void check_synapse_monitor(Checker *c, Decl *d, bool weights) {
   }
   Expr *where = NULL;
   for (Expr *o = a->next; o; o = o->next) {
+    if (is_window_arg(o)) continue;
     if (o->arg_name && strcmp(o->arg_name, "every") == 0) {
       monitor_interval(c, o, &every);
     } else if (o->arg_name && strcmp(o->arg_name, "where") == 0) {
@@ -248,6 +303,7 @@ static void check_modulator_monitor(Checker *c, Decl *d, bool values) {
   double every = 0;
   int named = 0;
   for (Expr *a = d->args; a; a = a->next) {
+    if (is_window_arg(a)) continue;
     if (values && a->arg_name && strcmp(a->arg_name, "every") == 0) {
       monitor_interval(c, a, &every);
       continue;
@@ -281,8 +337,8 @@ static void check_modulator_monitor(Checker *c, Decl *d, bool values) {
   }
 }
 
-void check_monitor(Checker *c, Decl *d) {
-  const char *kind = d->type_name;
+/* What one kind of monitor records. */
+static void check_monitor_kind(Checker *c, Decl *d, const char *kind) {
   if (strcmp(kind, "spikes") == 0) {
     check_spike_monitor(c, d);
   } else if (strcmp(kind, "state") == 0) {
@@ -291,6 +347,7 @@ void check_monitor(Checker *c, Decl *d) {
     Population *p = d->args ? monitor_population(c, d->args) : NULL;
     double bin = 1e-3;
     for (Expr *a = d->args ? d->args->next : NULL; a; a = a->next) {
+      if (is_window_arg(a)) continue;
       if (a->arg_name && strcmp(a->arg_name, "bin") == 0)
         monitor_interval(c, a, &bin);
       else
@@ -312,3 +369,15 @@ void check_monitor(Checker *c, Decl *d) {
   }
 }
 
+void check_monitor(Checker *c, Decl *d) {
+  const char *kind = d->type_name;
+  double start, stop;
+  int first = c->m->monitors.len;
+  if (!monitor_window(c, d, &start, &stop)) return;
+  check_monitor_kind(c, d, kind);
+  for (int k = first; k < c->m->monitors.len; k++) {
+    Monitor *mo = c->m->monitors.items[k];
+    mo->start = start;
+    mo->stop = stop;
+  }
+}

@@ -281,6 +281,7 @@ typedef struct Monitor {
   Projection *proj;     /* MON_WEIGHTS */
   Expr *where;          /* MON_WEIGHTS: which synapses (a condition on i, j), or NULL */
   Modulator *mod;       /* MON_MODULATOR, MON_REWARDS */
+  double start, stop;   /* records in [start, stop) (s); stop 0: to the end */
 } Monitor;
 
 /* encode cart.observation[0:2] -> In as population_rate(per_value = 8): a

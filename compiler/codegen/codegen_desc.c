@@ -349,6 +349,8 @@ static void monitor_record(Record *r, const Plan *plan, const Monitor *mo, LLVMV
   r_i64(r, SnnMonitor_hi, mo->hi);
   r_f64(r, SnnMonitor_interval, mo->kind == MON_RATE ? mo->bin : mo->every);
   r_ptr(r, SnnMonitor_select, select);
+  r_f64(r, SnnMonitor_start, mo->start);
+  r_f64(r, SnnMonitor_stop, mo->stop);
 }
 
 /* double f(param): a value of the parameters alone (NULL: none). */

@@ -39,6 +39,7 @@ typedef struct MonitorRt {
   int64_t *syn;             /* weights: the synapses recorded, in row order */
   int32_t *syn_pre;         /* weights: their presynaptic neurons */
   int64_t sampled_at;       /* state, weights: step of the last sample (-1: none) */
+  int64_t start, stop;      /* records the steps [start, stop) (stop: INT64_MAX if open) */
 } MonitorRt;
 
 struct Monitors {
@@ -135,6 +136,30 @@ static bool interval_steps(Sim *s, const char *what, double interval, int64_t *o
   return true;
 }
 
+/* The steps of a monitor's window (start = T, stop = T); the bounds must
+   be whole numbers of steps of this run's --dt. */
+static bool window_steps(Sim *s, MonitorRt *mo) {
+  const SnnMonitor *d = mo->desc;
+  double bound[2] = {d->start, d->stop};
+  int64_t steps[2] = {0, INT64_MAX};
+  for (int k = 0; k < 2; k++) {
+    if (bound[k] <= 0) continue;
+    double n = bound[k] / s->opt.dt;
+    if (fabs(n - (double)llround(n)) > 1e-6 * n)
+      return sim_fail(s, "a monitor's %s of %g ms is not a whole number of time steps of %g ms",
+                      k ? "stop" : "start", bound[k] * 1e3, s->opt.dt * 1e3);
+    steps[k] = llround(n);
+  }
+  mo->start = steps[0];
+  mo->stop = steps[1];
+  mo->bin_start = mo->start;
+  return true;
+}
+
+static bool in_window(const MonitorRt *mo, int64_t step) {
+  return step >= mo->start && step < mo->stop;
+}
+
 /* t_s,w[0->3]_nS,w[0->7]_nS,...: each column names its synapse (i -> j),
    in the order of the values, as the _i and _j files do for .npy. */
 static bool open_weights_csv(Sim *s, MonitorRt *mo, const char *stem, const RtProj *pr,
@@ -180,6 +205,7 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
   const SnnModel *model = s->model;
   char stem[256];
   bool csv = s->opt.csv;
+  if (!window_steps(s, mo)) return false;
   switch (d->kind) {
   case SNN_MON_SPIKES: {
     const SnnPopulation *p = &model->pop[d->population];
@@ -277,6 +303,8 @@ static bool open_monitor(Sim *s, Monitors *ms, int idx) {
 /* The bytes a monitor sampled at a fixed interval will write in a run of
    `steps` steps (its spikes and rewards cannot be known before). */
 static double planned_bytes(const Sim *s, const MonitorRt *mo, double steps) {
+  steps = fmin(steps, (double)mo->stop) - (double)mo->start;
+  if (steps <= 0) return 0;
   switch (mo->desc->kind) {
   case SNN_MON_STATE:
   case SNN_MON_WEIGHTS: return floor(steps / (double)mo->every + 1) * 8.0 * (double)(mo->width + 1);
@@ -306,6 +334,18 @@ static void warn_planned_size(const Sim *s, const Monitors *ms) {
             s->opt.max_output / 1073741824.0);
 }
 
+/* A monitor whose window opens after the run ends records nothing: most
+   likely the run was shortened with --duration. */
+static void warn_late_windows(const Sim *s, const Monitors *ms) {
+  if (s->opt.quiet || s->training) return;
+  int64_t steps = llround(s->opt.duration / s->opt.dt);
+  for (int k = 0; k < ms->n; k++)
+    if (ms->m[k].start >= steps && ms->m[k].path[0])
+      fprintf(stderr, "warning: the monitor writing %s starts at %g s, when the run (%g s) is "
+              "over: it records nothing\n", ms->m[k].path[0], ms->m[k].desc->start,
+              s->opt.duration);
+}
+
 bool monitors_open(Sim *s) {
   Monitors *ms = calloc(1, sizeof *ms);
   if (!ms) return sim_fail(s, "out of memory");
@@ -325,6 +365,7 @@ bool monitors_open(Sim *s) {
   for (int k = 0; k < ms->n; k++)
     if (!open_monitor(s, ms, k)) return false;
   warn_planned_size(s, ms);
+  warn_late_windows(s, ms);
   return true;
 }
 
@@ -382,7 +423,9 @@ bool monitors_reward(Sim *s, int64_t modulator, double amount) {
   Monitors *ms = s->monitors;
   for (int k = 0; ms && k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
-    if (mo->desc->kind != SNN_MON_REWARDS || mo->desc->population != modulator) continue;
+    if (mo->desc->kind != SNN_MON_REWARDS || mo->desc->population != modulator ||
+        !in_window(mo, s->step))
+      continue;
     if (!write_value(s, mo, amount / s->model->modulator[modulator].unit_scale)) return false;
   }
   return true;
@@ -393,13 +436,17 @@ bool monitors_before_step(Sim *s) {
   for (int k = 0; ms && k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
     int64_t kind = mo->desc->kind;
-    if (kind == SNN_MON_MODULATOR && s->step % mo->every == 0) {
+    /* Synaptic values are also recorded as they are when the window closes. */
+    if (kind == SNN_MON_WEIGHTS && s->step == mo->stop && mo->sampled_at != s->step &&
+        !sample(s, mo))
+      return false;
+    bool sampled = kind == SNN_MON_MODULATOR || kind == SNN_MON_STATE || kind == SNN_MON_WEIGHTS;
+    if (!sampled || !in_window(mo, s->step) || (s->step - mo->start) % mo->every != 0) continue;
+    if (kind == SNN_MON_MODULATOR) {
       const SnnModulator *md = &s->model->modulator[mo->desc->population];
       if (!write_value(s, mo, s->mod[mo->desc->population] / md->unit_scale)) return false;
     }
-    if ((kind == SNN_MON_STATE || kind == SNN_MON_WEIGHTS) && s->step % mo->every == 0 &&
-        !sample(s, mo))
-      return false;
+    if ((kind == SNN_MON_STATE || kind == SNN_MON_WEIGHTS) && !sample(s, mo)) return false;
   }
   return true;
 }
@@ -449,10 +496,13 @@ bool monitors_after_step(Sim *s) {
   for (int k = 0; k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
     const SnnMonitor *d = mo->desc;
+    if (!in_window(mo, s->step)) continue;
     if (d->kind == SNN_MON_SPIKES && !write_spikes(s, mo, &s->pops[d->population])) return false;
     if (d->kind == SNN_MON_RATE) {
       mo->bin_spikes += s->pops[d->population].spikes.len;
-      if ((s->step + 1 - mo->bin_start) == mo->every && !write_rate_bin(s, mo, mo->every))
+      int64_t in_bin = s->step + 1 - mo->bin_start;
+      /* A bin ends every `every` steps, and where the window closes. */
+      if ((in_bin == mo->every || s->step + 1 == mo->stop) && !write_rate_bin(s, mo, in_bin))
         return false;
     }
   }
@@ -511,14 +561,14 @@ bool monitors_close(Sim *s) {
   char err[256];
   for (int k = 0; k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
-    int64_t partial = s->step - mo->bin_start;
+    int64_t partial = (s->step < mo->stop ? s->step : mo->stop) - mo->bin_start;
     if (mo->desc->kind == SNN_MON_RATE && (mo->npy[0] || mo->csv) && partial > 0 &&
         !s->failed)
       ok = write_rate_bin(s, mo, partial) && ok;
     /* The weights a run ends with are what plasticity produced: a synaptic
        monitor records them even off its sampling grid. */
     if (mo->desc->kind == SNN_MON_WEIGHTS && (mo->npy[0] || mo->csv) && s->step > 0 &&
-        mo->sampled_at != s->step && !s->failed)
+        s->step >= mo->start && s->step <= mo->stop && mo->sampled_at != s->step && !s->failed)
       ok = sample(s, mo) && ok;
     for (int q = 0; q < 2; q++) {
       if (mo->npy[q] && npy_close_report(mo->npy[q], err, sizeof err) != 0)

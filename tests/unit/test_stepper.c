@@ -76,7 +76,7 @@ static const int64_t s_index[] = {1, 0, 2};
 static const double s_time[] = {0.2e-3, 0.5e-3, 0.5e-3};
 static const SnnVariable syn_values[] = {{"w", "mV", 1e-3}};
 static const SnnAdditive sum_into_i[] = {{0, -1, 0, NULL}};
-static const SnnMonitor spike_monitor[] = {{SNN_MON_SPIKES, POP_N, -1, 0, 4, 0, NULL}};
+static const SnnMonitor spike_monitor[] = {{SNN_MON_SPIKES, POP_N, -1, 0, 4, 0, NULL, 0, 0}};
 
 /* A model of the given precision (8 or 4), with or without the delay. */
 typedef struct TestModel {
