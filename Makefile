@@ -15,7 +15,7 @@ SANITIZED_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES := cmake make gcc pkg-config flex bison llvm-dev libffi-dev \
-            libcairo2-dev libedit-dev python3 python3-numpy
+            libcairo2-dev libedit-dev python3 python3-numpy vim
 
 .PHONY: all deps build demo test test-sanitized clean
 
