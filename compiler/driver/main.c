@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "paths.h"
 
 static const char usage_text[] =
   "usage: snnc <command> [options] FILE...\n"
@@ -30,6 +31,7 @@ static const char usage_text[] =
   "  -V, --version        show the version\n"
   "      --color=WHEN     colour diagnostics: auto (default), always, never\n"
   "      --stdlib=DIR     look for imports in DIR instead of the installed stdlib\n"
+  "      --paths          show where the stdlib and the runtime library are found\n"
   "\n"
   "Imports are searched in the stdlib folder, then in SNN_PATH (':'-separated),\n"
   "then next to the importing file.\n";
@@ -41,6 +43,22 @@ void driver_error(const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
+}
+
+/* snnc --paths: each resource's folder and how it was chosen, or the
+   folders tried.  Exit status 1 if either is missing. */
+static int print_paths(Arena *a, const char *stdlib_option) {
+  const char *exe_dir = paths_exe_dir(a);
+  printf("snnc     %s/snnc\n", exe_dir ? exe_dir : "(unknown)");
+  ResourcePath found[2] = {paths_stdlib(a, stdlib_option), paths_runtime(a)};
+  const char *names[2] = {"stdlib", "runtime"};
+  for (int k = 0; k < 2; k++) {
+    if (found[k].dir)
+      printf("%-8s %s (%s)\n", names[k], found[k].dir, paths_origin_name(found[k].origin));
+    else
+      printf("%-8s not found (tried %s)\n", names[k], found[k].tried ? found[k].tried : "nothing");
+  }
+  return found[0].dir && found[1].dir ? 0 : EXIT_MODEL_ERROR;
 }
 
 typedef int (*Command)(int, char **, const DriverOptions *);
@@ -64,15 +82,16 @@ static Command find_command(const char *name) {
   return NULL;
 }
 
-static int snnc_main(int argc, char **argv) {
-  DriverOptions opt = {isatty(2) && !getenv("NO_COLOR"), SNN_STDLIB_DIR};
-  const char *env_stdlib = getenv("SNN_STDLIB");
-  if (env_stdlib && *env_stdlib) opt.stdlib_dir = env_stdlib;
+static int snnc_main(int argc, char **argv, Arena *paths) {
+  DriverOptions opt = {isatty(2) && !getenv("NO_COLOR"), NULL, NULL};
+  const char *stdlib_option = NULL;
+  bool show_paths = false;
   static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {"color", required_argument, NULL, 'c'},
     {"stdlib", required_argument, NULL, 's'},
+    {"paths", no_argument, NULL, 'p'},
     {NULL, 0, NULL, 0},
   };
   /* '+' stops at the subcommand: its options are its own. */
@@ -94,13 +113,26 @@ static int snnc_main(int argc, char **argv) {
       }
       break;
     case 's':
-      opt.stdlib_dir = optarg;
+      stdlib_option = optarg;
+      break;
+    case 'p':
+      show_paths = true;
       break;
     default:
       fputs("Try 'snnc --help'.\n", stderr);
       return EXIT_USAGE;
     }
   }
+  if (show_paths) return print_paths(paths, stdlib_option);
+  /* A missing stdlib is not an error by itself (a model may import
+     nothing from it); imports that fail say why and where it was sought. */
+  ResourcePath stdlib = paths_stdlib(paths, stdlib_option);
+  opt.stdlib_dir = stdlib.dir;
+  if (!stdlib.dir)
+    opt.stdlib_missing = arena_printf(paths,
+                                      "the stdlib was not found (tried %s); set SNN_STDLIB or "
+                                      "--stdlib to its folder",
+                                      stdlib.tried ? stdlib.tried : "nothing");
   if (optind >= argc) {
     fputs(usage_text, stderr);
     return EXIT_USAGE;
@@ -127,7 +159,9 @@ typedef struct MainCall {
 
 static void run_main(void *ctx) {
   MainCall *call = ctx;
-  call->status = snnc_main(call->argc, call->argv);
+  Arena paths = {0};
+  call->status = snnc_main(call->argc, call->argv, &paths);
+  arena_free(&paths);
 }
 
 int main(int argc, char **argv) {
