@@ -118,7 +118,7 @@ static bool parse_times(const char *list, double *at, int *nat, int max) {
   for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
     double v;
     Dim d;
-    char err[256];
+    char err[256] = ""; /* stays empty when the quantity parses but is no time */
     if (*nat == max) {
       driver_error("--at: at most %d times", max);
       return false;
