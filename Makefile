@@ -3,6 +3,8 @@
 #   make test   install what is missing, build, run the whole test suite
 # and for the sanitized suite that CI runs after it:
 #   make test-sanitized
+# and for installing the Release build under PREFIX (default /usr/local):
+#   make install PREFIX=$HOME/.local
 # Everything else is plain CMake: cmake -S . -B build && cmake --build build.
 #
 # Each has its own build folder: the demo is a Release build; the test
@@ -12,12 +14,13 @@
 BUILD           ?= build
 TEST_BUILD      ?= build-test
 SANITIZED_BUILD ?= build-asan
+PREFIX          ?= /usr/local
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES := cmake make gcc pkg-config flex bison llvm-dev libffi-dev \
-            libcairo2-dev libedit-dev python3 python3-numpy vim
+            libcairo2-dev libedit-dev python3 python3-numpy vim groff-base
 
-.PHONY: all deps build demo test test-sanitized clean
+.PHONY: all deps build demo install test test-sanitized clean
 
 all: build
 
@@ -38,6 +41,11 @@ build: deps
 
 demo: build
 	$(BUILD)/compiler/snnc run examples/cuba.snn --plot
+
+# bin/snnc, lib/ (the runtime, snnrt.pc), include/snn/, share/snn/stdlib/
+# and share/man/man1/snnc.1 under PREFIX; the tree can be moved afterwards.
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 test: deps
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNN_ASSERTIONS=ON

@@ -395,6 +395,7 @@ typedef struct Model {
 typedef struct CheckOptions {
   const char *const *search_path; /* import folders, NULL-terminated */
   bool allow_instances_in_imports;
+  const char *search_note; /* added to "cannot find" errors: a folder missing from search_path */
 } CheckOptions;
 
 /* Parses path and everything it imports, then checks the whole model.

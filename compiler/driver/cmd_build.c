@@ -19,6 +19,7 @@
 
 #include "compile.h"
 #include "externs.h"
+#include "paths.h"
 
 static const char build_help[] =
   "usage: snnc build FILE [-o OUTPUT] [--cpu native|generic] [--keep-object]\n"
@@ -29,29 +30,6 @@ static const char build_help[] =
   "      --cpu native   use every instruction of this machine's CPU (default)\n"
   "      --cpu generic  run on any machine of this architecture\n"
   "      --keep-object  keep the object file (OUTPUT.o)\n";
-
-/* The folder holding libsnnrt.a: SNN_RUNTIME_DIR, next to the snnc binary
-   (build tree: runtime/ beside compiler/; installed: lib/snn), or the build
-   tree snnc was configured in. */
-static const char *find_runtime(Arena *a) {
-  char exe[PATH_MAX];
-  const char *env = getenv("SNN_RUNTIME_DIR");
-  const char *candidates[4];
-  int nc = 0;
-  if (env && *env) candidates[nc++] = env;
-  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (len > 0) {
-    exe[len] = 0;
-    char *slash = strrchr(exe, '/');
-    if (slash) *slash = 0;
-    candidates[nc++] = arena_printf(a, "%s/../runtime", exe);
-    candidates[nc++] = arena_printf(a, "%s/../lib/snn", exe);
-  }
-  candidates[nc++] = SNN_RUNTIME_BUILD_DIR;
-  for (int k = 0; k < nc; k++)
-    if (file_exists(arena_printf(a, "%s/libsnnrt.a", candidates[k]))) return candidates[k];
-  return NULL;
-}
 
 /* Runs argv (the linker) and waits; its messages go to stderr. */
 static int run_command(char **argv) {
@@ -151,10 +129,12 @@ int cmd_build(int argc, char **argv, const DriverOptions *opt) {
   }
   const char *path = argv[optind];
   Arena scratch = {0};
-  const char *runtime = find_runtime(&scratch);
+  ResourcePath found = paths_runtime(&scratch);
+  const char *runtime = found.dir;
   if (!runtime) {
-    driver_error("cannot find the runtime library (libsnnrt.a); set SNN_RUNTIME_DIR to the "
-                 "folder that holds it");
+    driver_error("cannot find the runtime library (libsnnrt.a and libsnnrt_main.a); tried %s; "
+                 "set SNN_RUNTIME_DIR to the folder that holds them",
+                 found.tried ? found.tried : "nothing");
     arena_free(&scratch);
     return EXIT_MODEL_ERROR;
   }

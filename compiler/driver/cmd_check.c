@@ -28,7 +28,7 @@ Model *driver_load(Arena *arena, Diags *diags, const char *path, const DriverOpt
     return NULL;
   }
   const char *search[] = {opt->stdlib_dir, NULL};
-  CheckOptions copt = {search, false};
+  CheckOptions copt = {search, false, opt->stdlib_missing};
   Model *m = model_load(arena, diags, path, &copt);
   if (!m) {
     diag_flush(diags);

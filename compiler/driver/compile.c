@@ -24,7 +24,7 @@ static bool load_model(Compiled *c, const char *path, const char *const *names,
     return c->model != NULL;
   }
   const char *search[] = {opt->stdlib_dir, NULL};
-  CheckOptions copt = {search, false};
+  CheckOptions copt = {search, false, opt->stdlib_missing};
   c->model = model_load_session(&c->arena, &c->diags, NULL, names, texts, ntexts, &copt);
   diag_flush(&c->diags);
   if (c->model && c->diags.errors) {

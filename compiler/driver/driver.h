@@ -18,7 +18,8 @@ enum { EXIT_MODEL_ERROR = 1, EXIT_USAGE = 2 };
 /* Options shared by every subcommand. */
 typedef struct DriverOptions {
   bool color;              /* colour diagnostics */
-  const char *stdlib_dir;  /* where `import` looks first */
+  const char *stdlib_dir;  /* where `import` looks first; NULL if not found */
+  const char *stdlib_missing; /* why stdlib_dir is NULL, for import errors */
 } DriverOptions;
 
 /* snnc check FILE...: parse and check models. */

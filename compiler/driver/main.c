@@ -10,6 +10,7 @@
 
 #include "driver.h"
 #include "units.h"
+#include "paths.h"
 
 static const char usage_text[] =
   "usage: snnc <command> [options] FILE...\n"
@@ -32,6 +33,7 @@ static const char usage_text[] =
   "  -V, --version        show the version\n"
   "      --color=WHEN     colour diagnostics: auto (default), always, never\n"
   "      --stdlib=DIR     look for imports in DIR instead of the installed stdlib\n"
+  "      --paths          show where the stdlib and the runtime library are found\n"
   "\n"
   "Imports are searched in the stdlib folder, then in SNN_PATH (':'-separated),\n"
   "then next to the importing file.\n";
@@ -82,6 +84,22 @@ int driver_getopt(int argc, char **argv, const char *shortopts,
   else driver_error("%s: unknown option '%s'; 'snnc help %s' lists the options", argv[0], shown,
                     argv[0]);
   return '?';
+}
+
+/* snnc --paths: each resource's folder and how it was chosen, or the
+   folders tried.  Exit status 1 if either is missing. */
+static int print_paths(Arena *a, const char *stdlib_option) {
+  const char *exe_dir = paths_exe_dir(a);
+  printf("snnc     %s/snnc\n", exe_dir ? exe_dir : "(unknown)");
+  ResourcePath found[2] = {paths_stdlib(a, stdlib_option), paths_runtime(a)};
+  const char *names[2] = {"stdlib", "runtime"};
+  for (int k = 0; k < 2; k++) {
+    if (found[k].dir)
+      printf("%-8s %s (%s)\n", names[k], found[k].dir, paths_origin_name(found[k].origin));
+    else
+      printf("%-8s not found (tried %s)\n", names[k], found[k].tried ? found[k].tried : "nothing");
+  }
+  return found[0].dir && found[1].dir ? 0 : EXIT_MODEL_ERROR;
 }
 
 typedef int (*Command)(int, char **, const DriverOptions *);
@@ -141,7 +159,8 @@ static bool set_color(DriverOptions *opt, const char *when) {
    'snnc --color=never check FILE'; returns the new argc, or -1 after an
    error.  *version is set for --version, except after 'run', whose
    --version describes the model (snnrt_main answers it). */
-static int take_global_options(int argc, char **argv, DriverOptions *opt, bool *version) {
+static int take_global_options(int argc, char **argv, DriverOptions *opt,
+                               const char **stdlib_option, bool *version) {
   bool is_run = strcmp(argv[0], "run") == 0;
   int out = 1, k = 1;
   for (; k < argc && strcmp(argv[k], "--") != 0; k++) {
@@ -166,22 +185,23 @@ static int take_global_options(int argc, char **argv, DriverOptions *opt, bool *
       continue;
     }
     if (color && !set_color(opt, value)) return -1;
-    if (stdlib) opt->stdlib_dir = value;
+    if (stdlib) *stdlib_option = value;
   }
   for (; k < argc; k++) argv[out++] = argv[k];
   argv[out] = NULL;
   return out;
 }
 
-static int snnc_main(int argc, char **argv) {
-  DriverOptions opt = {isatty(2) && !getenv("NO_COLOR"), SNN_STDLIB_DIR};
-  const char *env_stdlib = getenv("SNN_STDLIB");
-  if (env_stdlib && *env_stdlib) opt.stdlib_dir = env_stdlib;
+static int snnc_main(int argc, char **argv, Arena *paths) {
+  DriverOptions opt = {isatty(2) && !getenv("NO_COLOR"), NULL, NULL};
+  const char *stdlib_option = NULL;
+  bool show_paths = false;
   static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {"color", required_argument, NULL, 'c'},
     {"stdlib", required_argument, NULL, 's'},
+    {"paths", no_argument, NULL, 'p'},
     {NULL, 0, NULL, 0},
   };
   /* '+' stops at the subcommand: its options are its own. */
@@ -198,13 +218,17 @@ static int snnc_main(int argc, char **argv) {
       if (!set_color(&opt, optarg)) return EXIT_USAGE;
       break;
     case 's':
-      opt.stdlib_dir = optarg;
+      stdlib_option = optarg;
+      break;
+    case 'p':
+      show_paths = true;
       break;
     default:
       fputs("Try 'snnc --help'.\n", stderr);
       return EXIT_USAGE;
     }
   }
+  if (show_paths) return print_paths(paths, stdlib_option);
   if (optind >= argc) {
     fputs(usage_text, stderr);
     return EXIT_USAGE;
@@ -216,12 +240,21 @@ static int snnc_main(int argc, char **argv) {
   }
   int sub = optind;
   bool version = false;
-  int sub_argc = take_global_options(argc - sub, argv + sub, &opt, &version);
+  int sub_argc = take_global_options(argc - sub, argv + sub, &opt, &stdlib_option, &version);
   if (sub_argc < 0) return EXIT_USAGE;
   if (version) {
     printf("snnc %s\n", SNN_VERSION);
     return 0;
   }
+  /* A missing stdlib is not an error by itself (a model may import
+     nothing from it); imports that fail say why and where it was sought. */
+  ResourcePath stdlib = paths_stdlib(paths, stdlib_option);
+  opt.stdlib_dir = stdlib.dir;
+  if (!stdlib.dir)
+    opt.stdlib_missing = arena_printf(paths,
+                                      "the stdlib was not found (tried %s); set SNN_STDLIB or "
+                                      "--stdlib to its folder",
+                                      stdlib.tried ? stdlib.tried : "nothing");
   optind = 0; /* GNU getopt: 0 starts over, for the subcommand's own options */
   return cmd(sub_argc, argv + sub, &opt);
 }
@@ -238,7 +271,9 @@ typedef struct MainCall {
 
 static void run_main(void *ctx) {
   MainCall *call = ctx;
-  call->status = snnc_main(call->argc, call->argv);
+  Arena paths = {0};
+  call->status = snnc_main(call->argc, call->argv, &paths);
+  arena_free(&paths);
 }
 
 int main(int argc, char **argv) {

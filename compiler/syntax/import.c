@@ -120,8 +120,9 @@ static void load_imports(Loader *L, Module *mod) {
     StrBuf searched = {0};
     char *path = resolve(L, d->text, mod->file->path, &searched);
     if (!path) {
-      diag_error(L->diags, d->text_span, "cannot find '%s' to import (searched %s)", d->text,
-                 sb_str(&searched));
+      const char *note = L->opt ? L->opt->search_note : NULL;
+      diag_error(L->diags, d->text_span, "cannot find '%s' to import (searched %s)%s%s", d->text,
+                 sb_str(&searched), note ? "; " : "", note ? note : "");
     } else {
       load(L, path, d->text_span);
       free(path);

@@ -1,7 +1,8 @@
 """Native binaries (snnc build).
 
-A binary is built by a copy of snnc and its runtime in a temporary folder;
-the copy is then deleted and the binary must still run: it needs neither
+A binary is built by a copy of snnc and its runtime in a temporary folder
+laid out as an installation (bin/snnc, lib/libsnnrt.a), where the copy finds
+its runtime relative to itself; the copy is then deleted and the binary must still run: it needs neither
 LLVM nor the compiler (ldd), lists the model's parameters with units and
 defaults in --help, honours --duration --seed --set --out, and writes
 byte-identical spike files and the same spike counts as snnc run; a model
@@ -25,10 +26,10 @@ def test():
     runtime = sys.argv[3]
     tree = tempfile.mkdtemp(prefix="snntree-")
     os.makedirs(os.path.join(tree, "bin"))
-    os.makedirs(os.path.join(tree, "runtime"))
+    os.makedirs(os.path.join(tree, "lib"))
     shutil.copy(snnc, os.path.join(tree, "bin", "snnc"))
     for lib in ("libsnnrt.a", "libsnnrt_main.a"):
-        shutil.copy(os.path.join(runtime, lib), os.path.join(tree, "runtime", lib))
+        shutil.copy(os.path.join(runtime, lib), os.path.join(tree, "lib", lib))
     work = tempfile.mkdtemp(prefix="snnnative-")
     exe = os.path.join(work, "cuba")
     env = {k: v for k, v in os.environ.items() if k != "SNN_RUNTIME_DIR"}
