@@ -242,6 +242,19 @@ static void set_ode_state(KernelGen *k, LLVMValueRef *vals) {
   for (int q = 0; q < s->n; q++) k->env.state[s->var[q]->index] = vals[q];
 }
 
+/* set_ode_state for an intermediate Runge-Kutta stage: the spiking
+   variable is seen at most at its threshold (OdeSystem.stage_cap). */
+static void set_stage_state(KernelGen *k, LLVMValueRef *vals) {
+  const OdeSystem *s = &k->pp->ode;
+  set_ode_state(k, vals);
+  if (s->stage_cap < 0) return;
+  LLVMBuilderRef b = k->g->b;
+  int idx = s->var[s->stage_cap]->index;
+  LLVMValueRef x = k->env.state[idx], cap = cg_expr(&k->env, s->stage_cap_value);
+  LLVMValueRef over = LLVMBuildFCmp(b, LLVMRealOGT, x, cap, "");
+  k->env.state[idx] = LLVMBuildSelect(b, over, cap, x, "stage.capped");
+}
+
 /* x + dt f(x); where f = a x + b with a constant a, (1 + dt a) x + dt b
    with the factor computed once (values at t_n throughout). */
 static void integrate_euler(KernelGen *k, LLVMValueRef *x, LLVMValueRef *xn, LLVMValueRef not_ref) {
@@ -285,7 +298,7 @@ static void integrate_runge_kutta(KernelGen *k, LLVMValueRef *x, LLVMValueRef *x
   eval_rhs(k, k1, not_ref);
   LLVMValueRef half = LLVMBuildFMul(b, dt, cg_real(env, 0.5), "");
   axpy(k, tmp, x, half, k1);
-  set_ode_state(k, tmp);
+  set_stage_state(k, tmp);
   eval_rhs(k, k2, not_ref);
   if (m == METHOD_RK2) {
     set_ode_state(k, x);
@@ -293,10 +306,10 @@ static void integrate_runge_kutta(KernelGen *k, LLVMValueRef *x, LLVMValueRef *x
     return;
   }
   axpy(k, tmp, x, half, k2);
-  set_ode_state(k, tmp);
+  set_stage_state(k, tmp);
   eval_rhs(k, k3, not_ref);
   axpy(k, tmp, x, dt, k3);
-  set_ode_state(k, tmp);
+  set_stage_state(k, tmp);
   eval_rhs(k, k4, not_ref);
   set_ode_state(k, x);
   /* x + dt/6 (k1 + 2 k2 + 2 k3 + k4) */

@@ -303,8 +303,30 @@ bool ode_invariant(const Expr *e) {
   }
 }
 
+/* True if the reset block sets or changes the symbol. */
+static bool reset_assigns(const NeuronModel *nm, const Symbol *s) {
+  for (const Stmt *st = nm->reset ? nm->reset->body : NULL; st; st = st->next)
+    if (expr_strip(st->target)->sym == s) return true;
+  return false;
+}
+
+/* For `spike when x > T` (or >=), x integrated and set by the reset, T
+   free of x: where the Runge-Kutta stages cap x (OdeSystem.stage_cap). */
+static void find_stage_cap(Analyzer *z, const NeuronModel *nm, OdeSystem *s) {
+  s->stage_cap = -1;
+  const Expr *cond = nm->spike ? expr_strip(nm->spike->value) : NULL;
+  if (!cond || cond->kind != EX_BINARY || (cond->op != OP_GT && cond->op != OP_GE)) return;
+  const Expr *x = expr_strip(cond->lhs);
+  if (x->kind != EX_NAME || !x->sym || x->sym->kind != SYM_STATE) return;
+  int k = ode_var_index(s, x->sym);
+  if (k < 0 || !reset_assigns(nm, x->sym) || (uses(z, cond->rhs, k) & USES_ODE_VAR)) return;
+  s->stage_cap = k;
+  s->stage_cap_value = cond->rhs;
+}
+
 bool ode_analyze(Arena *arena, Diags *diags, const NeuronModel *nm, OdeSystem *out) {
   memset(out, 0, sizeof *out);
+  out->stage_cap = -1;
   Analyzer z = {arena, out};
   int n = nm->odes.len;
   out->n = n;
@@ -357,6 +379,7 @@ bool ode_analyze(Arena *arena, Diags *diags, const NeuronModel *nm, OdeSystem *o
     }
   }
   out->method = want == METHOD_AUTO ? METHOD_RK4 : want;
+  if (out->method == METHOD_RK2 || out->method == METHOD_RK4) find_stage_cap(&z, nm, out);
   /* Euler's step x + dt (a x + b) is (1 + dt a) x + dt b: with a constant a
      the factor is computed once per step instead of per neuron. */
   if (out->method == METHOD_EULER) try_exponential_euler(&z, out);

@@ -13,6 +13,8 @@
 **                      with a_k and b_k free of x_k (conditionally linear,
 **                      as Hodgkin-Huxley gates are).
 **   rk4                anything else; euler and rk2 only when asked for.
+**                      Their intermediate stages are capped at the spike
+**                      threshold of a variable that the reset sets.
 ** `method X` forces a choice; an impossible `method exact` is an error.
 */
 #ifndef SNN_ODE_H
@@ -35,6 +37,13 @@ typedef struct OdeSystem {
   /* METHOD_EXPONENTIAL_EULER (and METHOD_EULER when every equation is linear
      in its own variable): f_k = a_k x_k + b_k. */
   Expr **lin_a, **lin_b;
+  /* rk2, rk4: the variable of `spike when x > T` (its index, -1: none) and
+     T.  Where a stage of the step passes T, the right-hand sides see
+     x = T instead (as NEST's aeif models cap V at V_peak): the neuron
+     spikes and is reset anyway, and an exponential term evaluated far
+     past the threshold would overflow to inf and NaN. */
+  int stage_cap;
+  Expr *stage_cap_value;
 } OdeSystem;
 
 /* Chooses and prepares the integrator of a neuron model; false after
