@@ -5,8 +5,10 @@
 ** step with probability rate * dt; the number of silent steps before its
 ** next spike is therefore geometric, and is drawn once per spike (the k-th
 ** draw of neuron i uses the stream (seed, source, i, k)).  A rate that
-** depends on t is drawn every step instead.  Spike times are rounded to the
-** nearest step.
+** depends on t is drawn every step instead.  Where rate * dt exceeds 1, a
+** step has a Poisson(rate * dt) number of spikes instead, all delivered in
+** it (the source's index appears that many times in the step's list).
+** Spike times are rounded to the nearest step.
 **
 ** A poisson_input drive stands for n independent Poisson sources onto
 ** every neuron of its target, without the sources or their synapses: in
@@ -17,6 +19,7 @@
 */
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "rng.h"
@@ -36,6 +39,37 @@ static int64_t geometric_gap(const Sim *s, RtPop *p, int64_t i, double q) {
   rng_stream_init(&r, s->opt.seed, source_stream(p), (uint64_t)i, (uint32_t)p->drawn[i]++);
   double gap = floor(log(rng_next_uniform_open(&r)) / log1p(-q));
   return gap > (double)(INT64_MAX / 4) ? INT64_MAX / 4 : (int64_t)gap;
+}
+
+/* More than one spike a step on average: how many come in this one. */
+static int64_t poisson_count(RngStream *r, double mean) {
+  return (int64_t)rng_next_poisson(r, mean);
+}
+
+/* Puts source i into this step's spikes `count` times. */
+static bool push_spikes(Sim *s, RtPop *p, int64_t i, int64_t count) {
+  for (int64_t k = 0; k < count; k++)
+    if (!index_push(&p->spikes, (int32_t)i)) return sim_fail(s, "out of memory");
+  return true;
+}
+
+/* Says once, before the run, what the per-step draws make of a high rate:
+   at most one spike a step up to rate dt = 1 (a train more regular than
+   Poisson: the variance of a step's count is 1 - rate dt of Poisson's),
+   Poisson counts above. */
+static void warn_high_rate(const Sim *s, const RtPop *p) {
+  double top = 0;
+  for (int64_t i = 0; i < p->size; i++) top = fmax(top, p->rate[i] * s->opt.dt);
+  if (s->opt.quiet || top <= 0.1) return;
+  if (top <= 1)
+    fprintf(stderr, "warning: input '%s': a rate of %g Hz is %.3g spikes per step of %g ms: a "
+            "source fires at most once a step, so its count per step varies %.0f%% less than "
+            "a Poisson train's; a shorter --dt makes it closer\n", p->desc->name,
+            top / s->opt.dt, top, s->opt.dt * 1e3, top * 100);
+  else
+    fprintf(stderr, "warning: input '%s': a rate of %g Hz is %.3g spikes per step of %g ms: each "
+            "source draws a Poisson number of spikes per step, which arrive together in that "
+            "step\n", p->desc->name, top / s->opt.dt, top, s->opt.dt * 1e3);
 }
 
 #ifndef NDEBUG
@@ -64,6 +98,7 @@ bool inputs_setup(Sim *s, RtPop *p) {
   if (!derive_population(s, p)) return false;
   for (int64_t i = 0; i < p->size; i++)
     p->next_spike[i] = geometric_gap(s, p, i, p->rate[i] * s->opt.dt);
+  warn_high_rate(s, p);
   return true;
 }
 
@@ -85,6 +120,14 @@ static void poisson_step(Sim *s, RtPop *p) {
   const SnnPopulation *d = p->desc;
   if (!d->rate_varies) {
     for (int64_t i = 0; i < p->size; i++) {
+      double mean = p->rate[i] * s->opt.dt;
+      if (mean > 1) {
+        RngStream r;
+        rng_stream_init(&r, s->opt.seed, source_stream(p), (uint64_t)i,
+                        (uint32_t)p->drawn[i]++);
+        if (!push_spikes(s, p, i, poisson_count(&r, mean))) return;
+        continue;
+      }
       if (p->next_spike[i] != s->step) continue;
       if (!index_push(&p->spikes, (int32_t)i)) {
         sim_fail(s, "out of memory");
@@ -103,10 +146,9 @@ static void poisson_step(Sim *s, RtPop *p) {
     }
     RngStream rs;
     rng_stream_init(&rs, s->opt.seed, source_stream(p), (uint64_t)i, (uint32_t)s->step);
-    if (rng_next_uniform(&rs) < r * s->opt.dt && !index_push(&p->spikes, (int32_t)i)) {
-      sim_fail(s, "out of memory");
-      return;
-    }
+    double mean = r * s->opt.dt, u = rng_next_uniform(&rs);
+    int64_t count = mean > 1 ? poisson_count(&rs, mean) : u < mean;
+    if (count && !push_spikes(s, p, i, count)) return;
   }
 }
 

@@ -52,7 +52,8 @@ typedef struct RtPop {
   int32_t *refractory;
   uint8_t *spiked;
   double *coef;
-  IndexList spikes;        /* who spiked in the current step, ascending */
+  IndexList spikes;        /* who spiked in the current step, ascending (a Poisson source
+                              with several spikes in the step appears as often) */
   SpikePart *part;         /* per thread: the spikes in its range */
   uint64_t total_spikes;
   uint32_t *window;        /* spikes per step over the last window_steps (rate() in rewards) */
