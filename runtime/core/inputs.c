@@ -244,19 +244,24 @@ static int binomial_table(uint64_t n, double p, double *cdf) {
    by inversion of one uniform per neuron and step: the uniforms of
    RNG_LANES neurons come from one vector Philox call, and each count is
    the number of table entries below its uniform, found without branches
-   (vectorised over the lanes).  A uniform beyond the table (a chance under
-   1e-16) is settled by rng_next_binomial on the same stream. */
+   (vectorised over the lanes).  The uniform u = bits / 2^53 is compared as
+   its 53 bits against ceil(cdf 2^53), which decides u >= cdf exactly and
+   spares the vector conversion of 64-bit integers to double (missing
+   before AVX-512).  A uniform beyond the table (a chance under 1e-16) is
+   settled by rng_next_binomial on the same stream. */
 __attribute__((target_clones("avx2", "default")))
 static void drive_small_mean(const Sim *s, const SnnDrive *d, double p, double w, void *row,
                              int64_t begin, int64_t end) {
   uint64_t n = (uint64_t)d->count;
   double cdf[SEARCH_TABLE];
   int size = binomial_table(n, p, cdf);
+  int64_t threshold[SEARCH_TABLE];
+  for (int k = 0; k < size; k++) threshold[k] = (int64_t)ceil(cdf[k] * 9007199254740992.0);
   RngStream key;
   rng_stream_init(&key, s->opt.seed, (uint32_t)d->stream, 0, (uint32_t)s->step);
   static _Thread_local uint32_t ctr[4][RNG_LANES], out[4][RNG_LANES];
-  double u[RNG_LANES];
-  int32_t count[RNG_LANES];
+  int64_t bits[RNG_LANES];
+  int64_t count[RNG_LANES];
   for (int64_t base = begin; base < end; base += RNG_LANES) {
     int64_t lanes = end - base < RNG_LANES ? end - base : RNG_LANES;
     for (int64_t l = 0; l < RNG_LANES; l++) {
@@ -269,11 +274,11 @@ static void drive_small_mean(const Sim *s, const SnnDrive *d, double p, double w
     rng_philox4x32_10_lanes((const uint32_t(*)[RNG_LANES])ctr, key.key, out);
     for (int l = 0; l < RNG_LANES; l++) {
       uint64_t hi = out[0][l] >> 5, lo = out[1][l] >> 6; /* as rng_next_uniform */
-      u[l] = (double)((hi << 26) | lo) * (1.0 / 9007199254740992.0);
+      bits[l] = (int64_t)((hi << 26) | lo);
       count[l] = 0;
     }
     for (int k = 0; k < size; k++)
-      for (int l = 0; l < RNG_LANES; l++) count[l] += u[l] >= cdf[k];
+      for (int l = 0; l < RNG_LANES; l++) count[l] += bits[l] >= threshold[k];
     for (int64_t l = 0; l < lanes; l++) {
       uint64_t events = (uint64_t)count[l];
       if (count[l] == size && size < (int)n + 1) {
