@@ -352,6 +352,10 @@ void monitors_list_files(const Sim *s, void (*fn)(const char *path, void *ctx), 
 /* Calls fn for each file of values with the unit its numbers are in. */
 void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *unit, void *ctx),
                          void *ctx);
+/* Calls fn with the file of each state monitor and the first neuron it
+   records (its columns are that neuron and the ones after it). */
+void monitors_list_neurons(const Sim *s,
+                           void (*fn)(const char *path, int64_t first, void *ctx), void *ctx);
 /* Records a reward given to a modulator this step (rewards monitors). */
 bool monitors_reward(Sim *s, int64_t modulator, double amount);
 /* Draws the raster and rate plot of the spike files; false + message. */

@@ -554,6 +554,14 @@ void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *
   }
 }
 
+void monitors_list_neurons(const Sim *s,
+                           void (*fn)(const char *path, int64_t first, void *ctx), void *ctx) {
+  const Monitors *ms = s->monitors;
+  for (int k = 0; ms && k < ms->n; k++)
+    if (ms->m[k].desc->kind == SNN_MON_STATE && ms->m[k].path[0])
+      fn(ms->m[k].path[0], ms->m[k].desc->lo, ctx);
+}
+
 void monitors_free(Sim *s) {
   Monitors *ms = s->monitors;
   if (!ms) return;
