@@ -383,7 +383,7 @@ static bool repl_plot(Session *s, const char *args) {
     times[n] = xmalloc(sizeof(double) * (size_t)(r->n + 1));
     for (int64_t q = 0; q < r->n; q++) times[n][q] = (double)r->step[q] * snnrt_sim_dt(s->sim);
     groups[n] = (PlotSpikeGroup){s->model->pop[k].name, times[n], r->index, r->n,
-                                 s->model->pop[k].size};
+                                 s->model->pop[k].size, 0};
     n++;
   }
   PlotRaster spec;

@@ -1,9 +1,10 @@
 /*
 ** plot_common.c: the parts of every figure: ticks, text, axes, legends,
-** titles, and rendering to PNG or SVG (see plot_raster.c and
+** titles, and rendering to PNG, SVG or PDF (see plot_raster.c and
 ** plot_traces.c for the figures themselves).
 */
 #include <assert.h>
+#include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <ctype.h>
@@ -395,6 +396,7 @@ static int plot_backend(const char *path) {
   ext[4] = '\0';
   if (strcmp(ext, ".png") == 0) return PLOT_PNG;
   if (strcmp(ext, ".svg") == 0) return PLOT_SVG;
+  if (strcmp(ext, ".pdf") == 0) return PLOT_PDF;
   return -1;
 }
 
@@ -416,8 +418,10 @@ static int plot_emit(FILE *f, int backend, int w, int h, PlotDrawFn draw,
   int rc;
   if (backend == PLOT_PNG)
     sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-  else
+  else if (backend == PLOT_SVG)
     sf = cairo_svg_surface_create_for_stream(plot_write, f, w, h);
+  else
+    sf = cairo_pdf_surface_create_for_stream(plot_write, f, w, h);
   cr = cairo_create(sf);
   plot_setup(cr);
   rc = cairo_status(cr) == CAIRO_STATUS_SUCCESS
@@ -428,7 +432,7 @@ static int plot_emit(FILE *f, int backend, int w, int h, PlotDrawFn draw,
   if (rc == PLOT_OK && cs == CAIRO_STATUS_SUCCESS) {
     if (backend == PLOT_PNG)
       cs = cairo_surface_write_to_png_stream(sf, plot_write, f);
-    cairo_surface_finish(sf); /* the SVG is written out here */
+    cairo_surface_finish(sf); /* an SVG or PDF is written out here */
     if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(sf);
   }
   cairo_surface_destroy(sf);
@@ -454,7 +458,7 @@ int plot_render(const char *path, int w, int h, PlotDrawFn draw,
   backend = plot_backend(path);
   if (backend < 0)
     return plot_fail(err, errlen, PLOT_EARG,
-                     "%s: unknown figure format (use .png or .svg)", path);
+                     "%s: unknown figure format (use .png, .svg or .pdf)", path);
   errno = 0;
   f = fopen(path, "wb");
   if (!f)
