@@ -577,9 +577,5 @@ void monitors_free(Sim *s) {
 }
 
 bool monitors_plot(const Sim *s, char *err, size_t errlen) {
-  if (s->opt.csv) {
-    snprintf(err, errlen, "plots are drawn from .npy output; run without --format csv");
-    return false;
-  }
-  return snnrt_plot_dir(s->opt.out_dir, NULL, err, errlen) == 0;
+  return snnrt_plot_dir(s->opt.out_dir, &s->opt.plot_opt, err, errlen) == 0;
 }
