@@ -179,7 +179,8 @@ static bool draw_raster(Folder *f, Group *groups, int n, char *err, size_t errle
                                                                          groups[k].name), 0};
   char stem[4096];
   figure_stem(f, "raster", stem, sizeof stem);
-  int rc = plot_spikes_files(pg, n, f->t_end, f->model, f->opt, stem, err, errlen);
+  int rc = plot_spikes_files(pg, n, f->t_end, f->model, f->opt, SNN_PLOT_PNG | SNN_PLOT_SVG, stem,
+                             err, errlen);
   f->selected += rc == 0;
   return rc >= 0;
 }

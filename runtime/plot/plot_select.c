@@ -160,7 +160,8 @@ static bool select_spikes(const PlotSpikeGroup *src, int64_t lo, int64_t hi, Plo
 }
 
 int plot_spikes_files(const PlotSpikeGroup *groups, int n, double t_end, const char *model,
-                      const SnnPlotOptions *o, const char *stem, char *err, size_t errlen) {
+                      const SnnPlotOptions *o, unsigned defaults, const char *stem, char *err,
+                      size_t errlen) {
   PlotSpikeGroup *kept = calloc((size_t)n + 1, sizeof *kept);
   double **t = calloc((size_t)n + 1, sizeof *t);
   int32_t **idx = calloc((size_t)n + 1, sizeof *idx);
@@ -196,7 +197,7 @@ int plot_spikes_files(const PlotSpikeGroup *groups, int n, double t_end, const c
       spec.t_stop = last;
     if (!(spec.t_stop > spec.t_start)) spec.t_stop = spec.t_start + 1e-3;
     if (o) spec.width = o->width, spec.height = o->height;
-    rc = select_files(o, SNN_PLOT_PNG | SNN_PLOT_SVG, stem, draw_raster, &spec, err, errlen);
+    rc = select_files(o, defaults, stem, draw_raster, &spec, err, errlen);
   }
   for (int k = 0; k < m; k++) free(t[k]), free(idx[k]);
   free(kept);

@@ -46,9 +46,10 @@ int plot_hist_files(PlotHistogram *spec, const SnnPlotOptions *o, unsigned defau
                     const char *stem, char *err, size_t errlen);
 /* The raster of whole populations (groups[k].first 0, size their neuron
 ** count or 0) of a run of t_end seconds, titled after model and limited to
-** o's neurons and window; by default STEM.png and STEM.svg. */
+** o's neurons and window; by default in the formats defaults. */
 int plot_spikes_files(const PlotSpikeGroup *groups, int n, double t_end, const char *model,
-                      const SnnPlotOptions *o, const char *stem, char *err, size_t errlen);
+                      const SnnPlotOptions *o, unsigned defaults, const char *stem, char *err,
+                      size_t errlen);
 /* The recorded neurons of r that o selects (at most 20) against time,
 ** titled after model, each named in the legend; by default STEM.png. */
 int plot_state_files(const PlotStateRecord *r, const char *model,
