@@ -17,6 +17,7 @@ static const char run_help[] =
   "Run options (see also 'snnc run FILE --help' for the model's parameters):\n"
   "  --duration T  --dt D  --seed S  --set NAME=VALUE  --out DIR  --threads N\n"
   "  --format npy|csv  --plot  --max-rate HZ  --quiet  --no-progress\n"
+  "  --plot-neurons SEL  --plot-window A:B  --plot-size WxH  --plot-format F (see snnc plot)\n"
   "Compiler options:\n"
   "  --emit-asm    print the machine code of the kernels instead of running\n";
 
