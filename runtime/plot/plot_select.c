@@ -61,8 +61,9 @@ int plot_check_populations(const SnnPlotOptions *o, const char *const *names, in
 bool plot_selected(const SnnPlotOptions *o, const char *pop, int64_t size, int64_t *lo,
                    int64_t *hi) {
   if (!o || o->nneurons == 0) {
+    /* Everything, even a group of unknown size without spikes (one row). */
     *lo = 0, *hi = size;
-    return size > 0;
+    return true;
   }
   for (int k = 0; k < o->nneurons; k++) {
     const SnnPlotNeurons *s = &o->neurons[k];

@@ -35,7 +35,7 @@ int plot_check_window(const SnnPlotOptions *o, double t_end, char *err, size_t e
 int plot_check_populations(const SnnPlotOptions *o, const char *const *names, int n, char *err,
                            size_t errlen);
 /* The neurons o selects of population pop of size neurons, into [*lo, *hi);
-** false if none. */
+** false if o selects none (without a selection: all, even of size 0). */
 bool plot_selected(const SnnPlotOptions *o, const char *pop, int64_t size, int64_t *lo,
                    int64_t *hi);
 /* Draws spec (its size taken from o) to STEM in every format. */
