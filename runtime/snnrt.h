@@ -501,14 +501,33 @@ enum { SNN_OPTION_UNKNOWN = -1, SNN_OPTION_FLAG = 0, SNN_OPTION_VALUE = 1 };
    the next word); for an unknown one, hint (if given, n bytes) says which
    options it may be a typo of, as "did you mean '--seed'?", or is "". */
 int snnrt_option_kind(const char *arg, char *hint, size_t n);
-/* What snnc plot draws besides the defaults. */
+enum { SNN_PLOT_MAX_AT = 8, SNN_PLOT_MAX_NEURONS = 8 };
+/* Figure formats, the bits of SnnPlotOptions.formats. */
+enum { SNN_PLOT_PNG = 1, SNN_PLOT_SVG = 2, SNN_PLOT_PDF = 4 };
+/* Neurons [lo, hi) of the population pop (""; of every population); hi -1: to the last. */
+typedef struct SnnPlotNeurons {
+  char pop[64];
+  int64_t lo, hi;
+} SnnPlotNeurons;
+/* What snnc plot draws besides the defaults (all zero: the defaults). */
 typedef struct SnnPlotOptions {
-  const double *at;        /* times (s) for the histograms of synaptic records */
-  int nat;                 /* 0: the first, middle and last samples */
+  double at[SNN_PLOT_MAX_AT]; /* times (s) for the histograms of synaptic records */
+  int nat;                    /* 0: the first, middle and last samples */
+  SnnPlotNeurons neurons[SNN_PLOT_MAX_NEURONS]; /* rasters and state figures show these */
+  int nneurons;               /* 0: every neuron */
+  bool window;                /* only the time [t_start, t_stop] (t_stop may be INFINITY) */
+  double t_start, t_stop;
+  int width, height;          /* figure size; 0: the default */
+  unsigned formats;           /* SNN_PLOT_* bits; 0: raster.png and .svg, others .png */
 } SnnPlotOptions;
+/* Parses one plot option into o: name is "--at", "--neurons", "--window",
+   "--size" or "--format", with its value.  0; -1 with a message in err for
+   a bad value; 1 if name is not a plot option. */
+int snnrt_plot_option(SnnPlotOptions *o, const char *name, const char *value, char *err,
+                      size_t errlen);
 /* Draws raster.png/.svg and the figures of state, synaptic and modulator
-   records from an output folder (opt may be NULL); 0, or -1 with a message
-   in err. */
+   records from an output folder (.npy or .csv; opt may be NULL); 0, or -1
+   with a message in err. */
 int snnrt_plot_dir(const char *dir, const SnnPlotOptions *opt, char *err, size_t errlen);
 
 #include "snnrt_layout.h"

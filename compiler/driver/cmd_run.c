@@ -10,7 +10,6 @@
 
 #include "compile.h"
 #include "jit.h"
-#include "units.h"
 
 static const char run_help[] =
   "usage: snnc run FILE [options]\n"
@@ -19,6 +18,7 @@ static const char run_help[] =
   "  --duration T  --dt D  --seed S  --set NAME=VALUE  --out DIR  --threads N\n"
   "  --format npy|csv  --plot  --max-rate HZ  --max-output SIZE  --episodes N\n"
   "  --features LIST  --quiet  --no-progress  --version\n"
+  "  --plot-neurons SEL  --plot-window A:B  --plot-size WxH  --plot-format F (see snnc plot)\n"
   "Compiler options:\n"
   "  --emit-asm    print the machine code of the kernels instead of running\n";
 
@@ -115,50 +115,54 @@ int cmd_run(int argc, char **argv, const DriverOptions *opt) {
 }
 
 static const char plot_help[] =
-  "usage: snnc plot DIR [--at T,T,...]\n"
-  "Draws figures from the output folder of a run: raster.png and raster.svg (spikes\n"
-  "and population rates), one figure per state record, per synaptic record (the\n"
-  "recorded synapses against time, and histograms of their values when there are\n"
-  "more than 20) and per modulator (with its rewards).\n"
-  "  --at T,T,...  the times of the histograms (as 0s,600s,3600s; at most 8),\n"
-  "                by default the first, middle and last samples\n";
-
-/* "0s,10min,3600s" into times (s); false after saying what is wrong. */
-static bool parse_times(const char *list, double *at, int *nat, int max) {
-  char buf[512];
-  snprintf(buf, sizeof buf, "%s", list);
-  *nat = 0;
-  for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-    double v;
-    Dim d;
-    char err[256] = "";
-    if (*nat == max) {
-      driver_error("--at: at most %d times", max);
-      return false;
-    }
-    if (!unit_parse_quantity(tok, &v, &d, err, sizeof err) || !dim_eq(d, dim_time())) {
-      driver_error("--at: '%s' is not a time (as 600s): %s", tok,
-                   err[0] ? err : "it has another unit");
-      return false;
-    }
-    at[(*nat)++] = v;
-  }
-  if (*nat == 0) driver_error("--at needs times, as --at 0s,600s");
-  return *nat > 0;
-}
+  "usage: snnc plot DIR [options]\n"
+  "Draws figures from the output folder of a run (.npy or .csv): raster.png and\n"
+  "raster.svg (spikes and population rates), one figure per state record, per\n"
+  "synaptic record (the recorded synapses against time, and histograms of their\n"
+  "values when there are more than 20) and per modulator (with its rewards).\n"
+  "  --neurons SEL   the neurons of rasters and state figures: a slice (0:100, :50,\n"
+  "                  10:), a population (E), or both (E[0:100]); a list draws\n"
+  "                  only the populations it names (E[0:100],I)\n"
+  "  --window A:B    the time drawn, with units (0.5s:1s, :200ms, 1s:)\n"
+  "  --size WxH      figure size in pixels (1200x800; default 960x720, traces 960x540)\n"
+  "  --format F,...  png, svg or pdf, for every figure (default: the raster as png\n"
+  "                  and svg, the others as png)\n"
+  "  --at T,T,...    the times of the histograms (as 0s,600s,3600s; at most 8),\n"
+  "                  by default the first, middle and last samples\n";
 
 int cmd_plot(int argc, char **argv, const DriverOptions *opt) {
   (void)opt;
   bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
-  bool with_at = argc == 4 && strcmp(argv[2], "--at") == 0;
-  if (help || (argc != 2 && !with_at) || argv[1][0] == '-') {
+  if (help || argc < 2 || argv[1][0] == '-') {
     fputs(plot_help, help ? stdout : stderr);
     return help ? 0 : EXIT_USAGE;
   }
-  double at[8];
-  SnnPlotOptions po = {at, 0};
-  if (with_at && !parse_times(argv[3], at, &po.nat, 8)) return EXIT_USAGE;
+  SnnPlotOptions po;
+  memset(&po, 0, sizeof po);
   char err[512];
+  for (int k = 2; k < argc; k++) {
+    const char *name = argv[k], *value = k + 1 < argc ? argv[k + 1] : NULL;
+    /* --size=1200x800 as well as --size 1200x800 */
+    char key[32];
+    const char *eq = strchr(name, '=');
+    if (eq && (size_t)(eq - name) < sizeof key) {
+      snprintf(key, sizeof key, "%.*s", (int)(eq - name), name);
+      name = key, value = eq + 1;
+    } else {
+      k++;
+    }
+    int rc = value ? snnrt_plot_option(&po, name, value, err, sizeof err) : 1;
+    if (rc == 1 && !value && snnrt_plot_option(&po, name, "", err, sizeof err) != 1)
+      snprintf(err, sizeof err, "%s needs a value", name);
+    else if (rc == 1)
+      snprintf(err, sizeof err, "unknown option '%s'", name);
+    if (rc != 0) {
+      driver_error("%s", err);
+      fputs("usage: snnc plot DIR [--neurons SEL] [--window A:B] [--size WxH] [--format F] "
+            "[--at T,...]\n(snnc plot --help says more)\n", stderr);
+      return EXIT_USAGE;
+    }
+  }
   if (snnrt_plot_dir(argv[1], &po, err, sizeof err) != 0) {
     driver_error("%s", err);
     return EXIT_MODEL_ERROR;

@@ -2,7 +2,7 @@
 ** repl.c: `snnc repl [model.snn]`, the interactive session.
 **
 ** Each line is one of:
-**   a command     run 100 ms | reset | set taum = 10 ms | plot raster E |
+**   a command     run 100 ms | reset | set taum = 10 ms | plot raster E | plot E.v |
 **                 show ir E | show asm E | params | time | help | quit
 **   a declaration population P = LIF[100], connect ..., const x = 3, ...
 **                 (a '{' block continues until its '}')
@@ -25,7 +25,6 @@
 #include "codegen.h"
 #include "npy.h"
 #include "parse.h"
-#include "plot.h"
 #include "repl.h"
 
 /* --- Compiling the session's model --------------------------------------- */
@@ -82,7 +81,7 @@ static bool compile_session(Session *s, Code *out) {
 
 /* --- The running network ------------------------------------------------- */
 
-/* The after-step hook: appends the step's spikes to the records. */
+/* The after-step hook: appends the step's spikes and state samples to the records. */
 static void record_spikes(SnnSim *sim, int64_t step, void *ctx) {
   Session *s = ctx;
   for (int64_t k = 0; k < snnrt_sim_model(sim)->npop && k < s->nspikes; k++) {
@@ -101,6 +100,8 @@ static void record_spikes(SnnSim *sim, int64_t step, void *ctx) {
       r->index[r->n++] = items[n];
     }
   }
+  /* The step is done: the state is that of the start of the next one. */
+  repl_states_sample(s, step + 1);
 }
 
 static void free_spikes(SpikeRecord *r, int n) {
@@ -176,6 +177,7 @@ static bool build_network(Session *s, Code *next, bool carry) {
   s->sim = sim;
   s->spikes = records;
   s->nspikes = (int)m->npop;
+  repl_states_rebuild(s, carry);
   snnrt_sim_set_hook(sim, record_spikes, s);
   return true;
 }
@@ -355,52 +357,6 @@ static int64_t take_population(Session *s, const char **p) {
   return k;
 }
 
-static bool repl_plot(Session *s, const char *args) {
-  const char *p = args;
-  while (isspace((unsigned char)*p)) p++;
-  if (strncmp(p, "raster", 6) != 0) {
-    fprintf(stderr, "error: write 'plot raster' or 'plot raster E I'\n");
-    return false;
-  }
-  p += 6;
-  PlotSpikeGroup groups[64];
-  double *times[64];
-  int n = 0;
-  int64_t k;
-  bool all = true;
-  for (const char *q = p; *q; q++) all = all && isspace((unsigned char)*q);
-  for (int64_t pop = 0; n < 64; pop++) {
-    if (all) {
-      if (pop >= s->model->npop) break;
-      k = pop;
-    } else if ((k = take_population(s, &p)) == -2) {
-      break;
-    } else if (k < 0) {
-      for (int q = 0; q < n; q++) free(times[q]);
-      return false;
-    }
-    SpikeRecord *r = &s->spikes[k];
-    times[n] = xmalloc(sizeof(double) * (size_t)(r->n + 1));
-    for (int64_t q = 0; q < r->n; q++) times[n][q] = (double)r->step[q] * snnrt_sim_dt(s->sim);
-    groups[n] = (PlotSpikeGroup){s->model->pop[k].name, times[n], r->index, r->n,
-                                 s->model->pop[k].size};
-    n++;
-  }
-  PlotRaster spec;
-  memset(&spec, 0, sizeof spec);
-  spec.title = s->model->name;
-  spec.t_stop = snnrt_sim_time(s->sim) > 0 ? snnrt_sim_time(s->sim) : snnrt_sim_dt(s->sim);
-  spec.groups = groups;
-  spec.ngroups = n;
-  char err[512], path[256];
-  snprintf(path, sizeof path, "%s_raster.png", s->model->name);
-  bool ok = plot_raster(&spec, path, err, sizeof err) == PLOT_OK;
-  if (ok) fprintf(s->out, "wrote %s\n", path);
-  else fprintf(stderr, "error: %s\n", err);
-  for (int q = 0; q < n; q++) free(times[q]);
-  return ok;
-}
-
 /* Prints the machine code of function `fn` of the optimised module `mod`. */
 static bool show_asm(Session *s, LLVMModuleRef mod, const char *fn, const char *pop) {
   char *error = NULL;
@@ -557,6 +513,9 @@ static const char help_text[] =
   "  set taum = 10 ms            change a parameter now (a constant: recompile)\n"
   "  params                      parameters and their values\n"
   "  plot raster E I             raster of the spikes so far, to a PNG file\n"
+  "  plot E.v, plot state        a state monitor of the model (all of them) so far\n"
+  "                              (options: --neurons 0:10 --window 50ms:100ms\n"
+  "                              --size 1200x800 --format png,svg,pdf)\n"
   "  save results                the spikes so far as .npy files, and summary.json\n"
   "  show ir E, show asm E       the step kernel of population E\n"
   "  time                        where the wall time went\n"

@@ -24,6 +24,17 @@ typedef struct SpikeRecord {
   int64_t n, cap;
 } SpikeRecord;
 
+/* Samples of a state monitor of the model, recorded at the prompt: n rows
+   of the values of neurons [lo, hi) of pop.var, in the variable's unit. */
+typedef struct StateRecord {
+  char pop[64], var[64];
+  int64_t popi, vari;        /* their indices in the current model */
+  int64_t lo, hi;
+  int64_t every;             /* steps between samples */
+  double *t, *v;
+  int64_t n, cap;
+} StateRecord;
+
 typedef struct Session {
   DriverOptions opt;
   bool interactive;          /* a terminal: prompts, history, completion */
@@ -45,6 +56,8 @@ typedef struct Session {
   PtrVec set_names;          /* char*: parameters set at the prompt */
   SpikeRecord *spikes;       /* per population of the current model */
   int nspikes;
+  StateRecord *states;       /* per state monitor of the current model */
+  int nstates;
   PtrVec completions;        /* tab completion candidates (char*) */
   int completion_next;
   /* where time went */
@@ -79,5 +92,14 @@ void repl_value_free(Value *v);
 int64_t repl_param_index(const Session *s, const char *name);
 /* The index of a population of the current model by name, or -1. */
 int64_t repl_population_index(const Session *s, const char *name);
+/* plot raster E I | plot E.v | plot state, with options; false after an error (repl_plot.c). */
+bool repl_plot(Session *s, const char *args);
+/* Samples the state monitors due at step (the state now being that of step * dt). */
+void repl_states_sample(Session *s, int64_t step);
+/* New state records for the session's current model and sim; with carry, those of
+   the same population, variable and neurons keep their samples. */
+void repl_states_rebuild(Session *s, bool carry);
+/* Frees n state records. */
+void repl_states_free(StateRecord *r, int n);
 
 #endif

@@ -210,6 +210,7 @@ static void session_free(Session *s) {
     free(s->spikes[k].index);
   }
   free(s->spikes);
+  repl_states_free(s->states, s->nstates);
   snnrt_sim_free(s->sim);
   if (s->ir) LLVMDisposeModule(s->ir);
   jit_free(s->jit);

@@ -58,6 +58,10 @@ static const struct option run_options[] = {
   {"episodes", required_argument, NULL, 'e'},
   {"features", required_argument, NULL, 'F'},
   {"plot", no_argument, NULL, 'p'},
+  {"plot-neurons", required_argument, NULL, 1001},
+  {"plot-window", required_argument, NULL, 1002},
+  {"plot-size", required_argument, NULL, 1003},
+  {"plot-format", required_argument, NULL, 1004},
   {"quiet", no_argument, NULL, 'q'},
   {"no-progress", no_argument, NULL, 'P'},
   {"help", no_argument, NULL, 'h'},
@@ -173,7 +177,10 @@ static void print_help(const SnnModel *m, const char *prog) {
          "  --threads N        worker threads (default: 1, or 2 from 200,000 neurons);\n"
          "                     results do not depend on N\n"
          "  --format npy|csv   monitor file format (default npy)\n"
-         "  --plot             draw raster.png and raster.svg in the output folder\n"
+         "  --plot             draw the figures of 'snnc plot' in the output folder\n"
+         "  --plot-neurons SEL, --plot-window A:B, --plot-size WxH, --plot-format F\n"
+         "                     --plot with the options --neurons, --window, --size and\n"
+         "                     --format of 'snnc plot'\n"
          "  --max-rate HZ      stop if a population fires faster on average (default 1000)\n"
          "  --max-output SIZE  warn when the monitors would write more (default 10G; 0: never)\n"
          "  --episodes N       train for N episodes instead of the model's count (models\n"
@@ -386,6 +393,17 @@ static int parse_options(const SnnModel *m, const SnnCompileInfo *info, int argc
       opt->features = optarg;
       break;
     case 'p': opt->plot = true; break;
+    case 1001: case 1002: case 1003: case 1004: {
+      /* --plot-neurons is snnc plot's --neurons, and so on. */
+      static const char *const names[] = {"--neurons", "--window", "--size", "--format"};
+      char err[512];
+      if (snnrt_plot_option(&opt->plot_opt, names[c - 1001], optarg, err, sizeof err) != 0) {
+        cli_error(prog, "--plot-%s", err + 2);
+        return 2;
+      }
+      opt->plot = true;
+      break;
+    }
     case 'q': opt->quiet = true; opt->progress = false; break;
     case 'P': opt->progress = false; break;
     case 'h': print_help(m, prog); return 0;

@@ -120,6 +120,7 @@ typedef struct RunOptions {
   const char *out_dir;
   bool csv;
   bool plot;
+  SnnPlotOptions plot_opt; /* --plot-neurons, --plot-window, --plot-size, --plot-format */
   bool progress;           /* progress line on stderr */
   bool quiet;
   double max_rate;         /* Hz: stop when a population exceeds it */
@@ -353,9 +354,13 @@ void monitors_list_files(const Sim *s, void (*fn)(const char *path, void *ctx), 
 /* Calls fn for each file of values with the unit its numbers are in. */
 void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *unit, void *ctx),
                          void *ctx);
+/* Calls fn with the file of each state monitor and the first neuron it
+   records (its columns are that neuron and the ones after it). */
+void monitors_list_neurons(const Sim *s,
+                           void (*fn)(const char *path, int64_t first, void *ctx), void *ctx);
 /* Records a reward given to a modulator this step (rewards monitors). */
 bool monitors_reward(Sim *s, int64_t modulator, double amount);
-/* Draws the raster and rate plot of the spike files; false + message. */
+/* Draws the figures of snnc plot in the output folder; false + message. */
 bool monitors_plot(const Sim *s, char *err, size_t errlen);
 
 #endif

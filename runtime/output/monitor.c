@@ -604,6 +604,14 @@ void monitors_list_units(const Sim *s, void (*fn)(const char *path, const char *
   }
 }
 
+void monitors_list_neurons(const Sim *s,
+                           void (*fn)(const char *path, int64_t first, void *ctx), void *ctx) {
+  const Monitors *ms = s->monitors;
+  for (int k = 0; ms && k < ms->n; k++)
+    if (ms->m[k].desc->kind == SNN_MON_STATE && ms->m[k].path[0])
+      fn(ms->m[k].path[0], ms->m[k].desc->lo, ctx);
+}
+
 void monitors_free(Sim *s) {
   Monitors *ms = s->monitors;
   if (!ms) return;
@@ -619,9 +627,5 @@ void monitors_free(Sim *s) {
 }
 
 bool monitors_plot(const Sim *s, char *err, size_t errlen) {
-  if (s->opt.csv) {
-    snprintf(err, errlen, "plots are drawn from .npy output; run without --format csv");
-    return false;
-  }
-  return snnrt_plot_dir(s->opt.out_dir, NULL, err, errlen) == 0;
+  return snnrt_plot_dir(s->opt.out_dir, &s->opt.plot_opt, err, errlen) == 0;
 }

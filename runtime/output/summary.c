@@ -94,6 +94,13 @@ static void add_unit(const char *path, const char *unit, void *ctx) {
   json_string(w, unit);
 }
 
+static void add_first_neuron(const char *path, int64_t first, void *ctx) {
+  JsonWriter *w = ctx;
+  const char *slash = strrchr(path, '/');
+  json_key(w, slash ? slash + 1 : path);
+  json_int(w, first);
+}
+
 static void add_file(const char *path, void *ctx) {
   JsonWriter *w = ctx;
   const char *slash = strrchr(path, '/');
@@ -205,6 +212,10 @@ bool summary_write_report(Sim *s, const PhaseTimes *times, const SnnCompileInfo 
   json_key(&w, "units");
   json_begin_object(&w);
   monitors_list_units(s, add_unit, &w);
+  json_end_object(&w);
+  json_key(&w, "first_neuron");
+  json_begin_object(&w);
+  monitors_list_neurons(s, add_first_neuron, &w);
   json_end_object(&w);
   json_end_object(&w);
   fputc('\n', f);

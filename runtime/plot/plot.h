@@ -4,7 +4,7 @@
 ** plot_raster draws a spike raster (top panel) above the binned population
 ** rate of each group (bottom panel); plot_traces draws state variables
 ** against time.  The file name picks the backend: ".png" for a bitmap,
-** ".svg" for a vector figure.
+** ".svg" or ".pdf" for a vector figure.
 **
 ** Coordinates are pixels (PNG) or points (SVG) with the origin at the top
 ** left; by default a raster figure is 960 x 720 and a trace figure
@@ -31,14 +31,15 @@ enum {
 };
 
 /* The spikes of one neuron group: spike k is neuron index[k] at times[k]
-** seconds.  size is the neuron count; 0 means one more than the largest
-** index.  Indices must lie in [0, size). */
+** seconds.  The group's rows are the neurons [first, first + size); size 0
+** means up to the largest index.  Indices must lie in that range. */
 typedef struct PlotSpikeGroup {
   const char *name;
   const double *times;
   const int32_t *index;
   int64_t count;
   int64_t size;
+  int64_t first; /* the neuron of the group's lowest row: a subset need not start at 0 */
 } PlotSpikeGroup;
 
 /* A raster figure.  Spikes outside [t_start, t_stop] are not drawn; when
@@ -71,6 +72,8 @@ typedef struct PlotTraces {
   const double *marks;
   int64_t nmarks;
   const char *xlabel;      /* NULL: times is time in s; else x as given, under this label */
+  double t_start, t_stop;  /* t_stop > t_start: only the samples in this window, on an axis
+                              spanning it; else the range of the times */
 } PlotTraces;
 
 /* One set of values of a histogram figure, named in its legend. */
@@ -99,9 +102,10 @@ typedef struct PlotRect {
 
 /* Where plot_raster draws.  The raster's rows are stacked with row 0 at the
 ** bottom: the first group takes the top rows, the last group the bottom
-** rows, and within a group index 0 is lowest.  Time t maps to
+** rows, and within a group its first neuron is lowest.  Time t maps to
 ** x = raster.x + (t - t0) / (t1 - t0) * raster.w, row r to the band from
-** y = raster.y + raster.h - (r + 1) * raster.h / nrows downwards. */
+** y = raster.y + raster.h - (r + 1) * raster.h / nrows downwards; neuron
+** i of a group is its row i - first. */
 typedef struct PlotLayout {
   int width, height; /* the whole figure */
   PlotRect raster;   /* data area of the raster panel */
@@ -133,12 +137,12 @@ void plot_raster_point(const PlotRaster *spec, const PlotLayout *lay, int group,
 
 /* Draws a raster (top, groups stacked with different colours and labelled
 ** on the y axis) and the population rate in Hz of each group (bottom
-** panel, binned), to path (".png" or ".svg" picks the backend). */
+** panel, binned), to path (".png", ".svg" or ".pdf" picks the backend). */
 int plot_raster(const PlotRaster *spec, const char *path, char *err,
                 size_t errlen);
 
-/* Draws the traces of spec as lines against time to path (".png" or
-** ".svg"). */
+/* Draws the traces of spec as lines against time to path (".png", ".svg"
+** or ".pdf"). */
 int plot_traces(const PlotTraces *spec, const char *path, char *err,
                 size_t errlen);
 
@@ -149,7 +153,7 @@ int plot_histogram_counts(const PlotHistogram *spec, int64_t *counts, double *lo
 /* The layout plot_histogram would use for spec. */
 int plot_histogram_layout(const PlotHistogram *spec, PlotHistLayout *out, char *err,
                           size_t errlen);
-/* Draws the histograms of spec, overlaid, to path (".png" or ".svg"). */
+/* Draws the histograms of spec, overlaid, to path (".png", ".svg" or ".pdf"). */
 int plot_histogram(const PlotHistogram *spec, const char *path, char *err, size_t errlen);
 
 #endif

@@ -1,9 +1,10 @@
 /*
 ** plot_common.c: the parts of every figure: ticks, text, axes, legends,
-** titles, and rendering to PNG or SVG (see plot_raster.c and
+** titles, and rendering to PNG, SVG or PDF (see plot_raster.c and
 ** plot_traces.c for the figures themselves).
 */
 #include <assert.h>
+#include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <ctype.h>
@@ -153,6 +154,37 @@ const char *plot_fit(cairo_t *cr, const char *s, double maxw, char *buf,
   }
 }
 
+/* ------------------------------------------------------------- the words */
+
+/* The words drawn on a vector figure, kept to write into its file as text:
+** SVG and PDF draw text as glyph outlines, which no search can find. */
+typedef struct PlotWords {
+  char *text; /* every text drawn, one per line */
+  size_t len, cap;
+  char title[256];
+} PlotWords;
+
+/* The key of a context's PlotWords (cairo user data; only its address matters). */
+static const cairo_user_data_key_t plot_words_key;
+
+/* Appends s and a newline to the context's words, if it keeps them. */
+static void plot_words_add(cairo_t *cr, const char *s) {
+  PlotWords *w = cairo_get_user_data(cr, &plot_words_key);
+  size_t n = strlen(s);
+  if (!w) return;
+  if (w->len + n + 2 > w->cap) {
+    size_t cap = (w->cap ? w->cap * 2 : 1024) + n;
+    char *bigger = realloc(w->text, cap);
+    if (!bigger) return; /* the words are a courtesy; the figure does not need them */
+    w->text = bigger;
+    w->cap = cap;
+  }
+  memcpy(w->text + w->len, s, n);
+  w->len += n;
+  w->text[w->len++] = '\n';
+  w->text[w->len] = 0;
+}
+
 /* Draws s anchored at (x, y): ha 0/0.5/1 puts x at its left/centre/right,
 ** va 0/0.5/1 puts y at the top/middle/baseline of a digit, so labels of
 ** different text line up. */
@@ -163,6 +195,7 @@ void plot_text(cairo_t *cr, double x, double y, const char *s, double ha,
   cairo_text_extents(cr, "0", &digit);
   cairo_move_to(cr, x - ha * te.x_advance, y + (1 - va) * digit.height);
   cairo_show_text(cr, s);
+  plot_words_add(cr, s);
 }
 
 /* Draws s rotated to read upwards, centred on (x, y). */
@@ -375,7 +408,9 @@ void plot_begin_area(cairo_t *cr, const PlotStyle *st, PlotRect r, const char *t
 
 void plot_title(cairo_t *cr, const PlotStyle *st, double cx,
                        const char *title) {
+  PlotWords *w = cairo_get_user_data(cr, &plot_words_key);
   if (!title || !*title) return;
+  if (w) snprintf(w->title, sizeof w->title, "%s", title);
   plot_ink(cr);
   plot_font(cr, st->tfont, 1);
   plot_text(cr, cx, st->pad, title, 0.5, 0);
@@ -395,6 +430,7 @@ static int plot_backend(const char *path) {
   ext[4] = '\0';
   if (strcmp(ext, ".png") == 0) return PLOT_PNG;
   if (strcmp(ext, ".svg") == 0) return PLOT_SVG;
+  if (strcmp(ext, ".pdf") == 0) return PLOT_PDF;
   return -1;
 }
 
@@ -406,6 +442,61 @@ static cairo_status_t plot_write(void *closure, const unsigned char *data,
              : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* What an SVG surface writes, gathered to add the words before writing. */
+typedef struct PlotBuffer {
+  unsigned char *data;
+  size_t len, cap;
+} PlotBuffer;
+
+/* cairo's output callback for a PlotBuffer. */
+static cairo_status_t plot_gather(void *closure, const unsigned char *data,
+                                  unsigned int len) {
+  PlotBuffer *b = closure;
+  if (b->len + len > b->cap) {
+    size_t cap = (b->cap ? b->cap * 2 : 65536) + len;
+    unsigned char *bigger = realloc(b->data, cap);
+    if (!bigger) return CAIRO_STATUS_NO_MEMORY;
+    b->data = bigger;
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, data, len);
+  b->len += len;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Writes s to f with XML's special characters escaped. */
+static void plot_xml(FILE *f, const char *s) {
+  for (; *s; s++) {
+    if (*s == '&') fputs("&amp;", f);
+    else if (*s == '<') fputs("&lt;", f);
+    else if (*s == '>') fputs("&gt;", f);
+    else fputc(*s, f);
+  }
+}
+
+/* The gathered SVG to f, with the figure's title and words as <title> and
+** <desc> right after the opening <svg> tag, where viewers and searches
+** look for them. */
+static cairo_status_t plot_svg_out(FILE *f, const PlotBuffer *b, const PlotWords *w) {
+  size_t head = 0, k;
+  /* The end of the tag that opens with "<svg". */
+  for (k = 0; k + 4 <= b->len && memcmp(b->data + k, "<svg", 4) != 0; k++) {
+  }
+  while (k < b->len && b->data[k] != '>') k++;
+  if (k < b->len) head = k + 1;
+  if (fwrite(b->data, 1, head, f) != head) return CAIRO_STATUS_WRITE_ERROR;
+  if (head) {
+    fputs("\n<title>", f);
+    plot_xml(f, w->title);
+    fputs("</title>\n<desc>", f);
+    plot_xml(f, w->text ? w->text : "");
+    fputs("</desc>", f);
+  }
+  if (fwrite(b->data + head, 1, b->len - head, f) != b->len - head || ferror(f))
+    return CAIRO_STATUS_WRITE_ERROR;
+  return CAIRO_STATUS_SUCCESS;
+}
+
 /* Draws onto a surface of the backend, then writes it to f. */
 static int plot_emit(FILE *f, int backend, int w, int h, PlotDrawFn draw,
                      const void *spec, const void *plan, const char *path,
@@ -413,12 +504,19 @@ static int plot_emit(FILE *f, int backend, int w, int h, PlotDrawFn draw,
   cairo_surface_t *sf;
   cairo_t *cr;
   cairo_status_t cs;
+  PlotWords words;
+  PlotBuffer svg;
   int rc;
+  memset(&words, 0, sizeof words);
+  memset(&svg, 0, sizeof svg);
   if (backend == PLOT_PNG)
     sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+  else if (backend == PLOT_SVG)
+    sf = cairo_svg_surface_create_for_stream(plot_gather, &svg, w, h);
   else
-    sf = cairo_svg_surface_create_for_stream(plot_write, f, w, h);
+    sf = cairo_pdf_surface_create_for_stream(plot_write, f, w, h);
   cr = cairo_create(sf);
+  if (backend != PLOT_PNG) cairo_set_user_data(cr, &plot_words_key, &words, NULL);
   plot_setup(cr);
   rc = cairo_status(cr) == CAIRO_STATUS_SUCCESS
            ? draw(cr, spec, plan, backend == PLOT_PNG, err, errlen)
@@ -428,10 +526,15 @@ static int plot_emit(FILE *f, int backend, int w, int h, PlotDrawFn draw,
   if (rc == PLOT_OK && cs == CAIRO_STATUS_SUCCESS) {
     if (backend == PLOT_PNG)
       cs = cairo_surface_write_to_png_stream(sf, plot_write, f);
-    cairo_surface_finish(sf); /* the SVG is written out here */
+    if (backend == PLOT_PDF)
+      cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, words.title);
+    cairo_surface_finish(sf); /* an SVG or PDF is written out here */
     if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(sf);
+    if (cs == CAIRO_STATUS_SUCCESS && backend == PLOT_SVG) cs = plot_svg_out(f, &svg, &words);
   }
   cairo_surface_destroy(sf);
+  free(words.text);
+  free(svg.data);
   if (rc != PLOT_OK) return rc;
   if (cs == CAIRO_STATUS_WRITE_ERROR)
     return plot_fail(err, errlen, PLOT_EIO, "%s: write failed: %s", path,
@@ -454,7 +557,7 @@ int plot_render(const char *path, int w, int h, PlotDrawFn draw,
   backend = plot_backend(path);
   if (backend < 0)
     return plot_fail(err, errlen, PLOT_EARG,
-                     "%s: unknown figure format (use .png or .svg)", path);
+                     "%s: unknown figure format (use .png, .svg or .pdf)", path);
   errno = 0;
   f = fopen(path, "wb");
   if (!f)

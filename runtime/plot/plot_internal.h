@@ -1,6 +1,6 @@
 /*
 ** plot_internal.h: what the figure modules (plot_*.c) share: sizes, the
-** palette, ticks, text, axes, legends and the PNG/SVG output.  Not part of
+** palette, ticks, text, axes, legends and the PNG/SVG/PDF output.  Not part of
 ** the runtime's interface (that is plot.h).
 */
 #ifndef SNN_PLOT_INTERNAL_H
@@ -42,7 +42,7 @@ extern const double plot_palette[PLOT_NCOLOURS][3];
 /* Ink for axes and text: a very dark grey reads softer than black. */
 #define PLOT_INK 0.13
 
-typedef enum PlotBackend { PLOT_PNG, PLOT_SVG } PlotBackend;
+typedef enum PlotBackend { PLOT_PNG, PLOT_SVG, PLOT_PDF } PlotBackend;
 
 /* Tick marks at first + i * step for i in [0, n). */
 typedef struct PlotTicks {

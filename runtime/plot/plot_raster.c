@@ -59,7 +59,8 @@ static int64_t plot_group_rows(const PlotSpikeGroup *grp) {
   int64_t k, rows = 1;
   if (grp->size > 0) return grp->size;
   for (k = 0; k < grp->count; k++)
-    if ((int64_t)grp->index[k] + 1 > rows) rows = (int64_t)grp->index[k] + 1;
+    if ((int64_t)grp->index[k] - grp->first + 1 > rows)
+      rows = (int64_t)grp->index[k] - grp->first + 1;
   return rows;
 }
 
@@ -82,7 +83,7 @@ static int plot_raster_check(const PlotRaster *spec, const char *who, char *err,
     char buf[PLOT_NAME_BYTES];
     const char *name = plot_group_name(spec, g, buf, sizeof buf);
     int64_t k;
-    if (grp->count < 0 || grp->size < 0 ||
+    if (grp->count < 0 || grp->size < 0 || grp->first < 0 || grp->first > INT32_MAX ||
         (grp->count > 0 && (!grp->times || !grp->index)))
       return plot_fail(err, errlen, PLOT_EARG,
                        "%s: group '%s' has no data or a negative count", who,
@@ -93,17 +94,17 @@ static int plot_raster_check(const PlotRaster *spec, const char *who, char *err,
                        name, (long long)grp->size);
     for (k = 0; k < grp->count; k++) {
       int32_t i = grp->index[k];
-      if (i < 0)
+      if (i < grp->first)
         return plot_fail(err, errlen, PLOT_EARG,
-                         "%s: group '%s' spike %lld has negative neuron "
-                         "index %ld",
-                         who, name, (long long)k, (long)i);
-      if (grp->size > 0 && i >= grp->size)
+                         "%s: group '%s' spike %lld has neuron "
+                         "index %ld below its first neuron %lld",
+                         who, name, (long long)k, (long)i, (long long)grp->first);
+      if (grp->size > 0 && i - grp->first >= grp->size)
         return plot_fail(err, errlen, PLOT_EARG,
                          "%s: group '%s' spike %lld has neuron index %ld "
-                         "outside 0..%lld",
-                         who, name, (long long)k, (long)i,
-                         (long long)grp->size - 1);
+                         "outside %lld..%lld",
+                         who, name, (long long)k, (long)i, (long long)grp->first,
+                         (long long)(grp->first + grp->size - 1));
     }
   }
   return PLOT_OK;
@@ -265,10 +266,11 @@ static void plot_raster_columns(cairo_t *cr, const PlotRaster *spec,
 }
 
 /* Neuron ticks of a single-group raster: whole numbers on row centres. */
-static void plot_neuron_ticks(RasterPlan *p) {
-  double top = (double)(p->lay.nrows - 1);
-  plot_ticks(0, top, p->lay.raster.h / (45 * p->st.s), &p->nt);
-  if (p->nt.step < 1) plot_ticks_step(0, top, 1, &p->nt);
+static void plot_neuron_ticks(const PlotRaster *spec, RasterPlan *p) {
+  double first = (double)spec->groups[0].first;
+  double top = first + (double)(p->lay.nrows - 1);
+  plot_ticks(first, top, p->lay.raster.h / (45 * p->st.s), &p->nt);
+  if (p->nt.step < 1) plot_ticks_step(first, top, 1, &p->nt);
 }
 
 /* Decides everything about a raster figure short of drawing it. */
@@ -306,7 +308,7 @@ static int plot_raster_plan(const PlotRaster *spec, const char *path,
     return plot_fail(err, errlen, PLOT_ECAIRO, "%s: cairo failed", p->who);
   plot_raster_rows(cr, spec, p);
   plot_rate_axis(peak, lay->rate.h, &p->st, p);
-  if (spec->ngroups == 1) plot_neuron_ticks(p);
+  if (spec->ngroups == 1) plot_neuron_ticks(spec, p);
   plot_raster_columns(cr, spec, p);
   cairo_destroy(cr);
   return PLOT_OK;
@@ -334,7 +336,7 @@ void plot_raster_point(const PlotRaster *spec, const PlotLayout *lay, int group,
                        int64_t index, double t, double *x, double *y) {
   double row;
   assert(spec && lay && x && y && group >= 0 && group < spec->ngroups);
-  row = (double)(plot_group_offset(spec, group) + index);
+  row = (double)(plot_group_offset(spec, group) + index - spec->groups[group].first);
   *x = lay->raster.x + (t - lay->t0) / (lay->t1 - lay->t0) * lay->raster.w;
   *y = lay->raster.y + lay->raster.h -
        (row + 0.5) * lay->raster.h / (double)lay->nrows;
@@ -365,7 +367,7 @@ static void plot_spikes_vector(cairo_t *cr, const PlotRaster *spec,
       x = lay->raster.x + (t - lay->t0) / (lay->t1 - lay->t0) * lay->raster.w -
           dw / 2;
       y = lay->raster.y + lay->raster.h -
-          ((double)(off + grp->index[k]) + 0.5) * rh - dh / 2;
+          ((double)(off + grp->index[k] - grp->first) + 0.5) * rh - dh / 2;
       if (snap) {
         x = round(x);
         y = round(y);
@@ -412,7 +414,7 @@ static int plot_spikes_pixels(cairo_t *cr, const PlotRaster *spec,
       if (!(t >= lay->t0 && t <= lay->t1)) continue;
       x = (int)((t - lay->t0) / (lay->t1 - lay->t0) * w);
       if (x >= w) x = w - 1;
-      y = (int)(h - ((double)(off + grp->index[k]) + 0.5) * rh) - dh / 2;
+      y = (int)(h - ((double)(off + grp->index[k] - grp->first) + 0.5) * rh) - dh / 2;
       for (i = 0; i < dh; i++) {
         int yy = y + i;
         if (yy >= 0 && yy < h)
@@ -468,8 +470,9 @@ static void plot_raster_yaxis(cairo_t *cr, const PlotRaster *spec,
   memset(&none, 0, sizeof none);
   plot_font(cr, st->font, 0);
   if (spec->ngroups == 1) {
-    /* Ticks sit on row centres: row i spans [i - 0.5, i + 0.5]. */
-    plot_axis_left(cr, st, r, -0.5, (double)lay->nrows - 0.5, &p->nt, 1);
+    /* Ticks sit on row centres: neuron i spans [i - 0.5, i + 0.5]. */
+    double first = (double)spec->groups[0].first;
+    plot_axis_left(cr, st, r, first - 0.5, first + (double)lay->nrows - 0.5, &p->nt, 1);
     plot_ink(cr);
     snprintf(title, sizeof title, "neuron (%s)",
              plot_fit(cr, plot_group_name(spec, 0, buf, sizeof buf), r.h * 0.7,

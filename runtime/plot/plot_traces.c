@@ -46,6 +46,9 @@ static int plot_traces_check(const PlotTraces *spec, const char *who, char *err,
                      who);
   if (spec->nmarks < 0 || (spec->nmarks > 0 && !spec->marks))
     return plot_fail(err, errlen, PLOT_EARG, "%s: no mark times given", who);
+  if (spec->t_stop < spec->t_start || isnan(spec->t_start) || isnan(spec->t_stop))
+    return plot_fail(err, errlen, PLOT_EARG, "%s: time window [%g, %g] is not valid", who,
+                     spec->t_start, spec->t_stop);
   return PLOT_OK;
 }
 
@@ -64,16 +67,50 @@ static void plot_extent(const double *a, int64_t n, int64_t stride, double *lo,
   }
 }
 
+/* Whether spec asks for a time window. */
+static int plot_windowed(const PlotTraces *spec) {
+  return isfinite(spec->t_start) && isfinite(spec->t_stop) && spec->t_stop > spec->t_start;
+}
+
+/* Whether sample i is drawn: inside the window, or next to a sample inside
+** it, so lines run on to the edges of the data area (which clips them). */
+static int plot_sample_drawn(const PlotTraces *spec, int64_t i) {
+  int64_t k;
+  if (!plot_windowed(spec)) return 1;
+  for (k = i > 0 ? i - 1 : 0; k <= i + 1 && k < spec->nsamples; k++)
+    if (spec->times[k] >= spec->t_start && spec->times[k] <= spec->t_stop) return 1;
+  return 0;
+}
+
+/* The extent of the finite values of the samples inside the window (all
+** without one); lo > hi when there are none. */
+static void plot_value_extent(const PlotTraces *spec, double *lo, double *hi) {
+  int64_t i, total = spec->nsamples * spec->ntraces;
+  if (!plot_windowed(spec)) {
+    plot_extent(spec->values, total, 1, lo, hi);
+    return;
+  }
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (i = 0; i < spec->nsamples; i++) {
+    double a, b;
+    if (!(spec->times[i] >= spec->t_start && spec->times[i] <= spec->t_stop)) continue;
+    plot_extent(spec->values + i * spec->ntraces, spec->ntraces, 1, &a, &b);
+    *lo = fmin(*lo, a);
+    *hi = fmax(*hi, b);
+  }
+}
+
 /* Time and value ranges of the traces, padded so lines clear the frame. */
 static void plot_traces_ranges(const PlotTraces *spec, TracePlan *p) {
   double lo, hi, d;
-  int64_t total = spec->nsamples * spec->ntraces;
   plot_extent(spec->times, spec->nsamples, 1, &lo, &hi);
+  if (plot_windowed(spec)) lo = spec->t_start, hi = spec->t_stop;
   if (!(lo <= hi)) lo = hi = 0;
   if (hi - lo <= 0) lo -= 0.5e-3, hi += 0.5e-3;
   p->t0 = lo;
   p->t1 = hi;
-  plot_extent(spec->values, total, 1, &lo, &hi);
+  plot_value_extent(spec, &lo, &hi);
   if (!(lo <= hi)) lo = 0, hi = 1;
   if (hi == lo) {
     /* A constant: show it in the middle of a band around it. */
@@ -212,6 +249,7 @@ static void plot_trace_line(cairo_t *cr, const PlotTraces *spec,
   for (i = 0; i < spec->nsamples; i++) {
     double t = spec->times[i], v = spec->values[i * spec->ntraces + j];
     PlotPoint pt;
+    if (!plot_sample_drawn(spec, i)) continue;
     if (!isfinite(t) || !isfinite(v)) {
       plot_column_flush(cr, &c, &open);
       open = 0;

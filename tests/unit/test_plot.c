@@ -129,8 +129,8 @@ static void test_raster_png(void) {
   char path[128], err[256] = "";
   double x0, y0, x1, y1;
   make_network(&exc, &inh);
-  groups[0] = (PlotSpikeGroup){"exc", exc.t, exc.i, exc.n, 80};
-  groups[1] = (PlotSpikeGroup){"inh", inh.t, inh.i, inh.n, 20};
+  groups[0] = (PlotSpikeGroup){"exc", exc.t, exc.i, exc.n, 80, 0};
+  groups[1] = (PlotSpikeGroup){"inh", inh.t, inh.i, inh.n, 20, 0};
   spec = (PlotRaster){"Synthetic network", 0.0, 1.0, groups, 2, 0, 0, 0};
   CHECK_EQ_INT(plot_raster_layout(&spec, &lay, err, sizeof err), PLOT_OK);
   CHECK_EQ_INT(lay.width, 960);
@@ -221,14 +221,14 @@ static void test_raster_edges(void) {
   char err[256];
 
   /* No spikes at all. */
-  g[0] = (PlotSpikeGroup){"silent", NULL, NULL, 0, 10};
+  g[0] = (PlotSpikeGroup){"silent", NULL, NULL, 0, 10, 0};
   spec = (PlotRaster){"No spikes", 0.0, 1.0, g, 1, 0, 0, 0};
   draw_both(&spec, "empty");
   CHECK_EQ_INT(plot_raster_layout(&spec, &lay, err, sizeof err), PLOT_OK);
   CHECK_NEAR(lay.rate_max, 1, 0);
 
   /* One spike, and t_stop == t_start: the range comes from the spike. */
-  g[0] = (PlotSpikeGroup){"one", one_t, one_i, 1, 0};
+  g[0] = (PlotSpikeGroup){"one", one_t, one_i, 1, 0, 0};
   spec = (PlotRaster){NULL, 0.0, 0.0, g, 1, 0, 0, 0};
   draw_both(&spec, "one");
   CHECK_EQ_INT(plot_raster_layout(&spec, &lay, err, sizeof err), PLOT_OK);
@@ -240,12 +240,12 @@ static void test_raster_edges(void) {
   draw_both(&spec, "nogroups");
 
   /* NaN, infinite and out-of-range times are skipped; unnamed groups. */
-  g[0] = (PlotSpikeGroup){NULL, odd_t, odd_i, 6, 6};
-  g[1] = (PlotSpikeGroup){"", one_t, one_i, 1, 4};
+  g[0] = (PlotSpikeGroup){NULL, odd_t, odd_i, 6, 6, 0};
+  g[1] = (PlotSpikeGroup){"", one_t, one_i, 1, 4, 0};
   g[2] = (PlotSpikeGroup){
       "a very long group name that goes on and on and on "
       "and on",
-      one_t, one_i, 1, 4};
+      one_t, one_i, 1, 4, 0};
   spec = (PlotRaster){"Odd input", 0.0, 1.0, g, 3, 1e-3, 200, 200};
   draw_both(&spec, "odd");
   spec.width = 4000;
@@ -261,7 +261,7 @@ static void test_raster_errors(void) {
   static const double t[] = {0.1, 0.2};
   static const int32_t bad_i[] = {0, 10};
   static const int32_t neg_i[] = {0, -1};
-  PlotSpikeGroup g = {"exc", t, bad_i, 2, 10};
+  PlotSpikeGroup g = {"exc", t, bad_i, 2, 10, 0};
   PlotRaster spec = {"x", 0.0, 1.0, &g, 1, 0, 0, 0};
   PlotLayout lay;
   char err[256] = "", path[128];
@@ -355,9 +355,9 @@ static void test_raster_large(void) {
     idx[k] = (int32_t)(lcg(&seed) * size);
     if (idx[k] >= 4000 && idx[k] < 4500) idx[k] -= 1000;
   }
-  g[0] = (PlotSpikeGroup){"exc", t, idx, n - n / 5, size};
+  g[0] = (PlotSpikeGroup){"exc", t, idx, n - n / 5, size, 0};
   g[1] =
-      (PlotSpikeGroup){"inh", t + (n - n / 5), idx + (n - n / 5), n / 5, size};
+      (PlotSpikeGroup){"inh", t + (n - n / 5), idx + (n - n / 5), n / 5, size, 0};
   spec = (PlotRaster){"10 million spikes", 0.0, 10.0, g, 2, 0, 0, 0};
   c0 = clock();
   CHECK_EQ_INT(plot_raster(&spec, tmp_path(path, sizeof path, "large.png"), err,
@@ -405,7 +405,7 @@ static void test_traces(void) {
   }
   for (i = 800; i < 900; i++) values[i * M + 1] = NAN;
   spec = (PlotTraces){
-      "Membrane potential", times, N, M, values, "v (mV)", labels, 0, 0, NULL, 0, NULL};
+      "Membrane potential", times, N, M, values, "v (mV)", labels, 0, 0, NULL, 0, NULL, 0, 0};
   CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "traces.png"),
                            err, sizeof err),
                PLOT_OK);
@@ -567,7 +567,7 @@ static void test_trace_marks(void) {
     t[i] = i * 0.01;
     v[i] = 0;
   }
-  PlotTraces spec = {"dopamine", t, 101, 1, v, "dopamine", NULL, 0, 0, marks, 2, NULL};
+  PlotTraces spec = {"dopamine", t, 101, 1, v, "dopamine", NULL, 0, 0, marks, 2, NULL, 0, 0};
   CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "marks.png"), err, sizeof err),
                PLOT_OK);
   spec.nmarks = 0;
@@ -610,7 +610,7 @@ static void test_traces_large(void) {
     v[2 * i] = sin((double)i * 0.001) + 0.3 * sin((double)i * 0.37);
     v[2 * i + 1] = i % 1000 < 10 ? NAN : cos((double)i * 0.0002);
   }
-  spec = (PlotTraces){"Long run", t, n, 2, v, "x", NULL, 0, 0, NULL, 0, NULL};
+  spec = (PlotTraces){"Long run", t, n, 2, v, "x", NULL, 0, 0, NULL, 0, NULL, 0, 0};
   CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "t_large.png"),
                            err, sizeof err),
                PLOT_OK);
@@ -619,6 +619,87 @@ static void test_traces_large(void) {
                PLOT_OK);
   free(t);
   free(v);
+}
+
+/* A subset of neurons 100..109: rows from its first neuron, spikes outside
+** it refused; a PDF figure is a PDF. */
+static void test_raster_first(void) {
+  static const double t[] = {0.25, 0.75};
+  static const int32_t idx[] = {100, 109};
+  static const int32_t below[] = {99, 100};
+  PlotSpikeGroup g = {"sub", t, idx, 2, 10, 100};
+  PlotRaster spec = {"Subset", 0.0, 1.0, &g, 1, 0, 0, 0};
+  PlotLayout lay;
+  char path[128], err[256] = "", head[8] = "";
+  double x0, y0, x1, y1;
+  cairo_surface_t *img;
+  FILE *f;
+  CHECK_EQ_INT(plot_raster_layout(&spec, &lay, err, sizeof err), PLOT_OK);
+  CHECK_EQ_INT(lay.nrows, 10);
+  plot_raster_point(&spec, &lay, 0, 100, 0.25, &x0, &y0);
+  plot_raster_point(&spec, &lay, 0, 109, 0.75, &x1, &y1);
+  /* Neuron 100 on the lowest row, 109 on the highest. */
+  CHECK_NEAR(y0, lay.raster.y + lay.raster.h - 0.5 * lay.raster.h / 10, 1e-9);
+  CHECK_NEAR(y1, lay.raster.y + 0.5 * lay.raster.h / 10, 1e-9);
+  CHECK_EQ_INT(plot_raster(&spec, tmp_path(path, sizeof path, "first.png"), err, sizeof err),
+               PLOT_OK);
+  img = cairo_image_surface_create_from_png(path);
+  CHECK(count_ink(img, (int)x0 - 2, (int)y0 - 2, (int)x0 + 3, (int)y0 + 3) > 0);
+  CHECK(count_ink(img, (int)x1 - 2, (int)y1 - 2, (int)x1 + 3, (int)y1 + 3) > 0);
+  cairo_surface_destroy(img);
+  CHECK_EQ_INT(plot_raster(&spec, tmp_path(path, sizeof path, "first.pdf"), err, sizeof err),
+               PLOT_OK);
+  f = fopen(path, "rb");
+  CHECK(f != NULL);
+  if (f) {
+    CHECK(fread(head, 1, 5, f) == 5 && memcmp(head, "%PDF-", 5) == 0);
+    fclose(f);
+  }
+  g.index = below;
+  CHECK_EQ_INT(plot_raster_layout(&spec, &lay, err, sizeof err), PLOT_EARG);
+  CHECK(strstr(err, "below its first neuron 100") != NULL);
+}
+
+/* A time window: the axis spans it and values outside it do not widen the
+** value axis, so a spike of the trace outside the window leaves the trace
+** inside it filling the height. */
+static void test_traces_window(void) {
+  enum { N = 1001 };
+  static double t[N], v[N];
+  char path[128], err[256] = "";
+  cairo_surface_t *img;
+  int i;
+  for (i = 0; i < N; i++) {
+    t[i] = i * 1e-3;
+    v[i] = i < 500 ? 1000 : (i % 2 ? 1 : -1);
+  }
+  PlotTraces spec = {"window", t, N, 1, v, "v", NULL, 0, 0, NULL, 0, NULL, 0.6, 0.9};
+  CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "window.png"), err, sizeof err),
+               PLOT_OK);
+  img = cairo_image_surface_create_from_png(path);
+  /* In the middle of the figure the zigzag between -1 and 1 spans most of
+     its height (were the 1000s before the window counted, it would be a
+     flat line at the bottom there). */
+  {
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int x, y, top = h, bottom = -1;
+    for (y = 0; y < h; y++)
+      for (x = w * 3 / 5; x < w * 4 / 5; x++) {
+        uint32_t p = pixel(img, x, y);
+        int r = (int)(p >> 16), b = (int)(p & 0xff);
+        if (abs(r - b) > 60) {
+          if (y < top) top = y;
+          bottom = y;
+        }
+      }
+    CHECK(bottom - top > h / 2);
+  }
+  cairo_surface_destroy(img);
+  spec.t_start = 1;
+  spec.t_stop = 0.5;
+  CHECK_EQ_INT(plot_traces(&spec, tmp_path(path, sizeof path, "bad.png"), err, sizeof err),
+               PLOT_EARG);
+  CHECK(strstr(err, "time window") != NULL);
 }
 
 int main(void) {
@@ -637,6 +718,8 @@ int main(void) {
   test_traces_large();
   test_histogram();
   test_trace_marks();
+  test_raster_first();
+  test_traces_window();
   /* Drop cairo's font caches so the leak checker sees a clean exit. */
   cairo_debug_reset_static_data();
   if (test_failures == 0 && !(keep && *keep)) {
