@@ -23,11 +23,8 @@ ROOT = snn_words.ROOT
 TM_PATH = os.path.join(ROOT, "tools/editors/textmate/snn.tmLanguage.json")
 VSCODE = os.path.join(ROOT, "tools/editors/vscode")
 
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
+failures = snn_words.failures
+fail = snn_words.fail
 
 
 class Grammar:
@@ -234,7 +231,7 @@ def main():
     check_structure(g)
     check_vscode(g)
     if failures:
-        return report()
+        return snn_words.report()
     grammar = Grammar(g)
 
     fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), snn_words.FIXTURE)
@@ -276,17 +273,7 @@ def main():
                 fail(f"{text!r}: {word!r} ({kind}) has the scopes {s}")
                 break
     print(f"checked {len(snn_words.EXPECTED)} fixture spans and probes: {counts}")
-    return report()
-
-
-def report():
-    for msg in failures:
-        print("FAIL:", msg)
-    if failures:
-        print(f"{len(failures)} failures")
-        return 1
-    print("ok")
-    return 0
+    return snn_words.report()
 
 
 if __name__ == "__main__":

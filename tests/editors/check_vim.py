@@ -23,11 +23,8 @@ ROOT = snn_words.ROOT
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLE = os.path.join(ROOT, "examples/cuba.snn")
 
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
+failures = snn_words.failures
+fail = snn_words.fail
 
 
 def main():
@@ -74,7 +71,7 @@ def main():
             fail(f"vim exited with {run.returncode}: {run.stdout}{run.stderr}")
         if not os.path.exists(out_path):
             fail("vim wrote no results")
-            return report()
+            return snn_words.report()
         with open(out_path) as f:
             out = f.read().split("\n")
 
@@ -101,7 +98,7 @@ def main():
             fail(f"{path}: b:undo_ftplugin {undo!r} does not undo commentstring")
     if len(results) != len(wanted):
         fail(f"vim answered {len(results)} of {len(wanted)} positions")
-        return report()
+        return snn_words.report()
 
     reported = set()
     counts = {}
@@ -128,17 +125,7 @@ def main():
                 reported.add(text)
                 fail(f"{text!r}: {word!r} ({kind}) has the group {name!r}")
     print(f"checked {len(snn_words.EXPECTED)} fixture spans and probe characters: {counts}")
-    return report()
-
-
-def report():
-    for msg in failures:
-        print("FAIL:", msg)
-    if failures:
-        print(f"{len(failures)} failures")
-        return 1
-    print("ok")
-    return 0
+    return snn_words.report()
 
 
 if __name__ == "__main__":

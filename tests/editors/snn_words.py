@@ -219,3 +219,22 @@ def probe_lines(accepted_units, candidates):
             text = f"x = y * {name}"
             probes.append((text, 8, 8 + len(name), kind, name))
     return probes
+
+
+# The failures a check has found so far; both checks report them alike.
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+
+
+def report():
+    """Prints the failures; the exit status of the check."""
+    for msg in failures:
+        print("FAIL:", msg)
+    if failures:
+        print(f"{len(failures)} failures")
+        return 1
+    print("ok")
+    return 0
