@@ -137,7 +137,7 @@ def test():
     snnc = snnc_path()
     r = run(snnc, model("monitor_window.snn"))
     check_spikes(r, "In", 5, 20, 0.1, 0.35)
-    check_spikes(r, "Out", 0, 10, 0.1, 0.35)
+    check_spikes(r, "Out", 2, 7, 0.1, 0.35)
     check_state(r, "v", 0.101, 0.35, slice(0, 10))
     check_state(r, "ge", 0.101, 0.35, slice(0, 3))
     check_rate(r, 0.11, 0.35, 0.02, 10)
