@@ -548,7 +548,8 @@ int snnrt_main_ex(const SnnModel *model, int argc, char **argv, const SnnCompile
   if (sim.failed) cli_error(prog, "%s", sim.error);
   bool summary_ok = true;
   /* No summary when the output folder itself is what failed: one error is enough. */
-  if ((sim.monitors || sim.step > 0) && (opened || sim_make_dirs(opt.out_dir)))
+  if ((sim.monitors || sim.step > 0) && !monitors_output_lost(&sim) &&
+      (opened || sim_make_dirs(opt.out_dir)))
     summary_ok = summary_write(&sim, &times, info, ok);
   /* The plot reads summary.json (title, units), so it comes after. */
   char plot_err[512] = "";

@@ -343,8 +343,11 @@ bool monitors_open(Sim *s);
 bool monitors_before_step(Sim *s);
 /* Records this step's spikes (spike and rate monitors). */
 bool monitors_after_step(Sim *s);
-/* Flushes the files so that they are readable now. */
+/* Flushes the files so that they are readable now; false + s->error if
+   the output folder was removed or replaced since they were opened. */
 bool monitors_flush(Sim *s);
+/* True if the output folder the files were opened in is gone or replaced. */
+bool monitors_output_lost(const Sim *s);
 /* Finishes and closes every file; false + s->error if data was lost. */
 bool monitors_close(Sim *s);
 /* Frees the monitors (after monitors_close). */

@@ -47,6 +47,7 @@ struct Monitors {
   int n;
   double last_flush;
   bool warned_size;         /* the written data passed --max-output */
+  struct stat folder;       /* the output folder when the files were opened */
 };
 
 static double wall_seconds(void) {
@@ -362,6 +363,9 @@ bool monitors_open(Sim *s) {
     return sim_fail(s, "cannot create the output folder '%s': %s", s->opt.out_dir,
                     strerror(errno));
   ms->last_flush = wall_seconds();
+  if (ms->n && stat(s->opt.out_dir, &ms->folder) != 0)
+    return sim_fail(s, "cannot read the output folder '%s': %s", s->opt.out_dir,
+                    strerror(errno));
   for (int k = 0; k < ms->n; k++)
     if (!open_monitor(s, ms, k)) return false;
   warn_planned_size(s, ms);
@@ -538,9 +542,35 @@ static void warn_written_size(Sim *s, Monitors *ms, bool running) {
           running ? "; the run goes on (Ctrl-C stops it, keeping what is written)" : "");
 }
 
+/* A folder removed (or replaced) while the run writes into it leaves the
+   open files writing into nothing: everything from then on would be lost
+   without an error.  Checked at every flush. */
+static bool folder_still_there(Sim *s, const Monitors *ms) {
+  struct stat now;
+  if (!ms->n) return true;
+  if (stat(s->opt.out_dir, &now) != 0)
+    return sim_fail(s, "the output folder '%s' is gone (%s): it was removed during the run; "
+                    "the run stops, as what it records would be lost", s->opt.out_dir,
+                    strerror(errno));
+  if (now.st_dev != ms->folder.st_dev || now.st_ino != ms->folder.st_ino)
+    return sim_fail(s, "the output folder '%s' was replaced by another during the run; the "
+                    "run stops, as what it records would go to the removed one",
+                    s->opt.out_dir);
+  return true;
+}
+
+bool monitors_output_lost(const Sim *s) {
+  struct stat now;
+  const Monitors *ms = s->monitors;
+  if (!ms || !ms->n) return false;
+  return stat(s->opt.out_dir, &now) != 0 || now.st_dev != ms->folder.st_dev ||
+         now.st_ino != ms->folder.st_ino;
+}
+
 bool monitors_flush(Sim *s) {
   Monitors *ms = s->monitors;
   if (ms) warn_written_size(s, ms, true);
+  if (ms && !folder_still_there(s, ms)) return false;
   for (int k = 0; ms && k < ms->n; k++) {
     MonitorRt *mo = &ms->m[k];
     for (int q = 0; q < 2; q++)
